@@ -1,0 +1,135 @@
+//! The command line: one file per subcommand. Each returns an [`Outcome`];
+//! [`main`] turns it into the exit code (0 ok, 1 rule or input errors,
+//! 2 usage or environment errors) and prints the one top-level report.
+
+mod check;
+mod convert;
+mod fmt;
+
+use crate::rules::diagnostics::{render, Diagnostic, JsonDiagnostic, Style};
+use crate::rules::Loaded;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "ticket-rules",
+    version,
+    about = "Rules as code for help desks that share tickets"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check rule files and report every error and warning
+    Check(check::Args),
+    /// Rewrite `.rules` files in the canonical layout
+    Fmt(fmt::Args),
+    /// Turn a rule file into DSL or Zendesk-shaped YAML
+    Convert(convert::Args),
+}
+
+/// Human text or JSON for machines.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    #[default]
+    Human,
+    Json,
+}
+
+/// How a subcommand ended.
+pub enum Outcome {
+    Ok,
+    /// Rule or input errors were found (and reported).
+    Failed,
+}
+
+/// A usage or environment problem: exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Load(#[from] crate::rules::LoadError),
+    #[error(transparent)]
+    Agreements(#[from] crate::rules::check::AgreementsError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot write `{path}`: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// Runs the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Fmt(args) => fmt::run(args),
+        Command::Convert(args) => convert::run(args),
+    };
+    match result {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Failed) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("{}: {e}", stderr_style().paint_error("error"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Colour only on a terminal, and never with `NO_COLOR`.
+fn use_color(terminal: bool) -> bool {
+    terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+pub fn stdout_style() -> Style {
+    Style {
+        color: use_color(std::io::stdout().is_terminal()),
+    }
+}
+
+pub fn stderr_style() -> Style {
+    Style {
+        color: use_color(std::io::stderr().is_terminal()),
+    }
+}
+
+impl Style {
+    fn paint_error(&self, text: &str) -> String {
+        if self.color {
+            format!("\x1b[1;31m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// Every diagnostic of the loaded files, errors before warnings, in the
+/// requested format.
+pub fn report(files: &[(Loaded, Vec<Diagnostic>)], format: Format, style: Style) -> String {
+    let mut ordered: Vec<(&Loaded, &Diagnostic)> = files
+        .iter()
+        .flat_map(|(l, ds)| ds.iter().map(move |d| (l, d)))
+        .collect();
+    ordered.sort_by_key(|(_, d)| d.severity);
+    match format {
+        Format::Json => {
+            let items: Vec<JsonDiagnostic> = ordered
+                .iter()
+                .map(|(l, d)| JsonDiagnostic::new(d, &l.source))
+                .collect();
+            let mut text = serde_json::to_string_pretty(&items).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+        Format::Human => ordered
+            .iter()
+            .map(|(l, d)| render(d, &l.source, style) + "\n")
+            .collect(),
+    }
+}

@@ -1,0 +1,557 @@
+//! What the language knows: the name of every field, operator and action in
+//! the DSL and in Zendesk's JSON, which operators each field takes, what
+//! values it takes, and the channel table. `parse`, `yaml`, `check`,
+//! `format` and `convert` all read these tables, so a name is spelt once.
+
+use super::ast::{ActionKind, Field, FieldKey, Op, SetField, TimeField};
+
+/// Statuses in Zendesk's order.
+pub const STATUSES: &[&str] = &["new", "open", "pending", "hold", "solved", "closed"];
+/// Priorities in Zendesk's order.
+pub const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
+/// Ticket types.
+pub const TYPES: &[&str] = &["question", "incident", "problem", "task"];
+/// What `ticket is …` can say.
+pub const TICKET_STATES: &[&str] = &["created", "updated", "shared"];
+/// Who made the update.
+pub const ROLES: &[&str] = &["end user", "agent"];
+/// Comment visibility.
+pub const VISIBILITIES: &[&str] = &["public", "private"];
+/// Who `notify` can address, besides a quoted email address.
+pub const RECIPIENTS: &[&str] = &["requester", "assignee", "group", "current user"];
+/// Placeholders allowed in comments and notifications.
+pub const PLACEHOLDERS: &[&str] = &[
+    "ticket.id",
+    "ticket.subject",
+    "ticket.origin_id",
+    "ticket.account",
+];
+
+/// A channel: its name in the DSL, Zendesk's via type and via id.
+pub struct Channel {
+    pub name: &'static str,
+    pub via_type: &'static str,
+    pub via_id: i64,
+}
+
+/// Zendesk's via types that tickets and updates arrive by.
+pub const CHANNELS: &[Channel] = &[
+    Channel {
+        name: "web",
+        via_type: "web_form",
+        via_id: 0,
+    },
+    Channel {
+        name: "email",
+        via_type: "mail",
+        via_id: 4,
+    },
+    Channel {
+        name: "api",
+        via_type: "web_service",
+        via_id: 5,
+    },
+    Channel {
+        name: "rule",
+        via_type: "rule",
+        via_id: 8,
+    },
+    Channel {
+        name: "feedback tab",
+        via_type: "dropbox",
+        via_id: 17,
+    },
+    Channel {
+        name: "merge",
+        via_type: "merge",
+        via_id: 19,
+    },
+    Channel {
+        name: "batch",
+        via_type: "batch",
+        via_id: 20,
+    },
+    Channel {
+        name: "closed ticket",
+        via_type: "closed_ticket",
+        via_id: 27,
+    },
+    Channel {
+        name: "chat",
+        via_type: "chat",
+        via_id: 29,
+    },
+    Channel {
+        name: "twitter",
+        via_type: "twitter",
+        via_id: 30,
+    },
+    Channel {
+        name: "ticket sharing",
+        via_type: "ticket_sharing",
+        via_id: 31,
+    },
+    Channel {
+        name: "voicemail",
+        via_type: "voicemail",
+        via_id: 33,
+    },
+    Channel {
+        name: "phone",
+        via_type: "phone_call_inbound",
+        via_id: 34,
+    },
+    Channel {
+        name: "phone outbound",
+        via_type: "phone_call_outbound",
+        via_id: 35,
+    },
+    Channel {
+        name: "text message",
+        via_type: "text_message",
+        via_id: 37,
+    },
+    Channel {
+        name: "facebook",
+        via_type: "facebook_post",
+        via_id: 38,
+    },
+    Channel {
+        name: "facebook message",
+        via_type: "facebook_message",
+        via_id: 41,
+    },
+];
+
+/// Finds a channel by DSL name, via type or via id, ignoring case and
+/// treating `_` as a space.
+pub fn channel(text: &str) -> Option<&'static Channel> {
+    let key = text.trim().to_lowercase().replace('_', " ");
+    if let Ok(id) = key.parse::<i64>() {
+        return CHANNELS.iter().find(|c| c.via_id == id);
+    }
+    CHANNELS
+        .iter()
+        .find(|c| c.name == key || c.via_type.replace('_', " ") == key)
+}
+
+/// A time field's words after `hours since`, and its Zendesk name.
+pub const TIME_FIELDS: &[(TimeField, &str, &str)] = &[
+    (TimeField::Created, "created", "NEW"),
+    (TimeField::Updated, "updated", "updated_at"),
+    (TimeField::Solved, "solved", "SOLVED"),
+    (TimeField::Pending, "pending", "PENDING"),
+    (TimeField::Open, "open", "OPEN"),
+    (
+        TimeField::StatusChanged,
+        "status changed",
+        "status_changed_at",
+    ),
+    (TimeField::Assigned, "assigned", "assigned_at"),
+    (
+        TimeField::RequesterUpdated,
+        "requester updated",
+        "requester_updated_at",
+    ),
+    (
+        TimeField::AssigneeUpdated,
+        "assignee updated",
+        "assignee_updated_at",
+    ),
+];
+
+pub fn time_field_name(t: TimeField) -> &'static str {
+    TIME_FIELDS
+        .iter()
+        .find(|(f, ..)| *f == t)
+        .map(|(_, n, _)| *n)
+        .unwrap_or("")
+}
+
+/// Fields with a fixed name: DSL phrase and Zendesk's field name.
+pub const SIMPLE_FIELDS: &[(&str, &str)] = &[
+    ("ticket", "update_type"),
+    ("ticket source", "via_id"),
+    ("update via", "current_via_id"),
+    ("status", "status"),
+    ("priority", "priority"),
+    ("type", "type"),
+    ("group", "group_id"),
+    ("assignee", "assignee_id"),
+    ("requester", "requester_id"),
+    ("organization", "organization_id"),
+    ("brand", "brand_id"),
+    ("tags", "current_tags"),
+    ("subject", "subject_includes_word"),
+    ("comment text", "comment_includes_word"),
+    ("comment", "comment_is_public"),
+    ("role", "role"),
+    ("shared with", "sent_to"),
+    ("received from", "received_from"),
+];
+
+/// The DSL phrase of a field, lowercase (`ticket source`, `hours since solved`).
+pub fn field_name(field: &Field) -> String {
+    let simple = |i: usize| SIMPLE_FIELDS[i].0.to_string();
+    match field {
+        Field::Ticket => simple(0),
+        Field::Source => simple(1),
+        Field::UpdateVia => simple(2),
+        Field::Status => simple(3),
+        Field::Priority => simple(4),
+        Field::Type => simple(5),
+        Field::Group => simple(6),
+        Field::Assignee => simple(7),
+        Field::Requester => simple(8),
+        Field::Organization => simple(9),
+        Field::Brand => simple(10),
+        Field::Tags => simple(11),
+        Field::Subject => simple(12),
+        Field::CommentText => simple(13),
+        Field::Comment => simple(14),
+        Field::Role => simple(15),
+        Field::SharedWith => simple(16),
+        Field::ReceivedFrom => simple(17),
+        Field::CustomField(FieldKey::Title(t)) => format!("custom field {}", quote(t)),
+        Field::CustomField(FieldKey::Id(id)) => format!("custom field {id}"),
+        Field::HoursSince(t) => format!("hours since {}", time_field_name(*t)),
+        Field::Zendesk(name) | Field::Unknown(name) => name.clone(),
+    }
+}
+
+/// Every field phrase, for "did you mean" on an unknown field.
+pub fn field_phrases() -> Vec<String> {
+    let mut out: Vec<String> = SIMPLE_FIELDS.iter().map(|(n, _)| n.to_string()).collect();
+    out.push("ticket channel".into());
+    out.push("custom field".into());
+    out.extend(
+        TIME_FIELDS
+            .iter()
+            .map(|(_, n, _)| format!("hours since {n}")),
+    );
+    out
+}
+
+/// Operators: DSL phrase and Zendesk's generic operator name.
+pub const OPS: &[(Op, &str, &str)] = &[
+    (Op::Is, "is", "is"),
+    (Op::IsNot, "is not", "is_not"),
+    (Op::LessThan, "less than", "less_than"),
+    (Op::GreaterThan, "greater than", "greater_than"),
+    (Op::Changed, "changed", "changed"),
+    (Op::NotChanged, "not changed", "not_changed"),
+    (Op::ChangedTo, "changed to", "value"),
+    (Op::ChangedFrom, "changed from", "value_previous"),
+    (Op::NotChangedTo, "not changed to", "not_value"),
+    (Op::NotChangedFrom, "not changed from", "not_value_previous"),
+    (
+        Op::ContainsAtLeastOneOf,
+        "contains at least one of",
+        "includes",
+    ),
+    (Op::ContainsAllOf, "contains all of", "includes_all"),
+    (Op::ContainsNoneOf, "contains none of", "not_includes"),
+    (Op::Contains, "contains", "is"),
+    (Op::DoesNotContain, "does not contain", "is_not"),
+    (
+        Op::ContainsAnyOfTheWords,
+        "contains any of the words",
+        "includes",
+    ),
+    (
+        Op::ContainsNoneOfTheWords,
+        "contains none of the words",
+        "not_includes",
+    ),
+    (Op::Matches, "matches", "matches"),
+    (Op::IsPresent, "is present", "present"),
+    (Op::IsNotPresent, "is not present", "not_present"),
+];
+
+/// The DSL phrase of an operator.
+pub fn op_name(op: &Op) -> String {
+    match op {
+        Op::Zendesk(n) | Op::Unknown(n) => n.clone(),
+        op => OPS
+            .iter()
+            .find(|(o, ..)| o == op)
+            .map(|(_, n, _)| n.to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// What a field's operand must be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueKind {
+    /// One of a fixed list of words (multi-word values may be bare).
+    Enum(&'static [&'static str]),
+    /// A channel from `CHANNELS`, by name or via id.
+    Channel,
+    /// A name or id of a group, user, organization or brand; `(none)` allowed.
+    Name { current_user: bool },
+    /// One or more tags.
+    Tags,
+    /// One quoted or bare text.
+    Text,
+    /// One or more words.
+    Words,
+    /// A `/regex/`.
+    Regex,
+    /// A whole number of hours.
+    Hours,
+    /// A sharing agreement, by name or id.
+    Agreement,
+    /// Any single value of a custom field.
+    Any,
+    /// No operand at all.
+    Nothing,
+}
+
+/// The operators a field takes, in the order `check` lists them.
+pub fn ops_for(field: &Field) -> &'static [Op] {
+    use Op::*;
+    const ORDERED: &[Op] = &[
+        Is,
+        IsNot,
+        LessThan,
+        GreaterThan,
+        Changed,
+        NotChanged,
+        ChangedTo,
+        ChangedFrom,
+        NotChangedTo,
+        NotChangedFrom,
+    ];
+    const CHANGEABLE: &[Op] = &[
+        Is,
+        IsNot,
+        Changed,
+        NotChanged,
+        ChangedTo,
+        ChangedFrom,
+        NotChangedTo,
+        NotChangedFrom,
+    ];
+    const EQUALITY: &[Op] = &[Is, IsNot];
+    const TAGS: &[Op] = &[ContainsAtLeastOneOf, ContainsAllOf, ContainsNoneOf];
+    const TEXT: &[Op] = &[
+        Contains,
+        DoesNotContain,
+        ContainsAnyOfTheWords,
+        ContainsNoneOfTheWords,
+        Matches,
+    ];
+    const CUSTOM: &[Op] = &[Is, IsNot, IsPresent, IsNotPresent];
+    const HOURS: &[Op] = &[Is, LessThan, GreaterThan];
+    const ONLY_IS: &[Op] = &[Is];
+    match field {
+        Field::Status | Field::Priority => ORDERED,
+        Field::Group | Field::Assignee => CHANGEABLE,
+        Field::Ticket
+        | Field::Source
+        | Field::UpdateVia
+        | Field::Type
+        | Field::Requester
+        | Field::Organization
+        | Field::Brand
+        | Field::Role => EQUALITY,
+        Field::Tags => TAGS,
+        Field::Subject | Field::CommentText => TEXT,
+        Field::Comment => ONLY_IS,
+        Field::CustomField(_) => CUSTOM,
+        Field::SharedWith | Field::ReceivedFrom => EQUALITY,
+        Field::HoursSince(_) => HOURS,
+        Field::Zendesk(_) | Field::Unknown(_) => &[],
+    }
+}
+
+/// What operand a field takes with an operator.
+pub fn value_kind(field: &Field, op: &Op) -> ValueKind {
+    match op {
+        Op::Changed | Op::NotChanged | Op::IsPresent | Op::IsNotPresent => {
+            return ValueKind::Nothing
+        }
+        Op::ContainsAnyOfTheWords | Op::ContainsNoneOfTheWords => return ValueKind::Words,
+        Op::Matches => return ValueKind::Regex,
+        Op::Contains | Op::DoesNotContain => return ValueKind::Text,
+        _ => {}
+    }
+    match field {
+        Field::Ticket => ValueKind::Enum(TICKET_STATES),
+        Field::Source | Field::UpdateVia => ValueKind::Channel,
+        Field::Status => ValueKind::Enum(STATUSES),
+        Field::Priority => ValueKind::Enum(PRIORITIES),
+        Field::Type => ValueKind::Enum(TYPES),
+        Field::Group | Field::Organization | Field::Brand => ValueKind::Name {
+            current_user: false,
+        },
+        Field::Assignee | Field::Requester => ValueKind::Name { current_user: true },
+        Field::Tags => ValueKind::Tags,
+        Field::Subject | Field::CommentText => ValueKind::Text,
+        Field::Comment => ValueKind::Enum(VISIBILITIES),
+        Field::Role => ValueKind::Enum(ROLES),
+        Field::SharedWith | Field::ReceivedFrom => ValueKind::Agreement,
+        Field::HoursSince(_) => ValueKind::Hours,
+        Field::CustomField(_) | Field::Zendesk(_) | Field::Unknown(_) => ValueKind::Any,
+    }
+}
+
+/// Is `field` one `changed` can be asked of, and is it an automation-only field?
+pub fn is_time_field(field: &Field) -> bool {
+    matches!(field, Field::HoursSince(_))
+}
+
+/// The ordering of an ordered field's values (status, priority).
+pub fn ordering(field: &Field) -> Option<&'static [&'static str]> {
+    match field {
+        Field::Status => Some(STATUSES),
+        Field::Priority => Some(PRIORITIES),
+        _ => None,
+    }
+}
+
+/// Action phrases in the DSL and their Zendesk action field.
+pub fn action_name(kind: &ActionKind) -> String {
+    match kind {
+        ActionKind::ShareTicket => "share ticket with".into(),
+        ActionKind::UnshareTicket => "unshare ticket".into(),
+        ActionKind::AddTags => "add tags".into(),
+        ActionKind::RemoveTags => "remove tags".into(),
+        ActionKind::SetTags => "set tags".into(),
+        ActionKind::Set(f) => format!("set {}", set_field_name(*f)),
+        ActionKind::SetCustomField(FieldKey::Title(t)) => {
+            format!("set custom field {} to", quote(t))
+        }
+        ActionKind::SetCustomField(FieldKey::Id(id)) => format!("set custom field {id} to"),
+        ActionKind::AddComment { public: true } => "add comment public".into(),
+        ActionKind::AddComment { public: false } => "add comment private".into(),
+        ActionKind::Notify => "notify".into(),
+        ActionKind::Zendesk(n) | ActionKind::Unknown(n) => n.clone(),
+    }
+}
+
+/// Every action phrase, for "did you mean" on an unknown action.
+pub fn action_phrases() -> Vec<&'static str> {
+    vec![
+        "share ticket with",
+        "unshare ticket",
+        "add tags",
+        "remove tags",
+        "set tags",
+        "set status",
+        "set priority",
+        "set type",
+        "set group",
+        "set assignee",
+        "set custom field",
+        "add comment public",
+        "add comment private",
+        "notify",
+    ]
+}
+
+pub const SET_FIELDS: &[(SetField, &str, &str)] = &[
+    (SetField::Status, "status", "status"),
+    (SetField::Priority, "priority", "priority"),
+    (SetField::Type, "type", "type"),
+    (SetField::Group, "group", "group_id"),
+    (SetField::Assignee, "assignee", "assignee_id"),
+];
+
+pub fn set_field_name(f: SetField) -> &'static str {
+    SET_FIELDS
+        .iter()
+        .find(|(s, ..)| *s == f)
+        .map(|(_, n, _)| *n)
+        .unwrap_or("")
+}
+
+/// The value a `set` action takes.
+pub fn set_value_kind(f: SetField) -> ValueKind {
+    match f {
+        SetField::Status => ValueKind::Enum(STATUSES),
+        SetField::Priority => ValueKind::Enum(PRIORITIES),
+        SetField::Type => ValueKind::Enum(TYPES),
+        SetField::Group => ValueKind::Name {
+            current_user: false,
+        },
+        SetField::Assignee => ValueKind::Name { current_user: true },
+    }
+}
+
+/// Quotes a text the way the DSL writes strings.
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The nearest candidate to `input` by edit distance, if close enough to be
+/// a plausible typo.
+pub fn did_you_mean<'a, I>(input: &str, candidates: I) -> Option<String>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let input = input.to_lowercase();
+    let limit = (input.chars().count() / 3).max(1) + 1;
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&input, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= limit && *d < c.chars().count())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.to_string())
+}
+
+/// Levenshtein distance with adjacent transpositions counted as one edit.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev2 = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                cur[j] = cur[j].min(prev2[j - 2] + 1);
+            }
+        }
+        prev2 = std::mem::replace(&mut prev, cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_near_misses_only() {
+        assert_eq!(
+            did_you_mean("statsu", ["status", "priority"]),
+            Some("status".into())
+        );
+        assert_eq!(did_you_mean("xyz", ["status", "priority"]), None);
+        assert_eq!(did_you_mean("tagz", ["tags"]), Some("tags".into()));
+    }
+
+    #[test]
+    fn channels_by_any_name() {
+        assert_eq!(channel("Ticket sharing").map(|c| c.via_id), Some(31));
+        assert_eq!(channel("ticket_sharing").map(|c| c.via_id), Some(31));
+        assert_eq!(channel("31").map(|c| c.name), Some("ticket sharing"));
+        assert_eq!(channel("mail").map(|c| c.name), Some("email"));
+        assert!(channel("pigeon").is_none());
+    }
+}
