@@ -117,6 +117,7 @@ impl RuleChecker<'_> {
 
     fn check_rule(&mut self) {
         let rule = self.rule;
+        let errors_before = self.out.len();
         if rule.title.node.trim().is_empty() {
             self.push(
                 Diagnostic::error("empty-title", rule.title.span, "rule has an empty title")
@@ -137,6 +138,11 @@ impl RuleChecker<'_> {
         for action in &rule.actions {
             self.check_action(action);
         }
+        // A rule with broken parts is not judged as a whole: what its parts
+        // mean is not known.
+        if self.out[errors_before..].iter().any(Diagnostic::is_error) {
+            return;
+        }
         let conjuncts = top_level(rule.conditions.as_ref());
         self.check_contradictions(&conjuncts);
         match rule.kind {
@@ -152,14 +158,19 @@ impl RuleChecker<'_> {
         match field {
             Field::Unknown(name) => {
                 let phrases = schema::field_phrases();
-                let suggestion = did_you_mean(name, phrases.iter().map(String::as_str));
+                let names = phrases
+                    .iter()
+                    .map(String::as_str)
+                    .chain(schema::zendesk_field_names().map(|z| z as &str));
+                let suggestion = did_you_mean(name, names);
                 self.push(
                     Diagnostic::error(
                         "unknown-field",
                         c.field.span,
                         format!("unknown field `{name}`"),
                     )
-                    .did_you_mean(suggestion),
+                    .did_you_mean(suggestion)
+                    .or_help("a condition starts with a field such as `status`, `tags`, `ticket source`, `update via` or `custom field \"…\"`"),
                 );
                 return;
             }
@@ -182,7 +193,12 @@ impl RuleChecker<'_> {
         match &c.op.node {
             Op::Unknown(word) => {
                 let names: Vec<String> = allowed.iter().map(schema::op_name).collect();
-                let suggestion = did_you_mean(word, names.iter().map(String::as_str));
+                let zendesk = allowed
+                    .iter()
+                    .filter_map(schema::zendesk_op_name)
+                    .map(|z| z as &str);
+                let suggestion =
+                    did_you_mean(word, names.iter().map(String::as_str).chain(zendesk));
                 let d = Diagnostic::error(
                     "unknown-operator",
                     c.op.span,
@@ -265,7 +281,11 @@ impl RuleChecker<'_> {
             if !atoms.is_empty() {
                 self.push(
                     Diagnostic::error("unexpected-value", span, format!("{what} takes no value"))
-                        .with_help("`changed to` and `changed from` compare with a value"),
+                        .with_help(if what.contains("changed") {
+                            "`changed to` and `changed from` compare with a value"
+                        } else {
+                            "remove what follows it"
+                        }),
                 );
             }
             return;
@@ -355,21 +375,15 @@ impl RuleChecker<'_> {
                     );
                 }
             }
-            ValueKind::Channel => {
-                if schema::channel(&text).is_none() {
-                    let names = schema::CHANNELS.iter().map(|c| c.name);
-                    self.push(
-                        Diagnostic::error(
-                            "unknown-value",
-                            span,
-                            format!("unknown channel `{text}`"),
-                        )
+            ValueKind::Channel if schema::channel(&text).is_none() => {
+                let names = schema::CHANNELS.iter().map(|c| c.name);
+                self.push(
+                    Diagnostic::error("unknown-value", span, format!("unknown channel `{text}`"))
                         .did_you_mean(did_you_mean(&text.replace('_', " "), names))
                         .or_help(
                             "channels include web, email, api, chat, phone, ticket sharing, rule",
                         ),
-                    );
-                }
+                );
             }
             ValueKind::Agreement => self.check_agreement(&text, span),
             _ => {}
@@ -900,8 +914,11 @@ fn set_field_matches(f: SetField, field: &Field) -> bool {
 
 /// Two conditions on one single-valued field that cannot both hold.
 fn contradicts(a: &Condition, b: &Condition) -> bool {
-    if a.field.node != b.field.node || schema::ordering(&a.field.node).is_some() {
+    if a.field.node == Field::Tags {
         return contradicts_tags(a, b);
+    }
+    if a.field.node != b.field.node || schema::ordering(&a.field.node).is_some() {
+        return false;
     }
     let single = matches!(
         a.field.node,

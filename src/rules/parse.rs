@@ -597,14 +597,21 @@ fn syntax_error(err: &pest::error::Error<Rule>, src: &str, offset: usize) -> Dia
     let found_text = if found.is_empty() {
         "the end of the file".to_string()
     } else {
-        format!("`{found}`")
+        let shown: String = found
+            .chars()
+            .map(|c| match c.is_control() {
+                true => c.escape_debug().to_string(),
+                false => c.to_string(),
+            })
+            .collect();
+        format!("`{shown}`")
     };
     let diag = Diagnostic::error(
         "syntax",
         span,
         format!("expected {expected}, found {found_text}"),
     );
-    match hint(&expected) {
+    match hint(&expected, found) {
         Some(h) => diag.with_help(h),
         None => diag,
     }
@@ -623,11 +630,17 @@ fn found_at(src: &str, pos: usize) -> &str {
     }
 }
 
-fn hint(expected: &str) -> Option<&'static str> {
-    if expected.contains("`then`") {
-        Some("a rule reads `when <conditions> then <actions>`; `and`, `or` join conditions")
-    } else if expected.contains("a title") {
+fn hint(expected: &str, found: &str) -> Option<&'static str> {
+    if found == "\"" && expected.contains("a quoted text") {
+        Some("this quote is not closed on its line")
+    } else if expected == "a quoted text" {
         Some("titles are quoted: trigger \"Escalate VIP tickets\" { … }")
+    } else if found == "/" {
+        Some("a regex needs its closing `/` on the same line")
+    } else if found.is_empty() && expected.contains("`}`") {
+        Some("a rule's `{` is not closed")
+    } else if expected.contains("`then`") {
+        Some("a rule reads `when <conditions> then <actions>`; `and`, `or` join conditions")
     } else if expected.contains("an action") {
         Some("actions include `add tags`, `set status`, `share ticket with`, `notify`")
     } else {
@@ -640,9 +653,17 @@ fn expected_list(positives: &[Rule]) -> String {
     let mut names: Vec<&str> = Vec::new();
     for r in positives {
         let name = rule_name(*r);
-        if !names.contains(&name) {
+        // A comment or blank could go anywhere; listing them helps no one.
+        if !names.contains(&name) && !matches!(r, Rule::COMMENT | Rule::WHITESPACE) {
             names.push(name);
         }
+    }
+    // Where any value would do, the kinds of value are noise.
+    if names.contains(&"a value") {
+        names.retain(|n| !["a quoted text", "a `/regex/`", "`(none)`", "a number"].contains(n));
+    }
+    if names.len() > 1 {
+        names.retain(|n| *n != "the end of the file");
     }
     match names.len() {
         0 => "something else".to_string(),
@@ -654,7 +675,8 @@ fn expected_list(positives: &[Rule]) -> String {
 /// What each grammar rule is called in an error message.
 fn rule_name(r: Rule) -> &'static str {
     match r {
-        Rule::EOI => "the end of the file",
+        // After a whole rule, only another rule may follow.
+        Rule::EOI => "a rule (`trigger` or `automation`)",
         Rule::WHITESPACE => "a blank",
         Rule::prefix | Rule::infix | Rule::stop_word => "`and`, `or` or `not`",
         Rule::primary => "a condition",
@@ -663,7 +685,9 @@ fn rule_name(r: Rule) -> &'static str {
         Rule::word_char | Rule::ident_char => "a letter",
         Rule::COMMENT => "a comment",
         Rule::file | Rule::rule_only | Rule::rule_item => "a rule",
-        Rule::rule_kind | Rule::kw_trigger | Rule::kw_automation => "`trigger` or `automation`",
+        Rule::rule_kind | Rule::kw_trigger | Rule::kw_automation => {
+            "a rule (`trigger` or `automation`)"
+        }
         Rule::rule_attr | Rule::kw_inactive | Rule::kw_position | Rule::kw_description => {
             "a setting (`inactive`, `position`, `description`)"
         }

@@ -232,6 +232,19 @@ pub fn field_phrases() -> Vec<String> {
     out
 }
 
+/// Zendesk's names for the fields we run, for "did you mean" in YAML/JSON.
+pub fn zendesk_field_names() -> impl Iterator<Item = &'static str> {
+    SIMPLE_FIELDS
+        .iter()
+        .map(|(_, z)| *z)
+        .chain(TIME_FIELDS.iter().map(|(_, _, z)| *z))
+}
+
+/// Zendesk's generic name of an operator (`less_than`).
+pub fn zendesk_op_name(op: &Op) -> Option<&'static str> {
+    OPS.iter().find(|(o, ..)| o == op).map(|(.., z)| *z)
+}
+
 /// Operators: DSL phrase and Zendesk's generic operator name.
 pub const OPS: &[(Op, &str, &str)] = &[
     (Op::Is, "is", "is"),
@@ -503,7 +516,8 @@ where
     I: IntoIterator<Item = &'a str>,
 {
     let input = input.to_lowercase();
-    let limit = (input.chars().count() / 3).max(1) + 1;
+    // About one edit in four: typos, not different words.
+    let limit = (input.chars().count() + 2) / 4;
     candidates
         .into_iter()
         .map(|c| (edit_distance(&input, &c.to_lowercase()), c))

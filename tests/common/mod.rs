@@ -1,0 +1,121 @@
+//! Helpers shared by the integration tests: a readable outline of an AST for
+//! snapshots, and rendering diagnostics without colour.
+
+#![allow(dead_code)]
+
+use std::fmt::Write as _;
+use ticket_rules::rules::ast::*;
+use ticket_rules::rules::diagnostics::{render, Diagnostic, SourceFile, Style};
+use ticket_rules::rules::schema;
+
+/// One line per rule, condition and action, indented by nesting.
+pub fn outline(file: &RuleFile) -> String {
+    let mut out = String::new();
+    for rule in &file.rules {
+        let _ = write!(out, "{} {:?}", rule.kind.keyword(), rule.title.node);
+        if !rule.active {
+            out.push_str(" inactive");
+        }
+        if let Some(p) = &rule.position {
+            let _ = write!(out, " position {}", p.node);
+        }
+        if let Some(d) = &rule.description {
+            let _ = write!(out, " description {d:?}");
+        }
+        out.push('\n');
+        if let Some(e) = &rule.conditions {
+            out.push_str("  when\n");
+            expr(&mut out, e, 4);
+        }
+        out.push_str("  then\n");
+        for a in &rule.actions {
+            let _ = writeln!(
+                out,
+                "    {} {}",
+                schema::action_name(&a.kind.node),
+                atoms(&a.args)
+            );
+        }
+    }
+    for c in &file.comments {
+        let _ = writeln!(
+            out,
+            "comment {:?} own_line={} blank_before={} blank_after={}",
+            c.text, c.own_line, c.blank_before, c.blank_after
+        );
+    }
+    out
+}
+
+fn expr(out: &mut String, e: &Expr, indent: usize) {
+    let pad = " ".repeat(indent);
+    match e {
+        Expr::All(items) | Expr::Any(items) => {
+            let word = if matches!(e, Expr::All(_)) {
+                "all"
+            } else {
+                "any"
+            };
+            let _ = writeln!(out, "{pad}{word}");
+            items.iter().for_each(|i| expr(out, i, indent + 2));
+        }
+        Expr::Not(inner) => {
+            let _ = writeln!(out, "{pad}not");
+            expr(out, inner, indent + 2);
+        }
+        Expr::Cond(c) => {
+            let field = match &c.field.node {
+                Field::Unknown(n) => format!("?field({n})"),
+                f => schema::field_name(f),
+            };
+            let op = match &c.op.node {
+                Op::Unknown(n) => format!("?op({n})"),
+                o => schema::op_name(o),
+            };
+            let _ = writeln!(out, "{pad}{field} | {op} | {}", atoms(&c.operand));
+        }
+    }
+}
+
+fn atoms(items: &[Spanned<Atom>]) -> String {
+    let parts: Vec<String> = items
+        .iter()
+        .map(|a| match &a.node {
+            Atom::Word(w) => format!("word({w})"),
+            Atom::Str(s) => format!("text({s:?})"),
+            Atom::Num(n) => format!("num({n})"),
+            Atom::Regex(r) => format!("regex({r})"),
+            Atom::None => "none".to_string(),
+            Atom::Json(j) => format!("json({j})"),
+        })
+        .collect();
+    format!("[{}]", parts.join(", "))
+}
+
+/// Diagnostics rendered as `check` prints them, without colour.
+pub fn rendered(path: &str, src: &str, diags: &[Diagnostic]) -> String {
+    let file = SourceFile::new(path, src);
+    diags
+        .iter()
+        .map(|d| render(d, &file, Style { color: false }) + "\n")
+        .collect()
+}
+
+/// The codes a fixture says it expects, from `# expect: code, code` lines.
+pub fn expected_codes(src: &str) -> Vec<String> {
+    src.lines()
+        .filter_map(|l| l.trim().strip_prefix("# expect:"))
+        .flat_map(|rest| rest.split(',').map(|c| c.trim().to_string()))
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+/// The path relative to the crate, with forward slashes, for stable snapshots.
+pub fn shown(path: &std::path::Path) -> String {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+        .replace('\\', "/")
+}
