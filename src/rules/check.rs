@@ -24,6 +24,18 @@ pub struct CheckOptions {
 pub struct AgreementRef {
     pub id: Option<i64>,
     pub name: String,
+    /// `outbound` or `inbound`, as the API says.
+    pub kind: Option<String>,
+    /// `accepted`, `pending`, `declined`, `inactive`, …
+    pub status: Option<String>,
+}
+
+impl AgreementRef {
+    /// Is this the agreement a rule names (by name, ignoring case, or by id)?
+    pub fn is_named(&self, text: &str) -> bool {
+        self.name.eq_ignore_ascii_case(text.trim())
+            || self.id.is_some_and(|id| id.to_string() == text.trim())
+    }
 }
 
 /// Why an agreements file could not be read.
@@ -57,9 +69,12 @@ pub fn agreements_from_json(path: &str, text: &str) -> Result<Vec<AgreementRef>,
         .map(|(i, a)| {
             let name = a.get("name").and_then(|n| n.as_str());
             let name = name.ok_or_else(|| err(format!("agreement {} has no `name`", i + 1)))?;
+            let text = |key: &str| a.get(key).and_then(|v| v.as_str()).map(str::to_lowercase);
             Ok(AgreementRef {
                 id: a.get("id").and_then(|v| v.as_i64()),
                 name: name.to_string(),
+                kind: text("type"),
+                status: text("status"),
             })
         })
         .collect()
@@ -446,9 +461,7 @@ impl RuleChecker<'_> {
         let Some(agreements) = &self.options.agreements else {
             return;
         };
-        let found = agreements.iter().any(|a| {
-            a.name.eq_ignore_ascii_case(text) || a.id.is_some_and(|id| id.to_string() == text)
-        });
+        let found = agreements.iter().any(|a| a.is_named(text));
         if !found {
             let names = agreements.iter().map(|a| a.name.as_str());
             self.push(
@@ -467,6 +480,39 @@ impl RuleChecker<'_> {
                             .collect::<Vec<_>>()
                     )
                 )),
+            );
+        }
+    }
+
+    /// A share the engine would refuse, said before it goes live.
+    fn check_can_share(&mut self, args: &[Spanned<Atom>]) {
+        let (Some(agreements), Some(text)) = (&self.options.agreements, words_of(args)) else {
+            return;
+        };
+        let Some(a) = agreements.iter().find(|a| a.is_named(&text)) else {
+            return;
+        };
+        let span = args
+            .iter()
+            .map(|x| x.span)
+            .reduce(Span::join)
+            .unwrap_or_default();
+        let name = &a.name;
+        let refusal = match (a.kind.as_deref(), a.status.as_deref()) {
+            (Some("inbound"), _) => Some(format!("`{name}` is an inbound agreement")),
+            (_, Some(status)) if status != "accepted" => {
+                Some(format!("agreement `{name}` is {status}"))
+            }
+            _ => None,
+        };
+        if let Some(why) = refusal {
+            self.push(
+                Diagnostic::warning(
+                    "share-refused",
+                    span,
+                    format!("{why}, so this share would be refused"),
+                )
+                .with_help("only an accepted outbound agreement can share a ticket"),
             );
         }
     }
@@ -509,7 +555,8 @@ impl RuleChecker<'_> {
                 .with_help("ticket-rules skips this action when the rule fires"),
             ),
             ActionKind::ShareTicket => {
-                self.check_values(&what, ValueKind::Agreement, &a.args, a.span)
+                self.check_values(&what, ValueKind::Agreement, &a.args, a.span);
+                self.check_can_share(&a.args);
             }
             ActionKind::UnshareTicket => {
                 self.check_values(&what, ValueKind::Nothing, &a.args, a.span)
