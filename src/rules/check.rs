@@ -671,14 +671,27 @@ impl RuleChecker<'_> {
             let Some(close) = rest[open..].find("}}") else {
                 break;
             };
-            let name = rest[open + 2..open + close].trim();
-            if !schema::PLACEHOLDERS.contains(&name) {
-                let at = if exact {
-                    let s = span.start + 1 + base + open;
-                    Span::new(s, s + close + 2)
-                } else {
-                    span
-                };
+            let inner = &rest[open + 2..open + close];
+            // Liquid filters (`{{ticket.title | upcase}}`) do not change the name.
+            let name = inner.split('|').next().unwrap_or("").trim();
+            let known = schema::PLACEHOLDERS.contains(&name)
+                || schema::ZENDESK_PLACEHOLDERS.contains(&name);
+            let at = if exact {
+                let s = span.start + 1 + base + open;
+                Span::new(s, s + close + 2)
+            } else {
+                span
+            };
+            if name.starts_with("dc.") {
+                self.push(
+                    Diagnostic::warning(
+                        "dynamic-content",
+                        at,
+                        format!("dynamic content `{{{{{name}}}}}` is left as written"),
+                    )
+                    .with_help("ticket-rules has no dynamic content items to fill it from"),
+                );
+            } else if !known {
                 self.push(
                     Diagnostic::error(
                         "unknown-placeholder",
@@ -686,8 +699,14 @@ impl RuleChecker<'_> {
                         format!("unknown placeholder `{{{{{name}}}}}`"),
                     )
                     .did_you_mean(
-                        did_you_mean(name, schema::PLACEHOLDERS.iter().copied())
-                            .map(|s| format!("{{{{{s}}}}}")),
+                        did_you_mean(
+                            name,
+                            schema::PLACEHOLDERS
+                                .iter()
+                                .chain(schema::ZENDESK_PLACEHOLDERS)
+                                .copied(),
+                        )
+                        .map(|s| format!("{{{{{s}}}}}")),
                     )
                     .or_help(format!(
                         "placeholders are {}",
@@ -847,7 +866,7 @@ fn update_scoped(c: &Condition) -> bool {
         c.field.node,
         Field::UpdateVia | Field::Role | Field::Comment | Field::CommentText
     ) || matches!(c.op.node, Op::Changed | Op::ChangedTo | Op::ChangedFrom)
-        || (c.field.node == Field::Ticket && is_word(&c.operand, &["created", "updated"]))
+        || (c.field.node == Field::Ticket && is_word(&c.operand, &["created"]))
 }
 
 /// A condition that holds for one update (triggers) or one hour (automations).
@@ -1071,10 +1090,12 @@ pub fn words_of(atoms: &[Spanned<Atom>]) -> Option<String> {
     if let [one] = atoms {
         return atom_text(one);
     }
-    let words: Option<Vec<&str>> = atoms
+    // `Tier 2` is a word and a number; bare, they still make one value.
+    let words: Option<Vec<String>> = atoms
         .iter()
         .map(|a| match &a.node {
-            Atom::Word(w) => Some(w.as_str()),
+            Atom::Word(w) => Some(w.clone()),
+            Atom::Num(n) => Some(n.to_string()),
             _ => None,
         })
         .collect();

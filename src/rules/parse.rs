@@ -284,7 +284,18 @@ impl<'s> Ctx<'s> {
         match key {
             Some(p) if p.as_rule() == Rule::number => match p.as_str().parse() {
                 Ok(id) => FieldKey::Id(id),
-                Err(_) => FieldKey::Title(p.as_str().to_string()),
+                Err(_) => {
+                    let d = Diagnostic::error(
+                        "bad-number",
+                        self.span(&p),
+                        format!("`{}` is not a custom field id", p.as_str()),
+                    )
+                    .with_help(
+                        "ids are positive whole numbers; quote a title: custom field \"Plan\"",
+                    );
+                    self.diags.push(d);
+                    FieldKey::Id(0)
+                }
             },
             Some(p) => FieldKey::Title(unescape(&p)),
             None => FieldKey::Title(String::new()),
@@ -322,14 +333,23 @@ impl<'s> Ctx<'s> {
         Spanned::new(atom, span)
     }
 
+    /// A number; one out of range is reported here and read as the nearest
+    /// bound, so later stages do not report it a second time.
     fn parse_number(&mut self, pair: &Pair<'_, Rule>) -> Option<i64> {
-        let parsed = pair.as_str().parse::<i64>();
-        if parsed.is_err() {
-            let d = Diagnostic::error("bad-number", self.span(pair), "number is too large")
-                .with_help("numbers run from -9223372036854775808 to 9223372036854775807");
-            self.diags.push(d);
+        let text = pair.as_str();
+        match text.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                let d = Diagnostic::error("bad-number", self.span(pair), "number is too large")
+                    .with_help("numbers run from -9223372036854775808 to 9223372036854775807");
+                self.diags.push(d);
+                Some(if text.starts_with('-') {
+                    i64::MIN
+                } else {
+                    i64::MAX
+                })
+            }
         }
-        parsed.ok()
     }
 
     fn parse_json(&mut self, pair: &Pair<'_, Rule>) -> serde_json::Value {

@@ -27,6 +27,43 @@ pub const PLACEHOLDERS: &[&str] = &[
     "ticket.account",
 ];
 
+/// Zendesk's own placeholders that its default triggers use; accepted so an
+/// export loads as is, and filled in from the ticket where it has the data.
+pub const ZENDESK_PLACEHOLDERS: &[&str] = &[
+    "ticket.title",
+    "ticket.url",
+    "ticket.link",
+    "ticket.description",
+    "ticket.status",
+    "ticket.priority",
+    "ticket.ticket_type",
+    "ticket.via",
+    "ticket.tags",
+    "ticket.external_id",
+    "ticket.created_at",
+    "ticket.updated_at",
+    "ticket.group.name",
+    "ticket.brand.name",
+    "ticket.organization.name",
+    "ticket.requester.name",
+    "ticket.requester.first_name",
+    "ticket.requester.email",
+    "ticket.assignee.name",
+    "ticket.assignee.first_name",
+    "ticket.assignee.email",
+    "ticket.latest_comment",
+    "ticket.latest_comment_html",
+    "ticket.latest_public_comment",
+    "ticket.latest_public_comment_html",
+    "ticket.comments_formatted",
+    "ticket.public_comments_formatted",
+    "current_user.name",
+    "current_user.first_name",
+    "current_user.email",
+    "satisfaction.rating_section",
+    "satisfaction.rating_url",
+];
+
 /// A channel: its name in the DSL, Zendesk's via type and via id.
 pub struct Channel {
     pub name: &'static str,
@@ -372,7 +409,8 @@ pub fn ops_for(field: &Field) -> &'static [Op] {
         Field::Subject | Field::CommentText => TEXT,
         Field::Comment => ONLY_IS,
         Field::CustomField(_) => CUSTOM,
-        Field::SharedWith | Field::ReceivedFrom => EQUALITY,
+        // Negated with `not`: the DSL has no `shared with … is not`.
+        Field::SharedWith | Field::ReceivedFrom => ONLY_IS,
         Field::HoursSince(_) => HOURS,
         Field::Zendesk(_) | Field::Unknown(_) => &[],
     }
