@@ -29,7 +29,10 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         if loaded.diagnostics.iter().any(|d| d.is_error()) {
             // Never rewrite what could not be read whole.
             let diags = std::mem::take(&mut loaded.diagnostics);
-            eprint!("{}", report(&[(loaded, diags)], Format::Human, stderr_style()));
+            eprint!(
+                "{}",
+                report(&[(loaded, diags)], Format::Human, stderr_style())
+            );
             broken += 1;
             continue;
         }

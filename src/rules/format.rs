@@ -177,7 +177,9 @@ impl<'a> Printer<'a> {
             .collect();
         if !settings.is_empty() && !region.is_empty() {
             let gaps = exact_gaps(&region, header_end, &settings, body_key, body_offset)
-                .unwrap_or_else(|| fallback_gaps(rule, &region, settings.len()));
+                .unwrap_or_else(|| {
+                    fallback_gaps(rule, &region, settings.len(), body_key, body_offset)
+                });
             let mut i = 0;
             for (n, setting) in settings.into_iter().enumerate() {
                 while i < region.len() && gaps[i] <= n {
@@ -221,13 +223,16 @@ impl<'a> Printer<'a> {
         let comment_between = self.comments[self.next..]
             .iter()
             .any(|c| c.span.start >= w.keys[0] && c.span.start < last);
-        let multi =
-            w.texts.len() > 1 && (comment_between || one_line.chars().count() > WIDTH);
+        let multi = w.texts.len() > 1 && (comment_between || one_line.chars().count() > WIDTH);
         if !multi {
             self.code(one_line);
             return;
         }
-        let cont = if w.joiner == "or" { "    or " } else { "   and " };
+        let cont = if w.joiner == "or" {
+            "    or "
+        } else {
+            "   and "
+        };
         for (i, text) in w.texts.iter().enumerate() {
             if i == 0 {
                 self.code(format!("  when {text}"));
@@ -292,28 +297,57 @@ fn exact_gaps(
     (cursor + rest + 1 + body_offset == body_key).then_some(gaps)
 }
 
-/// Where comments among settings go when the rule was not formatted: around
-/// `position` by its span; otherwise a trailing comment on the header line
-/// and an own-line one above the body. Never reorders comments.
-fn fallback_gaps(rule: &Rule, region: &[&Comment], n: usize) -> Vec<usize> {
+/// Where comments among settings go when the rule was not formatted. Only
+/// `position` and the title carry spans, so the settings fall in segments:
+/// the header and any `inactive`, then `position` and any `description`.
+/// Within a segment, a trailing comment just after the title (or the
+/// position) stays on that line; a later trailing comment is taken to sit on
+/// the next setting; an own-line comment goes above the next setting, except
+/// that own-line comments right above the body stay there. Never reorders.
+fn fallback_gaps(
+    rule: &Rule,
+    region: &[&Comment],
+    n: usize,
+    body_key: usize,
+    body_offset: usize,
+) -> Vec<usize> {
+    /// How far after a span a trailing comment on the same line may start.
+    const NEAR: usize = 8;
     let position = rule
         .position
         .as_ref()
-        .map(|p| (p.span.start, usize::from(!rule.active)));
-    let mut prev = 0;
-    region
-        .iter()
-        .map(|c| {
-            let gap = match (c.own_line, position) {
-                (true, Some((start, idx))) if c.span.start < start => idx,
-                (true, _) => n,
-                (false, Some((start, idx))) if c.span.start > start => idx + 1,
-                (false, _) => 0,
-            };
-            prev = gap.max(prev);
-            prev
-        })
-        .collect()
+        .map(|p| (p.span, usize::from(!rule.active)));
+    let segment = |c: &Comment| match position {
+        Some((span, idx)) if c.span.start > span.start => (span.end, idx + 1, n),
+        Some((_, idx)) => (rule.title.span.end, 0, idx),
+        None => (rule.title.span.end, 0, n),
+    };
+    let mut gaps = Vec::with_capacity(region.len());
+    let mut current: Option<usize> = None; // the segment's first gap
+    let mut gap = 0;
+    for c in region {
+        let (anchor_end, first, last) = segment(c);
+        let fresh = current != Some(first);
+        if fresh {
+            current = Some(first);
+            gap = first;
+        }
+        let on_anchor = fresh && c.span.start <= anchor_end + NEAR;
+        if !c.own_line && !on_anchor {
+            gap = (gap + 1).min(last);
+        }
+        gaps.push(gap);
+    }
+    // Own-line comments directly above `when` (or `then`) stay there.
+    let mut limit = body_key.saturating_sub(body_offset + 1);
+    for (i, c) in region.iter().enumerate().rev() {
+        if !c.own_line || c.span.end > limit || limit - c.span.end > 4 {
+            break;
+        }
+        gaps[i] = n;
+        limit = c.span.start.saturating_sub(1 + INDENT.len());
+    }
+    gaps
 }
 
 /// A `when` clause cut into its top-level conjuncts (or disjuncts).
@@ -533,7 +567,8 @@ fn is_bare(w: &str, ctx: Context) -> bool {
     }
     // A keyword that ends the value list, at a word boundary.
     !ctx.stop_words().iter().any(|kw| {
-        w.get(..kw.len()).is_some_and(|head| head.eq_ignore_ascii_case(kw))
+        w.get(..kw.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(kw))
             && !w[kw.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
     })
 }
@@ -590,7 +625,9 @@ fn zendesk_value(atoms: &[super::ast::Spanned<Atom>]) -> String {
 fn json(v: &Value) -> String {
     match v {
         Value::String(s) => quote(s),
-        Value::Array(items) => format!("[{}]", items.iter().map(json).collect::<Vec<_>>().join(",")),
+        Value::Array(items) => {
+            format!("[{}]", items.iter().map(json).collect::<Vec<_>>().join(","))
+        }
         Value::Object(map) => format!(
             "{{{}}}",
             map.iter()
@@ -662,7 +699,11 @@ mod tests {
                     Op::Is,
                     vec![Atom::Json(Value::String("open".into()))],
                 ),
-                cond(Field::Tags, Op::ContainsNoneOf, vec![Atom::Word("and".into())]),
+                cond(
+                    Field::Tags,
+                    Op::ContainsNoneOf,
+                    vec![Atom::Word("and".into())],
+                ),
             ])),
             vec![
                 act(ActionKind::AddTags, vec![Atom::Word("x".into())]),
