@@ -189,3 +189,47 @@ fn fmt_leaves_broken_files_alone() {
         assert_eq!(std::fs::read_to_string(&file).unwrap(), broken);
     }
 }
+
+/// Every file with one extra comment put at each place a comment can go:
+/// at the end of each line, on a line of its own before each line, and in
+/// the middle of a line (ending it there), in each file as written and as
+/// formatted. Comments are kept and a second format changes nothing.
+/// (The parser is unoptimised in tests, so long files are sampled.)
+#[test]
+fn a_comment_anywhere_is_kept_and_stable() {
+    const PER_TEXT: usize = 120;
+    let mut variants = 0;
+    let files = parsed(&["rules-examples", "tests/fmt"]);
+    let texts = files
+        .iter()
+        .flat_map(|(path, text, file)| [(path, text.clone()), (path, format_file(file))]);
+    for (path, text) in texts {
+        let mut cuts: Vec<(usize, &str)> = Vec::new();
+        for (i, c) in text.char_indices() {
+            match c {
+                '\n' => cuts.push((i, "  # fuzz")),
+                ' ' if !text[..i].ends_with(' ') => cuts.push((i, " # fuzz\n")),
+                _ => {}
+            }
+            if i == 0 || text[..i].ends_with('\n') {
+                cuts.push((i, "# fuzz\n"));
+            }
+        }
+        let stride = cuts.len().div_ceil(PER_TEXT).max(1);
+        for &(at, insert) in cuts.iter().step_by(stride) {
+            let variant = format!("{}{insert}{}", &text[..at], &text[at..]);
+            let (file, diags) = parse_rules(&variant);
+            if !diags.is_empty() {
+                continue;
+            }
+            variants += 1;
+            let once = format_file(&file);
+            let back = reparse(path, &once);
+            let what = format!("{} with a comment at {at}:\n{variant}", path.display());
+            assert_eq!(back.rules, file.rules, "{what}");
+            assert_eq!(comment_texts(&back), comment_texts(&file), "{what}");
+            assert_eq!(format_file(&back), once, "{what}\nformatted once:\n{once}");
+        }
+    }
+    assert!(variants > 100, "{variants}");
+}
