@@ -569,7 +569,7 @@ fn is_bare(w: &str, ctx: Context) -> bool {
     !ctx.stop_words().iter().any(|kw| {
         w.get(..kw.len())
             .is_some_and(|head| head.eq_ignore_ascii_case(kw))
-            && !w[kw.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            && !w[kw.len()..].starts_with(|c: char| word_char(c) || c == '/')
     })
 }
 
@@ -727,7 +727,8 @@ mod tests {
     fn words_that_would_read_differently_are_quoted() {
         assert!(is_bare("Ticket", Context::Operand));
         assert!(is_bare("and_more", Context::Operand));
-        assert!(!is_bare("and-more", Context::Operand));
+        assert!(is_bare("and-more", Context::Operand));
+        assert!(!is_bare("and", Context::Operand));
         assert!(!is_bare("Ticket sharing", Context::Operand));
         assert!(!is_bare("007", Context::Operand));
         assert!(is_bare("3d", Context::Operand));
@@ -756,10 +757,16 @@ mod tests {
     }
 
     #[test]
-    fn json_objects_and_floats_print_as_json() {
-        // The grammar's `json` rule does not read these yet; see the report.
-        let v = serde_json::json!({"a": [1.5, {"b": "c\"d"}]});
-        assert_eq!(json(&v), "{\"a\":[1.5,{\"b\":\"c\\\"d\"}]}");
+    fn json_objects_and_floats_print_as_json_and_read_back() {
+        let v = serde_json::json!({"a": [1.5, {"b": "c\"d"}], "e": -2e-3});
+        assert_eq!(json(&v), "{\"a\":[1.5,{\"b\":\"c\\\"d\"}],\"e\":-0.002}");
+        let a = act(
+            ActionKind::Zendesk("notification_webhook".into()),
+            vec![Atom::Json(v)],
+        );
+        let f = file(None, vec![a]);
+        let back = reparse(&format_file(&f));
+        assert_eq!(back.rules[0].actions, f.rules[0].actions);
     }
 
     #[test]

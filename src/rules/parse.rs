@@ -359,9 +359,20 @@ impl<'s> Ctx<'s> {
         };
         match inner.as_rule() {
             Rule::string => Value::String(unescape(&inner)),
-            Rule::number => self.parse_number(&inner).map_or(Value::Null, Value::from),
+            Rule::json_number => serde_json::from_str(inner.as_str()).unwrap_or(Value::Null),
             Rule::json_array => {
                 Value::Array(children(inner).map(|p| self.parse_json(&p)).collect())
+            }
+            Rule::json_object => {
+                let mut map = serde_json::Map::new();
+                for member in children(inner) {
+                    let mut kv = children(member);
+                    let (Some(k), Some(v)) = (kv.next(), kv.next()) else {
+                        continue;
+                    };
+                    map.insert(unescape(&k), self.parse_json(&v));
+                }
+                Value::Object(map)
             }
             _ => match inner.as_str() {
                 "true" => Value::Bool(true),
@@ -547,6 +558,7 @@ fn unescape(pair: &Pair<'_, Rule>) -> String {
         }
         match chars.next() {
             Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
             Some('t') => out.push('\t'),
             Some(other) => out.push(other),
             None => out.push('\\'),
@@ -748,6 +760,7 @@ fn rule_name(r: Rule) -> &'static str {
         Rule::number => "a number",
         Rule::word => "a value",
         Rule::json | Rule::json_literal | Rule::json_array => "a JSON value",
+        Rule::json_number | Rule::json_object | Rule::json_member => "a JSON value",
         Rule::lparen => "`(`",
         Rule::rparen => "`)`",
         Rule::lbrace => "`{`",
