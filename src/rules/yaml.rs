@@ -289,7 +289,8 @@ impl<'s> Locator<'s> {
         let before = &src[..at];
         let prev = before.chars().next_back();
         let quoted = matches!(prev, Some('"' | '\''));
-        if self.json && !(prev == Some('"') && !before[..before.len() - 1].ends_with('\\')) {
+        let real_quote = prev == Some('"') && !before[..before.len() - 1].ends_with('\\');
+        if self.json && !real_quote {
             return None;
         }
         if !quoted && prev.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
@@ -313,9 +314,9 @@ impl<'s> Locator<'s> {
             return None;
         }
         let after = &rest[1..];
-        if !quoted
-            && !(after.is_empty() || after.starts_with([' ', '\t', '\n', '\r', ',', '}', ']']))
-        {
+        let ends_key =
+            after.is_empty() || after.starts_with([' ', '\t', '\n', '\r', ',', '}', ']']);
+        if !quoted && !ends_key {
             return None;
         }
         if !self.json {
@@ -1065,14 +1066,14 @@ impl Loader<'_> {
                     .collect()
             }
             Field::Status | Field::Priority | Field::Type => {
-                self.atoms(value, at, fallback, lower_pieces(value), |p| dsl_atom(p))
+                self.atoms(value, at, fallback, lower_pieces(value), dsl_atom)
             }
             Field::Group
             | Field::Assignee
             | Field::Requester
             | Field::Organization
             | Field::Brand => self.name_atoms(value, at, fallback),
-            Field::Tags => self.atoms(value, at, fallback, pieces(value), |p| dsl_atom(p)),
+            Field::Tags => self.atoms(value, at, fallback, pieces(value), dsl_atom),
             Field::Subject | Field::CommentText => match op {
                 Op::Contains | Op::DoesNotContain => {
                     let text = scalar_text(value).unwrap_or_default();
@@ -1082,7 +1083,7 @@ impl Loader<'_> {
                     let text = scalar_text(value).unwrap_or_default();
                     self.one(at, fallback, Atom::Regex(text))
                 }
-                _ => self.atoms(value, at, fallback, pieces(value), |p| dsl_atom(p)),
+                _ => self.atoms(value, at, fallback, pieces(value), dsl_atom),
             },
             Field::Comment => {
                 let word = match comment_visibility(value) {
@@ -1453,7 +1454,9 @@ fn skip_item_marks(src: &str, at: usize) -> usize {
     let rest = src.get(at..).unwrap_or("");
     at + (rest.len()
         - rest
-            .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | ',' | '['))
+            .trim_start_matches(|c: char| {
+                c.is_whitespace() || matches!(c, '-' | ',' | '[' | '}' | ']')
+            })
             .len())
 }
 
