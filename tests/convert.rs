@@ -1,11 +1,11 @@
 //! `convert`: DSL to Zendesk-shaped YAML (pushing `not` inward), what does
 //! not fit, and the `convert` subcommand.
 
+use std::path::PathBuf;
 use std::process::Command;
 use ticket_rules::rules::ast::*;
 use ticket_rules::rules::convert::to_yaml;
 use ticket_rules::rules::diagnostics::SourceFile;
-use std::path::PathBuf;
 use ticket_rules::rules::format::format_file;
 use ticket_rules::rules::parse::parse_rules;
 use ticket_rules::rules::yaml::load;

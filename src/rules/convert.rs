@@ -295,26 +295,10 @@ fn not_fit(span: Span, what: &str) -> Diagnostic {
 
 /// Zendesk's name of a condition field.
 pub fn zendesk_field(field: &Field) -> String {
-    let simple = |i: usize| schema::SIMPLE_FIELDS[i].1.to_string();
+    if let Some((_, _, zendesk)) = schema::simple_field(field) {
+        return zendesk.to_string();
+    }
     match field {
-        Field::Ticket => simple(0),
-        Field::Source => simple(1),
-        Field::UpdateVia => simple(2),
-        Field::Status => simple(3),
-        Field::Priority => simple(4),
-        Field::Type => simple(5),
-        Field::Group => simple(6),
-        Field::Assignee => simple(7),
-        Field::Requester => simple(8),
-        Field::Organization => simple(9),
-        Field::Brand => simple(10),
-        Field::Tags => simple(11),
-        Field::Subject => simple(12),
-        Field::CommentText => simple(13),
-        Field::Comment => simple(14),
-        Field::Role => simple(15),
-        Field::SharedWith => simple(16),
-        Field::ReceivedFrom => simple(17),
         Field::CustomField(k) => format!("custom_fields_{k}"),
         Field::HoursSince(t) => schema::TIME_FIELDS
             .iter()
@@ -322,6 +306,8 @@ pub fn zendesk_field(field: &Field) -> String {
             .map(|(_, _, z)| z.to_string())
             .unwrap_or_default(),
         Field::Zendesk(n) | Field::Unknown(n) => n.clone(),
+        // Every other field has a row in `SIMPLE_FIELDS`.
+        _ => String::new(),
     }
 }
 
@@ -497,12 +483,7 @@ fn action_values(a: &Action) -> Result<Vec<Value>, Diagnostic> {
 /// `notify <who> "<subject>" "<body>"` as `notification_user` or
 /// `notification_group`.
 fn notify_value(a: &Action) -> Result<Value, Diagnostic> {
-    let split = a
-        .args
-        .iter()
-        .position(|x| matches!(x.node, Atom::Str(_)))
-        .unwrap_or(a.args.len());
-    let (who, texts) = a.args.split_at(split);
+    let (who, texts) = a.notify_parts();
     let (field, recipient, texts) = match who {
         [] => match texts {
             [Spanned {
