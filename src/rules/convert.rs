@@ -300,11 +300,7 @@ pub fn zendesk_field(field: &Field) -> String {
     }
     match field {
         Field::CustomField(k) => format!("custom_fields_{k}"),
-        Field::HoursSince(t) => schema::TIME_FIELDS
-            .iter()
-            .find(|(f, ..)| f == t)
-            .map(|(_, _, z)| z.to_string())
-            .unwrap_or_default(),
+        Field::HoursSince(t) => schema::time_field_zendesk_name(*t).to_string(),
         Field::Zendesk(n) | Field::Unknown(n) => n.clone(),
         // Every other field has a row in `SIMPLE_FIELDS`.
         _ => String::new(),
@@ -327,12 +323,7 @@ pub fn zendesk_op(field: &Field, op: &Op) -> String {
         _ => None,
     };
     specific
-        .or_else(|| {
-            schema::OPS
-                .iter()
-                .find(|(o, ..)| o == op)
-                .map(|(_, _, z)| *z)
-        })
+        .or_else(|| schema::zendesk_op_name(op))
         .unwrap_or_default()
         .to_string()
 }
@@ -446,10 +437,7 @@ fn action_values(a: &Action) -> Result<Vec<Value>, Diagnostic> {
     let some = |v: Value| if args.is_empty() { None } else { Some(v) };
     Ok(match &a.kind.node {
         ActionKind::Set(f) => {
-            let name = schema::SET_FIELDS
-                .iter()
-                .find(|(s, ..)| s == f)
-                .map_or("", |(_, _, z)| *z);
+            let name = schema::set_field_zendesk_name(*f);
             let v = match f {
                 SetField::Status | SetField::Priority | SetField::Type => enum_value(args),
                 SetField::Group | SetField::Assignee => name_value(args),

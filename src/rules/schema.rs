@@ -258,12 +258,25 @@ pub const TIME_FIELDS: &[(TimeField, &str, &str)] = &[
     ),
 ];
 
-pub fn time_field_name(t: TimeField) -> &'static str {
-    TIME_FIELDS
+/// The DSL phrase and Zendesk name of `key` in a name table.
+fn names_of<K: PartialEq>(
+    table: &'static [(K, &'static str, &'static str)],
+    key: &K,
+) -> Option<(&'static str, &'static str)> {
+    table
         .iter()
-        .find(|(f, ..)| *f == t)
-        .map(|(_, n, _)| *n)
-        .unwrap_or("")
+        .find(|(k, ..)| k == key)
+        .map(|(_, dsl, zendesk)| (*dsl, *zendesk))
+}
+
+/// A time field's words after `hours since`.
+pub fn time_field_name(t: TimeField) -> &'static str {
+    names_of(TIME_FIELDS, &t).map_or("", |(dsl, _)| dsl)
+}
+
+/// Zendesk's name of a time field (`SOLVED`, `assigned_at`).
+pub fn time_field_zendesk_name(t: TimeField) -> &'static str {
+    names_of(TIME_FIELDS, &t).map_or("", |(_, zendesk)| zendesk)
 }
 
 /// Fields with a fixed name: the field, its DSL phrase and Zendesk's name.
@@ -334,7 +347,7 @@ pub fn zendesk_field_names() -> impl Iterator<Item = &'static str> {
 
 /// Zendesk's generic name of an operator (`less_than`).
 pub fn zendesk_op_name(op: &Op) -> Option<&'static str> {
-    OPS.iter().find(|(o, ..)| o == op).map(|(.., z)| *z)
+    names_of(OPS, op).map(|(_, zendesk)| zendesk)
 }
 
 /// Operators: DSL phrase and Zendesk's generic operator name.
@@ -377,11 +390,7 @@ pub const OPS: &[(Op, &str, &str)] = &[
 pub fn op_name(op: &Op) -> String {
     match op {
         Op::Zendesk(n) | Op::Unknown(n) => n.clone(),
-        op => OPS
-            .iter()
-            .find(|(o, ..)| o == op)
-            .map(|(_, n, _)| n.to_string())
-            .unwrap_or_default(),
+        op => names_of(OPS, op).map_or(String::new(), |(dsl, _)| dsl.to_string()),
     }
 }
 
@@ -556,6 +565,7 @@ pub fn action_phrases() -> Vec<&'static str> {
     ]
 }
 
+/// `set` fields: the field, its DSL word and Zendesk's action field.
 pub const SET_FIELDS: &[(SetField, &str, &str)] = &[
     (SetField::Status, "status", "status"),
     (SetField::Priority, "priority", "priority"),
@@ -564,12 +574,14 @@ pub const SET_FIELDS: &[(SetField, &str, &str)] = &[
     (SetField::Assignee, "assignee", "assignee_id"),
 ];
 
+/// The DSL word of a `set` field.
 pub fn set_field_name(f: SetField) -> &'static str {
-    SET_FIELDS
-        .iter()
-        .find(|(s, ..)| *s == f)
-        .map(|(_, n, _)| *n)
-        .unwrap_or("")
+    names_of(SET_FIELDS, &f).map_or("", |(dsl, _)| dsl)
+}
+
+/// Zendesk's action field for a `set` field (`group_id`).
+pub fn set_field_zendesk_name(f: SetField) -> &'static str {
+    names_of(SET_FIELDS, &f).map_or("", |(_, zendesk)| zendesk)
 }
 
 /// The value a `set` action takes.

@@ -68,13 +68,7 @@ impl RuleChecker<'_> {
     }
 
     /// Kinds that take one value (bare words run together into one).
-    fn check_single(
-        &mut self,
-        what: &str,
-        kind: ValueKind,
-        atoms: &[Spanned<Atom>],
-        span: Span,
-    ) {
+    fn check_single(&mut self, what: &str, kind: ValueKind, atoms: &[Spanned<Atom>], span: Span) {
         let Some(value) = single_value(atoms) else {
             self.push(
                 Diagnostic::error("too-many-values", span, format!("{what} takes one value"))
