@@ -290,6 +290,20 @@ pub struct Action {
     pub span: Span,
 }
 
+impl Action {
+    /// `notify`'s arguments split where the first quoted text starts: the
+    /// recipient's bare words (none for a quoted email address), then the
+    /// texts (the email, if any, the subject and the body).
+    pub fn notify_parts(&self) -> (&[Spanned<Atom>], &[Spanned<Atom>]) {
+        let split = self
+            .args
+            .iter()
+            .position(|x| matches!(x.node, Atom::Str(_)))
+            .unwrap_or(self.args.len());
+        self.args.split_at(split)
+    }
+}
+
 /// Which ticket property `set …` changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SetField {

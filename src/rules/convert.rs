@@ -295,33 +295,15 @@ fn not_fit(span: Span, what: &str) -> Diagnostic {
 
 /// Zendesk's name of a condition field.
 pub fn zendesk_field(field: &Field) -> String {
-    let simple = |i: usize| schema::SIMPLE_FIELDS[i].1.to_string();
+    if let Some((_, _, zendesk)) = schema::simple_field(field) {
+        return zendesk.to_string();
+    }
     match field {
-        Field::Ticket => simple(0),
-        Field::Source => simple(1),
-        Field::UpdateVia => simple(2),
-        Field::Status => simple(3),
-        Field::Priority => simple(4),
-        Field::Type => simple(5),
-        Field::Group => simple(6),
-        Field::Assignee => simple(7),
-        Field::Requester => simple(8),
-        Field::Organization => simple(9),
-        Field::Brand => simple(10),
-        Field::Tags => simple(11),
-        Field::Subject => simple(12),
-        Field::CommentText => simple(13),
-        Field::Comment => simple(14),
-        Field::Role => simple(15),
-        Field::SharedWith => simple(16),
-        Field::ReceivedFrom => simple(17),
         Field::CustomField(k) => format!("custom_fields_{k}"),
-        Field::HoursSince(t) => schema::TIME_FIELDS
-            .iter()
-            .find(|(f, ..)| f == t)
-            .map(|(_, _, z)| z.to_string())
-            .unwrap_or_default(),
+        Field::HoursSince(t) => schema::time_field_zendesk_name(*t).to_string(),
         Field::Zendesk(n) | Field::Unknown(n) => n.clone(),
+        // Every other field has a row in `SIMPLE_FIELDS`.
+        _ => String::new(),
     }
 }
 
@@ -341,12 +323,7 @@ pub fn zendesk_op(field: &Field, op: &Op) -> String {
         _ => None,
     };
     specific
-        .or_else(|| {
-            schema::OPS
-                .iter()
-                .find(|(o, ..)| o == op)
-                .map(|(_, _, z)| *z)
-        })
+        .or_else(|| schema::zendesk_op_name(op))
         .unwrap_or_default()
         .to_string()
 }
@@ -460,10 +437,7 @@ fn action_values(a: &Action) -> Result<Vec<Value>, Diagnostic> {
     let some = |v: Value| if args.is_empty() { None } else { Some(v) };
     Ok(match &a.kind.node {
         ActionKind::Set(f) => {
-            let name = schema::SET_FIELDS
-                .iter()
-                .find(|(s, ..)| s == f)
-                .map_or("", |(_, _, z)| *z);
+            let name = schema::set_field_zendesk_name(*f);
             let v = match f {
                 SetField::Status | SetField::Priority | SetField::Type => enum_value(args),
                 SetField::Group | SetField::Assignee => name_value(args),
@@ -497,12 +471,7 @@ fn action_values(a: &Action) -> Result<Vec<Value>, Diagnostic> {
 /// `notify <who> "<subject>" "<body>"` as `notification_user` or
 /// `notification_group`.
 fn notify_value(a: &Action) -> Result<Value, Diagnostic> {
-    let split = a
-        .args
-        .iter()
-        .position(|x| matches!(x.node, Atom::Str(_)))
-        .unwrap_or(a.args.len());
-    let (who, texts) = a.args.split_at(split);
+    let (who, texts) = a.notify_parts();
     let (field, recipient, texts) = match who {
         [] => match texts {
             [Spanned {

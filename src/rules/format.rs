@@ -24,6 +24,7 @@
 //! that is already formatted), and otherwise by a simple rule.
 
 use super::ast::{Action, ActionKind, Atom, Comment, Condition, Expr, Field, Op, Rule, RuleFile};
+use super::parse::{is_bare_word, ARGUMENT_STOP_WORDS, OPERAND_STOP_WORDS};
 use super::schema::{action_name, field_name, op_name, quote, OPS};
 use serde_json::Value;
 
@@ -524,10 +525,8 @@ enum Context {
 impl Context {
     fn stop_words(self) -> &'static [&'static str] {
         match self {
-            Context::Operand => &["and", "or", "then"],
-            Context::Arguments => &[
-                "share", "unshare", "add", "remove", "set", "notify", "zendesk",
-            ],
+            Context::Operand => OPERAND_STOP_WORDS,
+            Context::Arguments => ARGUMENT_STOP_WORDS,
         }
     }
 }
@@ -551,26 +550,7 @@ fn atom(a: &Atom, ctx: Context) -> String {
 
 /// Does `w` read back as the same bare word in `ctx`?
 fn is_bare(w: &str, ctx: Context) -> bool {
-    let word_char = |c: char| c.is_alphabetic() || c.is_numeric() || "_-.@:+'&!?*%$~".contains(c);
-    let mut chars = w.chars();
-    let Some(first) = chars.next() else {
-        return false;
-    };
-    if !word_char(first) || !chars.all(|c| word_char(c) || c == '/') {
-        return false;
-    }
-    // `12` or `-3/x` would be read as a number.
-    let digits = w.strip_prefix('-').unwrap_or(w);
-    let n = digits.chars().take_while(char::is_ascii_digit).count();
-    if n > 0 && digits[n..].chars().next().is_none_or(|c| c == '/') {
-        return false;
-    }
-    // A keyword that ends the value list, at a word boundary.
-    !ctx.stop_words().iter().any(|kw| {
-        w.get(..kw.len())
-            .is_some_and(|head| head.eq_ignore_ascii_case(kw))
-            && !w[kw.len()..].starts_with(|c: char| word_char(c) || c == '/')
-    })
+    is_bare_word(w, ctx.stop_words())
 }
 
 /// `/pattern/` with `/` escaped as `\/`. The parser turns every `\/` back

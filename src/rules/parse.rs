@@ -790,6 +790,53 @@ fn rule_name(r: Rule) -> &'static str {
     }
 }
 
+/// Words that end an operand (the grammar's `stop_word`).
+pub const OPERAND_STOP_WORDS: &[&str] = &["and", "or", "then"];
+/// Words that end an action's arguments (the grammar's `action_start`).
+pub const ARGUMENT_STOP_WORDS: &[&str] = &[
+    "share", "unshare", "add", "remove", "set", "notify", "zendesk",
+];
+/// Words that end a value somewhere: a value that may land in either place
+/// avoids both lists, and `not`, which starts a negated condition.
+pub const ANY_STOP_WORDS: &[&str] = &[
+    "and", "or", "then", "not", "share", "unshare", "add", "remove", "set", "notify", "zendesk",
+];
+
+/// A character the grammar's `word_char` accepts.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || "_-.@:+'&!?*%$~".contains(c)
+}
+
+/// Does `text` read back as this one bare word (the grammar's `word`) where
+/// `stop_words` end a value? Not when it is empty, has other characters,
+/// would be read as a `number`, or is one of `stop_words` (in any case).
+pub fn is_bare_word(text: &str, stop_words: &[&str]) -> bool {
+    let mut chars = text.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    if !is_word_char(first) || !chars.all(|c| is_word_char(c) || c == '/') {
+        return false;
+    }
+    // `12` or `-3/x` would be read as a number: digits not followed by a
+    // word character.
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let n = digits.chars().take_while(char::is_ascii_digit).count();
+    if n > 0 && digits[n..].chars().next().is_none_or(|c| c == '/') {
+        return false;
+    }
+    !stop_words.iter().any(|kw| text.eq_ignore_ascii_case(kw))
+}
+
+/// The value of text the grammar reads as a `number`, when it fits an `i64`.
+pub fn parse_int(s: &str) -> Option<i64> {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

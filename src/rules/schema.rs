@@ -64,6 +64,67 @@ pub const ZENDESK_PLACEHOLDERS: &[&str] = &[
     "satisfaction.rating_url",
 ];
 
+/// Zendesk condition fields that ticket-rules loads but does not run.
+pub const ZENDESK_CONDITIONS: &[&str] = &[
+    "satisfaction_score",
+    "satisfaction_reason_code",
+    "ticket_form_id",
+    "recipient",
+    "reopens",
+    "replies",
+    "agent_stations",
+    "group_stations",
+    "in_business_hours",
+    "on_holiday",
+    "locale_id",
+    "requester_twitter_followers_count",
+    "requester_twitter_statuses_count",
+    "requester_twitter_verified",
+    "ticket_is_public",
+    "description_includes_word",
+    "custom_status_id",
+    "requester_role",
+    "ticket_type_id",
+    "exact_created_at",
+    "sla_next_breach_at",
+    "HOLD",
+    "CLOSED",
+    "due_date",
+    "until_due_date",
+    "cc",
+];
+
+/// Zendesk actions that ticket-rules loads but does not run.
+pub const ZENDESK_ACTIONS: &[&str] = &[
+    "notification_target",
+    "notification_webhook",
+    "notification_sms_user",
+    "notification_sms_group",
+    "notification_messaging_csat",
+    "notification_user",
+    "notification_group",
+    "tweet_requester",
+    "cc",
+    "follower",
+    "locale_id",
+    "satisfaction_score",
+    "ticket_form_id",
+    "brand_id",
+    "requester_id",
+    "organization_id",
+    "comment_value",
+    "comment_value_html",
+    "comment_mode_is_public",
+    "deflection",
+    "add_skills",
+    "set_skills",
+    "remove_skills",
+    "custom_status_id",
+    "side_conversation",
+    "side_conversation_slack",
+    "side_conversation_ticket",
+];
+
 /// A channel: its name in the DSL, Zendesk's via type and via id.
 pub struct Channel {
     pub name: &'static str,
@@ -197,68 +258,75 @@ pub const TIME_FIELDS: &[(TimeField, &str, &str)] = &[
     ),
 ];
 
-pub fn time_field_name(t: TimeField) -> &'static str {
-    TIME_FIELDS
+/// The DSL phrase and Zendesk name of `key` in a name table.
+fn names_of<K: PartialEq>(
+    table: &'static [(K, &'static str, &'static str)],
+    key: &K,
+) -> Option<(&'static str, &'static str)> {
+    table
         .iter()
-        .find(|(f, ..)| *f == t)
-        .map(|(_, n, _)| *n)
-        .unwrap_or("")
+        .find(|(k, ..)| k == key)
+        .map(|(_, dsl, zendesk)| (*dsl, *zendesk))
 }
 
-/// Fields with a fixed name: DSL phrase and Zendesk's field name.
-pub const SIMPLE_FIELDS: &[(&str, &str)] = &[
-    ("ticket", "update_type"),
-    ("ticket source", "via_id"),
-    ("update via", "current_via_id"),
-    ("status", "status"),
-    ("priority", "priority"),
-    ("type", "type"),
-    ("group", "group_id"),
-    ("assignee", "assignee_id"),
-    ("requester", "requester_id"),
-    ("organization", "organization_id"),
-    ("brand", "brand_id"),
-    ("tags", "current_tags"),
-    ("subject", "subject_includes_word"),
-    ("comment text", "comment_includes_word"),
-    ("comment", "comment_is_public"),
-    ("role", "role"),
-    ("shared with", "sent_to"),
-    ("received from", "received_from"),
+/// A time field's words after `hours since`.
+pub fn time_field_name(t: TimeField) -> &'static str {
+    names_of(TIME_FIELDS, &t).map_or("", |(dsl, _)| dsl)
+}
+
+/// Zendesk's name of a time field (`SOLVED`, `assigned_at`).
+pub fn time_field_zendesk_name(t: TimeField) -> &'static str {
+    names_of(TIME_FIELDS, &t).map_or("", |(_, zendesk)| zendesk)
+}
+
+/// Fields with a fixed name: the field, its DSL phrase and Zendesk's name.
+pub const SIMPLE_FIELDS: &[(Field, &str, &str)] = &[
+    (Field::Ticket, "ticket", "update_type"),
+    (Field::Source, "ticket source", "via_id"),
+    (Field::UpdateVia, "update via", "current_via_id"),
+    (Field::Status, "status", "status"),
+    (Field::Priority, "priority", "priority"),
+    (Field::Type, "type", "type"),
+    (Field::Group, "group", "group_id"),
+    (Field::Assignee, "assignee", "assignee_id"),
+    (Field::Requester, "requester", "requester_id"),
+    (Field::Organization, "organization", "organization_id"),
+    (Field::Brand, "brand", "brand_id"),
+    (Field::Tags, "tags", "current_tags"),
+    (Field::Subject, "subject", "subject_includes_word"),
+    (Field::CommentText, "comment text", "comment_includes_word"),
+    (Field::Comment, "comment", "comment_is_public"),
+    (Field::Role, "role", "role"),
+    (Field::SharedWith, "shared with", "sent_to"),
+    (Field::ReceivedFrom, "received from", "received_from"),
 ];
+
+/// The `SIMPLE_FIELDS` row of a field with a fixed name.
+pub fn simple_field(field: &Field) -> Option<&'static (Field, &'static str, &'static str)> {
+    SIMPLE_FIELDS.iter().find(|(f, ..)| f == field)
+}
 
 /// The DSL phrase of a field, lowercase (`ticket source`, `hours since solved`).
 pub fn field_name(field: &Field) -> String {
-    let simple = |i: usize| SIMPLE_FIELDS[i].0.to_string();
+    if let Some((_, phrase, _)) = simple_field(field) {
+        return phrase.to_string();
+    }
     match field {
-        Field::Ticket => simple(0),
-        Field::Source => simple(1),
-        Field::UpdateVia => simple(2),
-        Field::Status => simple(3),
-        Field::Priority => simple(4),
-        Field::Type => simple(5),
-        Field::Group => simple(6),
-        Field::Assignee => simple(7),
-        Field::Requester => simple(8),
-        Field::Organization => simple(9),
-        Field::Brand => simple(10),
-        Field::Tags => simple(11),
-        Field::Subject => simple(12),
-        Field::CommentText => simple(13),
-        Field::Comment => simple(14),
-        Field::Role => simple(15),
-        Field::SharedWith => simple(16),
-        Field::ReceivedFrom => simple(17),
         Field::CustomField(FieldKey::Title(t)) => format!("custom field {}", quote(t)),
         Field::CustomField(FieldKey::Id(id)) => format!("custom field {id}"),
         Field::HoursSince(t) => format!("hours since {}", time_field_name(*t)),
         Field::Zendesk(name) | Field::Unknown(name) => name.clone(),
+        // Every other field has a row in `SIMPLE_FIELDS`.
+        _ => String::new(),
     }
 }
 
 /// Every field phrase, for "did you mean" on an unknown field.
 pub fn field_phrases() -> Vec<String> {
-    let mut out: Vec<String> = SIMPLE_FIELDS.iter().map(|(n, _)| n.to_string()).collect();
+    let mut out: Vec<String> = SIMPLE_FIELDS
+        .iter()
+        .map(|(_, n, _)| n.to_string())
+        .collect();
     out.push("ticket channel".into());
     out.push("custom field".into());
     out.extend(
@@ -273,13 +341,13 @@ pub fn field_phrases() -> Vec<String> {
 pub fn zendesk_field_names() -> impl Iterator<Item = &'static str> {
     SIMPLE_FIELDS
         .iter()
-        .map(|(_, z)| *z)
+        .map(|(_, _, z)| *z)
         .chain(TIME_FIELDS.iter().map(|(_, _, z)| *z))
 }
 
 /// Zendesk's generic name of an operator (`less_than`).
 pub fn zendesk_op_name(op: &Op) -> Option<&'static str> {
-    OPS.iter().find(|(o, ..)| o == op).map(|(.., z)| *z)
+    names_of(OPS, op).map(|(_, zendesk)| zendesk)
 }
 
 /// Operators: DSL phrase and Zendesk's generic operator name.
@@ -322,11 +390,7 @@ pub const OPS: &[(Op, &str, &str)] = &[
 pub fn op_name(op: &Op) -> String {
     match op {
         Op::Zendesk(n) | Op::Unknown(n) => n.clone(),
-        op => OPS
-            .iter()
-            .find(|(o, ..)| o == op)
-            .map(|(_, n, _)| n.to_string())
-            .unwrap_or_default(),
+        op => names_of(OPS, op).map_or(String::new(), |(dsl, _)| dsl.to_string()),
     }
 }
 
@@ -501,6 +565,7 @@ pub fn action_phrases() -> Vec<&'static str> {
     ]
 }
 
+/// `set` fields: the field, its DSL word and Zendesk's action field.
 pub const SET_FIELDS: &[(SetField, &str, &str)] = &[
     (SetField::Status, "status", "status"),
     (SetField::Priority, "priority", "priority"),
@@ -509,12 +574,14 @@ pub const SET_FIELDS: &[(SetField, &str, &str)] = &[
     (SetField::Assignee, "assignee", "assignee_id"),
 ];
 
+/// The DSL word of a `set` field.
 pub fn set_field_name(f: SetField) -> &'static str {
-    SET_FIELDS
-        .iter()
-        .find(|(s, ..)| *s == f)
-        .map(|(_, n, _)| *n)
-        .unwrap_or("")
+    names_of(SET_FIELDS, &f).map_or("", |(dsl, _)| dsl)
+}
+
+/// Zendesk's action field for a `set` field (`group_id`).
+pub fn set_field_zendesk_name(f: SetField) -> &'static str {
+    names_of(SET_FIELDS, &f).map_or("", |(_, zendesk)| zendesk)
 }
 
 /// The value a `set` action takes.

@@ -1,12 +1,15 @@
 //! Helpers shared by the integration tests: a readable outline of an AST for
-//! snapshots, and rendering diagnostics without colour.
+//! snapshots, rendering diagnostics without colour, and loading and checking
+//! a fixture.
 
 #![allow(dead_code)]
 
 use std::fmt::Write as _;
 use ticket_rules::rules::ast::*;
+use ticket_rules::rules::check::{agreements_from_json, check, check_titles, CheckOptions};
 use ticket_rules::rules::diagnostics::{render, Diagnostic, SourceFile, Style};
 use ticket_rules::rules::schema;
+use ticket_rules::rules::{load_path, Loaded};
 
 /// One line per rule, condition and action, indented by nesting.
 pub fn outline(file: &RuleFile) -> String {
@@ -118,4 +121,33 @@ pub fn shown(path: &std::path::Path) -> String {
         .display()
         .to_string()
         .replace('\\', "/")
+}
+
+/// The check options for a fixture: files named `agreement*` are checked
+/// against `tests/check/agreements.json`.
+pub fn options_for(path: &std::path::Path) -> CheckOptions {
+    let name = path.file_name().unwrap().to_string_lossy();
+    if !name.starts_with("agreement") {
+        return CheckOptions::default();
+    }
+    let json = path
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("agreements.json");
+    let text = std::fs::read_to_string(&json).unwrap();
+    CheckOptions {
+        agreements: Some(agreements_from_json("agreements.json", &text).unwrap()),
+    }
+}
+
+/// A fixture loaded and checked the way `check` does it: what loading found,
+/// then each rule checked, then duplicate titles.
+pub fn load_and_check(path: &std::path::Path) -> (Loaded, Vec<Diagnostic>) {
+    let mut loaded = load_path(path).unwrap();
+    let mut diags = std::mem::take(&mut loaded.diagnostics);
+    diags.extend(check(&loaded.file, &options_for(path)));
+    diags.extend(check_titles(&[&loaded.file]).into_iter().map(|(_, d)| d));
+    (loaded, diags)
 }

@@ -1,0 +1,128 @@
+//! Step one for conditions: the field is known and run, the operator is one
+//! it takes, the rule kind fits (time fields in automations, `changed` in
+//! triggers), then the operand is checked in [`super::values`].
+
+use super::whole_rule::update_scoped;
+use super::RuleChecker;
+use crate::rules::ast::*;
+use crate::rules::diagnostics::{list, Diagnostic};
+use crate::rules::schema::{self, did_you_mean};
+
+impl RuleChecker<'_> {
+    pub(super) fn check_condition(&mut self, c: &Condition) {
+        let field = &c.field.node;
+        match field {
+            Field::Unknown(name) => {
+                let phrases = schema::field_phrases();
+                let names = phrases
+                    .iter()
+                    .map(String::as_str)
+                    .chain(schema::zendesk_field_names().map(|z| z as &str));
+                let suggestion = did_you_mean(name, names);
+                self.push(
+                    Diagnostic::error(
+                        "unknown-field",
+                        c.field.span,
+                        format!("unknown field `{name}`"),
+                    )
+                    .did_you_mean(suggestion)
+                    .or_help("a condition starts with a field such as `status`, `tags`, `ticket source`, `update via` or `custom field \"…\"`"),
+                );
+                return;
+            }
+            Field::Zendesk(name) => {
+                self.push(
+                    Diagnostic::warning(
+                        "not-run",
+                        c.field.span,
+                        format!("condition `{name}` is loaded but not run"),
+                    )
+                    .with_help("ticket-rules cannot evaluate it, so this rule never fires here"),
+                );
+                return;
+            }
+            _ => {}
+        }
+        self.check_rule_kind_fits(c);
+        let allowed = schema::ops_for(field);
+        let fname = schema::field_name(field);
+        match &c.op.node {
+            Op::Unknown(word) => {
+                let names: Vec<String> = allowed.iter().map(schema::op_name).collect();
+                let zendesk = allowed
+                    .iter()
+                    .filter_map(schema::zendesk_op_name)
+                    .map(|z| z as &str);
+                let suggestion =
+                    did_you_mean(word, names.iter().map(String::as_str).chain(zendesk));
+                let d = Diagnostic::error(
+                    "unknown-operator",
+                    c.op.span,
+                    format!("unknown operator `{word}` for `{fname}`"),
+                );
+                let d = match suggestion {
+                    Some(s) => d.did_you_mean(Some(s)),
+                    None => d.with_help(format!("`{fname}` takes {}", list(&names, "or"))),
+                };
+                self.push(d);
+                return;
+            }
+            op if !allowed.contains(op) => {
+                let names: Vec<String> = allowed.iter().map(schema::op_name).collect();
+                self.push(
+                    Diagnostic::error(
+                        "operator-not-allowed",
+                        c.op.span,
+                        format!("`{fname}` does not take `{}`", schema::op_name(op)),
+                    )
+                    .with_help(format!("`{fname}` takes {}", list(&names, "or"))),
+                );
+                return;
+            }
+            _ => {}
+        }
+        let kind = schema::value_kind(field, &c.op.node);
+        let what = format!("`{fname} {}`", schema::op_name(&c.op.node));
+        self.check_values(&what, kind, &c.operand, c.span);
+    }
+
+    fn check_rule_kind_fits(&mut self, c: &Condition) {
+        let fname = schema::field_name(&c.field.node);
+        let changed = matches!(
+            c.op.node,
+            Op::Changed
+                | Op::NotChanged
+                | Op::ChangedTo
+                | Op::ChangedFrom
+                | Op::NotChangedTo
+                | Op::NotChangedFrom
+        );
+        match self.rule.kind {
+            RuleKind::Trigger if schema::is_time_field(&c.field.node) => self.push(
+                Diagnostic::error(
+                    "time-condition-in-trigger",
+                    c.field.span,
+                    format!("`{fname}` only works in automations"),
+                )
+                .with_help("triggers run when a ticket changes; automations run on a clock"),
+            ),
+            RuleKind::Automation if changed => self.push(
+                Diagnostic::error(
+                    "changed-in-automation",
+                    c.op.span,
+                    format!("`{}` only works in triggers", schema::op_name(&c.op.node)),
+                )
+                .with_help("automations look at tickets as they are, not at an update"),
+            ),
+            RuleKind::Automation if update_scoped(c) => self.push(
+                Diagnostic::error(
+                    "update-condition-in-automation",
+                    c.field.span,
+                    format!("`{fname}` only works in triggers"),
+                )
+                .with_help("automations look at tickets as they are, not at an update"),
+            ),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,341 @@
+//! Step two: each rule as a whole. Conditions joined by `and` that can never
+//! all hold, automations that would fire on every run, and triggers that
+//! fire again on every later update (unless an action makes a condition
+//! false, see [`falsifies`]).
+
+use super::values::{atom_text, words_of};
+use super::RuleChecker;
+use crate::rules::ast::*;
+use crate::rules::diagnostics::Diagnostic;
+use crate::rules::schema;
+
+impl RuleChecker<'_> {
+    /// Conditions joined by `and` at the top that can never all hold.
+    pub(super) fn check_contradictions(&mut self, conjuncts: &[&Expr]) {
+        let conds: Vec<&Condition> = conjuncts
+            .iter()
+            .filter_map(|e| match e {
+                Expr::Cond(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        let mut reported = false;
+        for field in [Field::Status, Field::Priority] {
+            let Some(order) = schema::ordering(&field) else {
+                continue;
+            };
+            let on_field: Vec<&&Condition> =
+                conds.iter().filter(|c| c.field.node == field).collect();
+            if on_field.is_empty() {
+                continue;
+            }
+            let mut allowed: Vec<bool> = vec![true; order.len()];
+            if field == Field::Status && self.rule.kind == RuleKind::Automation {
+                allowed[order.len() - 1] = false; // automations never see closed tickets
+            }
+            for c in &on_field {
+                let Some(i) = enum_index(c, order) else {
+                    continue;
+                };
+                for (j, slot) in allowed.iter_mut().enumerate() {
+                    let keep = match c.op.node {
+                        Op::Is => j == i,
+                        Op::IsNot => j != i,
+                        Op::LessThan => j < i,
+                        Op::GreaterThan => j > i,
+                        _ => true,
+                    };
+                    *slot &= keep;
+                }
+            }
+            if !allowed.contains(&true) && !reported {
+                let span = on_field
+                    .iter()
+                    .map(|c| c.span)
+                    .reduce(Span::join)
+                    .unwrap_or_default();
+                self.push(self.never_fires(span, &schema::field_name(&field)));
+                reported = true;
+            }
+        }
+        for (i, a) in conds.iter().enumerate() {
+            for b in &conds[i + 1..] {
+                if !reported && contradicts(a, b) {
+                    let span = a.span.join(b.span);
+                    self.push(self.never_fires(span, &schema::field_name(&a.field.node)));
+                    reported = true;
+                }
+            }
+        }
+    }
+
+    fn never_fires(&self, span: Span, field: &str) -> Diagnostic {
+        let closed = if self.rule.kind == RuleKind::Automation && field == "status" {
+            " (automations skip closed tickets)"
+        } else {
+            ""
+        };
+        Diagnostic::warning(
+            "never-fires",
+            span,
+            format!(
+                "{} `{}` can never fire",
+                self.rule.kind.keyword(),
+                self.rule.title.node
+            ),
+        )
+        .with_help(format!(
+            "no ticket meets these `{field}` conditions at once{closed}"
+        ))
+    }
+
+    pub(super) fn check_automation_stops(&mut self, conjuncts: &[&Expr]) {
+        if conjuncts.iter().any(|e| once_only(e, RuleKind::Automation)) || self.nullified(conjuncts)
+        {
+            return;
+        }
+        self.push(
+            Diagnostic::error(
+                "automation-never-stops",
+                self.rule.title.span,
+                format!("automation `{}` would fire on every run", self.rule.title.node),
+            )
+            .with_help("add a condition that is true only once (`hours since solved is 24`) or one its actions make false (`tags contains none of done` with `add tags done`)"),
+        );
+    }
+
+    pub(super) fn check_trigger_stops(&mut self, conjuncts: &[&Expr]) {
+        let per_update = conjuncts.iter().any(|e| match e {
+            Expr::Cond(c) => update_scoped(c) || once_only(e, RuleKind::Trigger),
+            Expr::Not(inner) => matches!(&**inner, Expr::Cond(c) if update_scoped(c)),
+            Expr::Any(items) => items
+                .iter()
+                .all(|i| matches!(i, Expr::Cond(c) if update_scoped(c))),
+            Expr::All(_) => false,
+        });
+        if per_update || self.nullified(conjuncts) {
+            return;
+        }
+        self.push(
+            Diagnostic::warning(
+                "trigger-refires",
+                self.rule.title.span,
+                format!("trigger `{}` fires again on every later update", self.rule.title.node),
+            )
+            .with_help("nothing in its conditions changes once it has fired; add one its actions make false, or `ticket is created`"),
+        );
+    }
+
+    /// Does some action make a top-level condition false?
+    fn nullified(&self, conjuncts: &[&Expr]) -> bool {
+        conjuncts.iter().any(|e| match e {
+            Expr::Cond(c) => self.rule.actions.iter().any(|a| falsifies(a, c)),
+            _ => false,
+        })
+    }
+}
+
+/// The conditions joined by `and` at the top of an expression.
+pub(super) fn top_level(expr: Option<&Expr>) -> Vec<&Expr> {
+    match expr {
+        None => Vec::new(),
+        Some(Expr::All(items)) => items.iter().collect(),
+        Some(e) => vec![e],
+    }
+}
+
+/// A condition about this update rather than the ticket's state.
+pub(super) fn update_scoped(c: &Condition) -> bool {
+    matches!(
+        c.field.node,
+        Field::UpdateVia | Field::Role | Field::Comment | Field::CommentText
+    ) || matches!(c.op.node, Op::Changed | Op::ChangedTo | Op::ChangedFrom)
+        || (c.field.node == Field::Ticket && is_word(&c.operand, &["created"]))
+}
+
+/// A condition that holds for one update (triggers) or one hour (automations).
+fn once_only(e: &Expr, kind: RuleKind) -> bool {
+    let Expr::Cond(c) = e else { return false };
+    match kind {
+        RuleKind::Automation => matches!(c.field.node, Field::HoursSince(_)) && c.op.node == Op::Is,
+        RuleKind::Trigger => {
+            c.field.node == Field::Ticket
+                && c.op.node == Op::Is
+                && is_word(&c.operand, &["created"])
+        }
+    }
+}
+
+fn is_word(atoms: &[Spanned<Atom>], words: &[&str]) -> bool {
+    words_of(atoms).is_some_and(|w| words.contains(&w.to_lowercase().as_str()))
+}
+
+/// Would running `a` make `c` false (on any ticket where `c` held)?
+fn falsifies(a: &Action, c: &Condition) -> bool {
+    let tags = |atoms: &[Spanned<Atom>]| -> Vec<String> {
+        atoms
+            .iter()
+            .filter_map(atom_text)
+            .map(|t| t.to_lowercase())
+            .collect()
+    };
+    match (&a.kind.node, &c.field.node, &c.op.node) {
+        (ActionKind::AddTags, Field::Tags, Op::ContainsNoneOf) => {
+            let added = tags(&a.args);
+            tags(&c.operand).iter().any(|t| added.contains(t))
+        }
+        (ActionKind::RemoveTags, Field::Tags, Op::ContainsAtLeastOneOf) => {
+            let removed = tags(&a.args);
+            tags(&c.operand).iter().all(|t| removed.contains(t))
+        }
+        (ActionKind::RemoveTags, Field::Tags, Op::ContainsAllOf) => {
+            let removed = tags(&a.args);
+            tags(&c.operand).iter().any(|t| removed.contains(t))
+        }
+        (ActionKind::SetTags, Field::Tags, op) => {
+            let set = tags(&a.args);
+            let want = tags(&c.operand);
+            match op {
+                Op::ContainsNoneOf => want.iter().any(|t| set.contains(t)),
+                Op::ContainsAtLeastOneOf => !want.iter().any(|t| set.contains(t)),
+                _ => !want.iter().all(|t| set.contains(t)),
+            }
+        }
+        (ActionKind::UnshareTicket, Field::Ticket, Op::Is) => is_word(&c.operand, &["shared"]),
+        (ActionKind::UnshareTicket, Field::SharedWith, _) => true,
+        (ActionKind::ShareTicket, Field::Ticket, Op::IsNot) => is_word(&c.operand, &["shared"]),
+        (ActionKind::Set(f), field, op) if set_field_matches(*f, field) => {
+            let Some(new) = words_of(&a.args) else {
+                return false;
+            };
+            let new = new.to_lowercase();
+            let Some(old) = words_of(&c.operand) else {
+                return false;
+            };
+            let old = old.to_lowercase();
+            match op {
+                Op::Is => new != old,
+                Op::IsNot => new == old,
+                Op::LessThan | Op::GreaterThan => match schema::ordering(field) {
+                    Some(order) => {
+                        let (Some(n), Some(o)) = (
+                            order.iter().position(|v| *v == new),
+                            order.iter().position(|v| *v == old),
+                        ) else {
+                            return false;
+                        };
+                        if *op == Op::LessThan {
+                            n >= o
+                        } else {
+                            n <= o
+                        }
+                    }
+                    None => false,
+                },
+                _ => false,
+            }
+        }
+        (ActionKind::SetCustomField(k), Field::CustomField(f), op) if k == f => match op {
+            Op::IsNotPresent => true,
+            Op::Is => {
+                words_of(&a.args).map(|v| v.to_lowercase())
+                    != words_of(&c.operand).map(|v| v.to_lowercase())
+            }
+            Op::IsNot => {
+                words_of(&a.args).map(|v| v.to_lowercase())
+                    == words_of(&c.operand).map(|v| v.to_lowercase())
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn set_field_matches(f: SetField, field: &Field) -> bool {
+    matches!(
+        (f, field),
+        (SetField::Status, Field::Status)
+            | (SetField::Priority, Field::Priority)
+            | (SetField::Type, Field::Type)
+            | (SetField::Group, Field::Group)
+            | (SetField::Assignee, Field::Assignee)
+    )
+}
+
+/// Two conditions on one single-valued field that cannot both hold.
+fn contradicts(a: &Condition, b: &Condition) -> bool {
+    if a.field.node == Field::Tags {
+        return contradicts_tags(a, b);
+    }
+    if a.field.node != b.field.node || schema::ordering(&a.field.node).is_some() {
+        return false;
+    }
+    let single = matches!(
+        a.field.node,
+        Field::Ticket
+            | Field::Source
+            | Field::UpdateVia
+            | Field::Type
+            | Field::Group
+            | Field::Assignee
+            | Field::Requester
+            | Field::Organization
+            | Field::Brand
+            | Field::Role
+            | Field::Comment
+    );
+    let (Some(x), Some(y)) = (words_of(&a.operand), words_of(&b.operand)) else {
+        return false;
+    };
+    let same = normalise(&a.field.node, &x) == normalise(&b.field.node, &y);
+    let shared_state = |s: &str| s == "shared";
+    if a.field.node == Field::Ticket
+        && (shared_state(&x.to_lowercase()) != shared_state(&y.to_lowercase()))
+    {
+        return false; // `ticket is created` and `ticket is shared` can both hold
+    }
+    single
+        && match (&a.op.node, &b.op.node) {
+            (Op::Is, Op::Is) => !same,
+            (Op::Is, Op::IsNot) | (Op::IsNot, Op::Is) => same,
+            _ => false,
+        }
+}
+
+fn contradicts_tags(a: &Condition, b: &Condition) -> bool {
+    if a.field.node != Field::Tags || b.field.node != Field::Tags {
+        return false;
+    }
+    let tags = |c: &Condition| -> Vec<String> {
+        c.operand
+            .iter()
+            .filter_map(atom_text)
+            .map(|t| t.to_lowercase())
+            .collect()
+    };
+    let none_of = |x: &Condition, y: &Condition| {
+        x.op.node == Op::ContainsNoneOf
+            && match y.op.node {
+                Op::ContainsAtLeastOneOf => tags(y).iter().all(|t| tags(x).contains(t)),
+                Op::ContainsAllOf => tags(y).iter().any(|t| tags(x).contains(t)),
+                _ => false,
+            }
+    };
+    none_of(a, b) || none_of(b, a)
+}
+
+/// A value as the engine will compare it: channels by via id, the rest by
+/// lowercase text.
+fn normalise(field: &Field, text: &str) -> String {
+    match field {
+        Field::Source | Field::UpdateVia => {
+            schema::channel(text).map_or(text.to_lowercase(), |c| c.name.to_string())
+        }
+        _ => text.to_lowercase().replace('_', " "),
+    }
+}
+
+fn enum_index(c: &Condition, order: &[&str]) -> Option<usize> {
+    let v = words_of(&c.operand)?.to_lowercase();
+    order.iter().position(|o| *o == v)
+}
