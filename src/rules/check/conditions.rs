@@ -2,7 +2,8 @@
 //! it takes, the rule kind fits (time fields in automations, `changed` in
 //! triggers), then the operand is checked in [`super::values`].
 
-use super::whole_rule::update_scoped;
+use super::values::words_of;
+use super::whole_rule::{is_word, update_scoped};
 use super::RuleChecker;
 use crate::rules::ast::*;
 use crate::rules::diagnostics::{list, Diagnostic};
@@ -114,15 +115,40 @@ impl RuleChecker<'_> {
                 )
                 .with_help("automations look at tickets as they are, not at an update"),
             ),
-            RuleKind::Automation if update_scoped(c) => self.push(
+            RuleKind::Automation if needs_an_update(c) => self.push(
                 Diagnostic::error(
                     "update-condition-in-automation",
-                    c.field.span,
-                    format!("`{fname}` only works in triggers"),
+                    if c.field.node == Field::Ticket {
+                        c.span
+                    } else {
+                        c.field.span
+                    },
+                    format!("`{}` only works in triggers", condition_text(c)),
                 )
                 .with_help("automations look at tickets as they are, not at an update"),
             ),
             _ => {}
         }
+    }
+}
+
+/// A condition about an update, which an automation run does not have:
+/// per-update fields, and `ticket is created` / `ticket is updated`.
+fn needs_an_update(c: &Condition) -> bool {
+    update_scoped(c) || (c.field.node == Field::Ticket && !is_word(&c.operand, &["shared"]))
+}
+
+/// `ticket is updated`, or just the field for the others, for messages.
+fn condition_text(c: &Condition) -> String {
+    let field = schema::field_name(&c.field.node);
+    match (&c.field.node, words_of(&c.operand)) {
+        (Field::Ticket, Some(value)) => {
+            format!(
+                "{field} {} {}",
+                schema::op_name(&c.op.node),
+                value.to_lowercase()
+            )
+        }
+        _ => field,
     }
 }

@@ -166,7 +166,7 @@ fn once_only(e: &Expr, kind: RuleKind) -> bool {
     }
 }
 
-fn is_word(atoms: &[Spanned<Atom>], words: &[&str]) -> bool {
+pub(super) fn is_word(atoms: &[Spanned<Atom>], words: &[&str]) -> bool {
     words_of(atoms).is_some_and(|w| words.contains(&w.to_lowercase().as_str()))
 }
 
