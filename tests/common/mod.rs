@@ -105,9 +105,21 @@ pub fn rendered(path: &str, src: &str, diags: &[Diagnostic]) -> String {
 }
 
 /// The codes a fixture says it expects, from `# expect: code, code` lines.
+/// JSON has no comments, so a JSON fixture says it with `"_expect": "code"`.
 pub fn expected_codes(src: &str) -> Vec<String> {
     src.lines()
-        .filter_map(|l| l.trim().strip_prefix("# expect:"))
+        .filter_map(|l| {
+            let l = l.trim();
+            l.strip_prefix("# expect:").or_else(|| {
+                let rest = l.split("\"_expect\":").nth(1)?;
+                Some(
+                    rest.trim()
+                        .trim_end_matches([',', '}', ']'])
+                        .trim()
+                        .trim_matches('"'),
+                )
+            })
+        })
         .flat_map(|rest| rest.split(',').map(|c| c.trim().to_string()))
         .filter(|c| !c.is_empty())
         .collect()

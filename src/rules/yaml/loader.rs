@@ -92,6 +92,9 @@ impl<'s> Loader<'s> {
     }
 
     pub(super) fn unknown_key(&mut self, key: &str, span: Span, known: &[&str], what: &str) {
+        if is_comment_key(key) {
+            return;
+        }
         match did_you_mean(key, known.iter().copied()) {
             Some(s) => self.diags.push(
                 Diagnostic::error("bad-shape", span, format!("unknown key `{key}` in {what}"))
@@ -147,7 +150,7 @@ impl<'s> Loader<'s> {
                 }
                 "trigger" => self.rule(v, RuleKind::Trigger),
                 "automation" => self.rule(v, RuleKind::Automation),
-                k if TOP_METADATA.contains(&k) => {}
+                k if TOP_METADATA.contains(&k) || is_comment_key(k) => {}
                 k => match did_you_mean(k, ["triggers", "automations"]) {
                     Some(s) => self.diags.push(
                         Diagnostic::error(
@@ -273,4 +276,10 @@ impl<'s> Loader<'s> {
 
 pub(super) fn join_all(a: Span, b: Span, atoms: &[Spanned<Atom>]) -> Span {
     atoms.iter().map(|s| s.span).fold(a.join(b), Span::join)
+}
+
+/// JSON has no comments, so a key starting with `_` (`"_comment"`) is one:
+/// read and ignored anywhere, without a warning.
+fn is_comment_key(key: &str) -> bool {
+    key.starts_with('_')
 }
