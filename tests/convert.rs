@@ -20,6 +20,15 @@ fn yaml_of(dsl: &str) -> String {
     to_yaml(&parse_ok(dsl)).unwrap_or_else(|e| panic!("{e:#?}"))
 }
 
+/// The run succeeded; its stderr says why when not.
+fn assert_ok(out: &std::process::Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_ticket-rules"))
 }
@@ -275,11 +284,7 @@ fn cli_converts_to_yaml_and_json() {
         .args(["convert", "rules-examples/support.rules", "--to", "yaml"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let yaml = String::from_utf8(out.stdout).unwrap();
     assert!(yaml.starts_with("triggers:\n"));
     // Warnings go to stderr, never into the converted text.
@@ -299,11 +304,7 @@ fn cli_converts_to_yaml_and_json() {
         .arg(&target)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     assert!(out.stdout.is_empty());
     let json = std::fs::read_to_string(&target).unwrap();
     let (file, diags) = load(&json, true);
@@ -314,15 +315,17 @@ fn cli_converts_to_yaml_and_json() {
 
 #[test]
 fn cli_converts_to_dsl() {
+    let path = "tests/yaml/zendesk_export.json";
     let out = bin()
-        .args(["convert", "tests/yaml/zendesk_export.json", "--to", "dsl"])
+        .args(["convert", path, "--to", "dsl"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
+    let dsl = String::from_utf8(out.stdout).unwrap();
+    let (back, diags) = parse_rules(&dsl);
+    assert!(diags.is_empty(), "{diags:#?}\n{dsl}");
+    let (file, _) = load(&std::fs::read_to_string(path).unwrap(), true);
+    assert_eq!(back.rules, file.rules);
 }
 
 #[test]

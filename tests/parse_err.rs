@@ -10,20 +10,7 @@ fn parse_err_fixtures() {
     insta::glob!("parse/err/*.rules", |path| {
         let src = std::fs::read_to_string(path).unwrap();
         let (_, diags) = parse_rules(&src);
-        let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
-        let expected = common::expected_codes(&src);
-        assert!(
-            !expected.is_empty(),
-            "{}: no `# expect:` line",
-            path.display()
-        );
-        for code in &expected {
-            assert!(
-                codes.contains(&code.as_str()),
-                "{}: expected {code}, got {codes:?}",
-                path.display()
-            );
-        }
+        common::assert_expected_codes(path, &src, &diags);
         insta::assert_snapshot!(common::rendered(&common::shown(path), &src, &diags));
     });
 }

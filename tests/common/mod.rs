@@ -163,3 +163,22 @@ pub fn load_and_check(path: &std::path::Path) -> (Loaded, Vec<Diagnostic>) {
     diags.extend(check_titles(&[&loaded.file]).into_iter().map(|(_, d)| d));
     (loaded, diags)
 }
+
+/// The fixture names at least one expected code, and every one it names is
+/// among `diags`.
+pub fn assert_expected_codes(path: &std::path::Path, src: &str, diags: &[Diagnostic]) {
+    let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+    let expected = expected_codes(src);
+    assert!(
+        !expected.is_empty(),
+        "{}: no `# expect:` line",
+        path.display()
+    );
+    for code in &expected {
+        assert!(
+            codes.contains(&code.as_str()),
+            "{}: expected {code}, got {codes:?}",
+            path.display()
+        );
+    }
+}
