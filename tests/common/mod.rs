@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod round_trip;
+
 use std::fmt::Write as _;
 use ticket_rules::rules::ast::*;
 use ticket_rules::rules::check::{agreements_from_json, check, check_titles, CheckOptions};
