@@ -76,7 +76,7 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Failed) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("{}: {e}", stderr_style().paint_error("error"));
+            eprintln!("{}: {e}", stderr_style().paint("1;31", "error"));
             ExitCode::from(2)
         }
     }
@@ -96,16 +96,6 @@ pub fn stdout_style() -> Style {
 pub fn stderr_style() -> Style {
     Style {
         color: use_color(std::io::stderr().is_terminal()),
-    }
-}
-
-impl Style {
-    fn paint_error(&self, text: &str) -> String {
-        if self.color {
-            format!("\x1b[1;31m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
     }
 }
 

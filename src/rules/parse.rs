@@ -175,8 +175,8 @@ impl<'s> Ctx<'s> {
         let mut leaves = Vec::new();
         for p in &items {
             match p.as_rule() {
-                Rule::condition => leaves.push(Some(self.parse_condition(p.clone()))),
-                Rule::expr => leaves.push(Some(self.parse_expr(p.clone()))),
+                Rule::condition => leaves.push(self.parse_condition(p.clone())),
+                Rule::expr => leaves.push(self.parse_expr(p.clone())),
                 _ => {}
             }
         }
@@ -185,7 +185,7 @@ impl<'s> Ctx<'s> {
             .into_iter()
             .filter(|p| !matches!(p.as_rule(), Rule::lparen | Rule::rparen));
         PRATT
-            .map_primary(|_| leaves.next().flatten().unwrap_or(Expr::All(Vec::new())))
+            .map_primary(|_| leaves.next().unwrap_or(Expr::All(Vec::new())))
             .map_prefix(|_, rhs| Expr::Not(Box::new(rhs)))
             .map_infix(|lhs, op, rhs| match op.as_rule() {
                 Rule::kw_and => lhs.and(rhs),

@@ -511,7 +511,7 @@ pub fn value_kind(field: &Field, op: &Op) -> ValueKind {
     }
 }
 
-/// Is `field` one `changed` can be asked of, and is it an automation-only field?
+/// Is `field` a time condition (`hours since …`), which only automations take?
 pub fn is_time_field(field: &Field) -> bool {
     matches!(field, Field::HoursSince(_))
 }

@@ -18,7 +18,7 @@ mod whole_rule;
 
 use super::ast::*;
 use super::diagnostics::Diagnostic;
-use std::collections::HashMap;
+use std::collections::HashSet;
 use whole_rule::top_level;
 
 pub use agreements::{agreements_from_json, AgreementRef, AgreementsError};
@@ -47,7 +47,7 @@ pub fn check(file: &RuleFile, options: &CheckOptions) -> Vec<Diagnostic> {
 
 /// Duplicate titles across every file checked together: `(file index, diagnostic)`.
 pub fn check_titles(files: &[&RuleFile]) -> Vec<(usize, Diagnostic)> {
-    let mut seen: HashMap<(RuleKind, String), ()> = HashMap::new();
+    let mut seen: HashSet<(RuleKind, String)> = HashSet::new();
     let mut out = Vec::new();
     for (i, file) in files.iter().enumerate() {
         for rule in &file.rules {
@@ -55,7 +55,7 @@ pub fn check_titles(files: &[&RuleFile]) -> Vec<(usize, Diagnostic)> {
             if key.1.is_empty() {
                 continue;
             }
-            if seen.insert(key, ()).is_some() {
+            if !seen.insert(key) {
                 let kind = rule.kind.keyword();
                 let d = Diagnostic::error(
                     "duplicate-title",
