@@ -11,4 +11,6 @@
 //! [`cli`] wires the stages to the `ticket-rules` subcommands.
 
 pub mod cli;
+pub mod engine;
+pub mod model;
 pub mod rules;

@@ -1,0 +1,210 @@
+//! What running the rules on one update did: the engine's only output.
+
+use crate::model::{NewComment, Ticket};
+use serde::Serialize;
+
+/// Everything one update did to a ticket, in order.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Outcome {
+    /// Set when no rule ran, and why (`ticket was closed before the update`).
+    pub skipped: Option<String>,
+    /// Fired rules, in firing order, each with its actions' effects.
+    pub fired: Vec<Fired>,
+    /// The ticket after the update and every fired rule.
+    pub after: Ticket,
+    /// Shares and unshares the rules asked for, refused ones included.
+    pub shares: Vec<ShareOp>,
+    /// Notifications to record in the outbox.
+    pub notifications: Vec<Notification>,
+    /// Comments added by the update and then by rules, in order.
+    pub comments: Vec<AddedComment>,
+    /// Why each rule that did not fire did not (and, with `Explain::All`,
+    /// every condition's value for every rule).
+    pub trace: Vec<RuleTrace>,
+}
+
+/// A rule that fired.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Fired {
+    pub title: String,
+    /// Where the rule is written: `path:line:column`.
+    pub source: String,
+    pub effects: Vec<Effect>,
+    /// With `Explain::All`: the conditions that held.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<ConditionResult>,
+}
+
+/// One action and what it did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Effect {
+    /// The action as written in the canonical DSL (`Set status pending`).
+    pub action: String,
+    pub change: Change,
+}
+
+/// What an action did to the ticket.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    /// A field moved: `status open → pending`.
+    Field {
+        field: String,
+        before: String,
+        after: String,
+    },
+    TagAdded {
+        tag: String,
+    },
+    TagRemoved {
+        tag: String,
+    },
+    CommentAdded {
+        public: bool,
+        body: String,
+    },
+    Notified {
+        to: String,
+        subject: String,
+    },
+    Shared {
+        agreement: String,
+        partner: String,
+    },
+    ShareRefused {
+        agreement: String,
+        reason: String,
+    },
+    Unshared {
+        agreement: String,
+        partner: String,
+    },
+    /// The action changed nothing (`tag vip already there`).
+    Nothing {
+        why: String,
+    },
+    /// A Zendesk action ticket-rules loads but does not run.
+    Skipped {
+        why: String,
+    },
+}
+
+impl Change {
+    /// The effect in words: `status open → pending`, `tag vip added`.
+    pub fn describe(&self) -> String {
+        match self {
+            Change::Field {
+                field,
+                before,
+                after,
+            } => format!("{field} {} → {}", shown(before), shown(after)),
+            Change::TagAdded { tag } => format!("tag {tag} added"),
+            Change::TagRemoved { tag } => format!("tag {tag} removed"),
+            Change::CommentAdded { public, body } => {
+                let kind = if *public { "public" } else { "private" };
+                format!("{kind} comment added: {body:?}")
+            }
+            Change::Notified { to, subject } => format!("notification to {to}: {subject:?}"),
+            Change::Shared { agreement, partner } => {
+                format!("shared with {agreement:?} (account {partner})")
+            }
+            Change::ShareRefused { agreement, reason } => {
+                format!("share with {agreement:?} refused: {reason}")
+            }
+            Change::Unshared { agreement, partner } => {
+                format!("unshared from {agreement:?} (account {partner})")
+            }
+            Change::Nothing { why } => format!("no change: {why}"),
+            Change::Skipped { why } => format!("skipped: {why}"),
+        }
+    }
+
+    /// The value before and after, for the audit trail.
+    pub fn before_after(&self) -> (Option<String>, Option<String>) {
+        match self {
+            Change::Field { before, after, .. } => (Some(before.clone()), Some(after.clone())),
+            Change::TagAdded { tag } => (None, Some(tag.clone())),
+            Change::TagRemoved { tag } => (Some(tag.clone()), None),
+            Change::CommentAdded { body, .. } => (None, Some(body.clone())),
+            Change::Notified { to, .. } => (None, Some(to.clone())),
+            Change::Shared { partner, .. } => (None, Some(partner.clone())),
+            Change::Unshared { partner, .. } => (Some(partner.clone()), None),
+            Change::ShareRefused { reason, .. } => (None, Some(format!("refused: {reason}"))),
+            Change::Nothing { .. } | Change::Skipped { .. } => (None, None),
+        }
+    }
+}
+
+/// An empty value reads `(none)`.
+fn shown(value: &str) -> &str {
+    if value.is_empty() {
+        "(none)"
+    } else {
+        value
+    }
+}
+
+/// A share or unshare a rule asked for, for the store to record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum ShareOp {
+    Share {
+        agreement_id: i64,
+        agreement: String,
+        partner: String,
+        rule: String,
+    },
+    Unshare {
+        agreement_id: i64,
+        agreement: String,
+        partner: String,
+        rule: String,
+    },
+    Refused {
+        agreement: String,
+        reason: String,
+        rule: String,
+    },
+}
+
+/// An email a rule asked for. ticket-rules records it; it sends nothing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Notification {
+    pub rule: String,
+    /// An email address, or the group's name for `notify group`.
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// A comment and who added it: the update's author or a rule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AddedComment {
+    /// The actor's email, or `None` when a rule added it.
+    pub author: Option<String>,
+    pub rule: Option<String>,
+    #[serde(flatten)]
+    pub comment: NewComment,
+}
+
+/// Why a rule did not fire, or (with `Explain::All`) every condition.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RuleTrace {
+    pub title: String,
+    pub source: String,
+    pub fired: bool,
+    /// Not fired: the conditions that made it false (the first failing
+    /// condition of an `and`; every branch of an `or`). With
+    /// `Explain::All`: every condition, in order.
+    pub conditions: Vec<ConditionResult>,
+}
+
+/// One condition and the value it saw.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ConditionResult {
+    /// The condition as written in the canonical DSL.
+    pub condition: String,
+    pub held: bool,
+    /// What it saw: `status is solved`.
+    pub saw: String,
+}

@@ -1,0 +1,96 @@
+//! Sharing agreements, in the shape of Zendesk's Sharing Agreements API plus
+//! the terms ticket-rules keeps with them.
+
+use serde::{Deserialize, Serialize};
+
+/// Which side of an agreement an account is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// The sender's side: it may share tickets over it.
+    Outbound,
+    /// The receiver's side.
+    Inbound,
+}
+
+/// Where an agreement is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgreementStatus {
+    Pending,
+    Accepted,
+    Declined,
+    Inactive,
+    Failed,
+    SslError,
+    ConfigurationError,
+}
+
+/// Which comments cross, and whether status syncs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CommentTerms {
+    /// Public and private comments, and status, sync.
+    #[default]
+    PublicAndPrivate,
+    /// Comments arrive private; status does not sync.
+    PrivateOnly,
+}
+
+/// One account's side of a sharing agreement.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Agreement {
+    pub id: i64,
+    /// The account whose side this is.
+    #[serde(default)]
+    pub account: String,
+    pub name: String,
+    #[serde(default)]
+    pub partner_name: Option<String>,
+    /// The partner account's subdomain.
+    #[serde(default)]
+    pub remote_subdomain: Option<String>,
+    pub status: AgreementStatus,
+    #[serde(rename = "type")]
+    pub direction: Direction,
+    #[serde(default)]
+    pub comments: CommentTerms,
+    #[serde(default)]
+    pub sync_tags: bool,
+    #[serde(default)]
+    pub sync_custom_fields: bool,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub updated_at: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+impl Agreement {
+    /// Is this the agreement a rule names (by name ignoring case, or id)?
+    pub fn is_named(&self, text: &str) -> bool {
+        self.name.eq_ignore_ascii_case(text.trim()) || self.id.to_string() == text.trim()
+    }
+
+    /// The partner's account: its subdomain, else its name.
+    pub fn partner(&self) -> String {
+        self.remote_subdomain
+            .clone()
+            .or_else(|| self.partner_name.clone())
+            .unwrap_or_else(|| self.name.clone())
+    }
+
+    /// Why a share over this agreement is refused, if it is.
+    pub fn refusal(&self) -> Option<String> {
+        if self.direction == Direction::Inbound {
+            return Some(format!("agreement `{}` is inbound", self.name));
+        }
+        if self.status != AgreementStatus::Accepted {
+            let status = serde_json::to_value(self.status).unwrap_or_default();
+            let status = status.as_str().unwrap_or("not accepted").to_string();
+            return Some(format!("agreement `{}` is {status}", self.name));
+        }
+        None
+    }
+}

@@ -1,0 +1,17 @@
+//! The help desk's data as the engine and the store see it: tickets, the
+//! updates that change them, and sharing agreements. Plain data, no I/O;
+//! `event` reads updates from JSON Lines, `store` reads and writes these
+//! types, `engine` turns a ticket and an update into an outcome.
+
+pub mod agreement;
+pub mod enums;
+pub mod ticket;
+pub mod update;
+
+pub use agreement::{Agreement, AgreementStatus, CommentTerms, Direction};
+pub use enums::{Priority, Role, Status, TicketType};
+pub use ticket::{Comment, Received, Share, Ticket, Times};
+pub use update::{Actor, Changes, NewComment, Update, UpdateKind};
+
+/// A point in time, always UTC.
+pub type Time = chrono::DateTime<chrono::Utc>;

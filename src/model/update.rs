@@ -1,0 +1,65 @@
+//! An update to a ticket: what an event asks for, before any rule runs.
+
+use super::{Priority, Role, Status, TicketType, Time};
+use serde::Serialize;
+use serde_json::Value;
+
+/// A ticket's first event, or a later one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UpdateKind {
+    Create,
+    Update,
+}
+
+/// Who made an update.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    pub email: String,
+    pub role: Role,
+    pub name: Option<String>,
+}
+
+/// A comment an update (or a rule) adds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NewComment {
+    pub body: String,
+    pub public: bool,
+}
+
+/// One create or update of a ticket.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Update {
+    /// The event's id: updates are applied once per id.
+    pub event_id: String,
+    pub kind: UpdateKind,
+    pub account: String,
+    pub ticket_id: i64,
+    pub at: Time,
+    /// The channel of this update (a DSL channel name: `web`, `ticket sharing`).
+    pub via: String,
+    pub actor: Option<Actor>,
+    pub changes: Changes,
+}
+
+/// What an update sets. `None` leaves a field as it is; `Some(None)`
+/// clears a field that may be empty.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Changes {
+    pub subject: Option<String>,
+    pub status: Option<Status>,
+    pub priority: Option<Option<Priority>>,
+    pub ticket_type: Option<Option<TicketType>>,
+    pub group: Option<Option<String>>,
+    pub assignee: Option<Option<String>>,
+    pub requester: Option<Option<String>>,
+    pub organization: Option<Option<String>>,
+    pub brand: Option<Option<String>>,
+    /// Replaces every tag.
+    pub set_tags: Option<Vec<String>>,
+    pub add_tags: Vec<String>,
+    pub remove_tags: Vec<String>,
+    /// By title, in the order given.
+    pub custom_fields: Vec<(String, Value)>,
+    pub comment: Option<NewComment>,
+}
