@@ -8,6 +8,8 @@ use serde::Serialize;
 pub struct Outcome {
     /// Set when no rule ran, and why (`ticket was closed before the update`).
     pub skipped: Option<String>,
+    /// What the update itself changed, before any rule ran.
+    pub changes: Vec<Change>,
     /// Fired rules, in firing order, each with its actions' effects.
     pub fired: Vec<Fired>,
     /// The ticket after the update and every fired rule.
