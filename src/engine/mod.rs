@@ -1,7 +1,212 @@
 //! The engine: compiled rules run over a ticket and an update, as a pure
 //! function. No I/O here; `store` reads the ticket before and commits the
 //! outcome, `dry-run` prints it.
+//!
+//! Step one, [`compile`]: checked rules become a [`RuleSet`] (conditions in
+//! [`condition`], actions in [`action`], the trigger [`index`]). Step two,
+//! [`run`]: the update's own [`changes`] are applied, then the trigger
+//! cycle (below). Step three, [`explain`]: why each other trigger did not
+//! fire. [`outcome`] is what comes out.
+//!
+//! The trigger cycle, as Zendesk runs it: walk the active triggers in
+//! order and fire the first whose conditions hold, applying its actions to
+//! the working ticket; then start again from the top, skipping triggers
+//! that fired. Stop when a pass fires nothing. Each trigger fires at most
+//! once per update, so the cycle ends. `changed` conditions compare with
+//! the ticket before the update. Nothing runs on a ticket that was closed
+//! before the update.
 
+pub mod action;
+pub mod changes;
+pub mod compile;
+pub mod condition;
+pub mod explain;
+pub mod facts;
+pub mod index;
 pub mod outcome;
+pub mod placeholders;
 
+pub use compile::{compile, Input, RuleSet};
 pub use outcome::*;
+
+use crate::model::{Agreement, Status, Ticket, Update, UpdateKind};
+use action::{ActionContext, Produced};
+use compile::CompiledRule;
+use facts::Facts;
+
+/// How much of the evaluation to explain.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Explain {
+    /// Nothing: the fast path.
+    #[default]
+    None,
+    /// For each trigger that did not fire, the condition that failed.
+    Failed,
+    /// Every condition of every trigger.
+    All,
+}
+
+/// Which triggers each pass of the cycle evaluates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Walk {
+    /// Only those the index says could match.
+    #[default]
+    Indexed,
+    /// All of them, in order: the reference the index is tested against.
+    Plain,
+}
+
+/// What the engine knows beyond the ticket and the update.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Context<'a> {
+    /// The account's sharing agreements.
+    pub agreements: &'a [Agreement],
+    pub explain: Explain,
+    pub walk: Walk,
+}
+
+/// Runs the triggers of `rules` on one update of a ticket (`before` is
+/// `None` when the update creates it).
+pub fn run(rules: &RuleSet, before: Option<&Ticket>, update: &Update, cx: &Context) -> Outcome {
+    let mut ticket = match before {
+        Some(t) => t.clone(),
+        None => Ticket::new(&update.account, update.ticket_id, &update.via, update.at),
+    };
+    let mut outcome = Outcome {
+        skipped: None,
+        changes: Vec::new(),
+        fired: Vec::new(),
+        after: ticket.clone(),
+        shares: Vec::new(),
+        notifications: Vec::new(),
+        comments: Vec::new(),
+        trace: Vec::new(),
+    };
+    if before.is_some_and(|b| b.status == Status::Closed) {
+        outcome.skipped = Some("the ticket was closed before the update".into());
+        return outcome;
+    }
+    let (changes, comments) = changes::apply_changes(&mut ticket, update);
+    outcome.changes = changes;
+    let mut produced = Produced {
+        comments,
+        ..Produced::default()
+    };
+    let fired = cycle(
+        rules,
+        before,
+        update,
+        cx,
+        &mut ticket,
+        &mut produced,
+        &mut outcome,
+    );
+    if cx.explain != Explain::None {
+        let facts = Facts::new(&rules.interner, &ticket, before, update, update.at);
+        outcome.trace = trace(rules, &fired, cx.explain, &facts);
+    }
+    outcome.after = ticket;
+    outcome.shares = produced.shares;
+    outcome.notifications = produced.notifications;
+    outcome.comments = produced.comments;
+    outcome
+}
+
+/// The trigger cycle; returns which triggers fired.
+fn cycle(
+    rules: &RuleSet,
+    before: Option<&Ticket>,
+    update: &Update,
+    cx: &Context,
+    ticket: &mut Ticket,
+    produced: &mut Produced,
+    outcome: &mut Outcome,
+) -> Vec<bool> {
+    let triggers = &rules.triggers;
+    let mut fired = vec![false; triggers.len()];
+    let mut candidates = Vec::new();
+    loop {
+        let facts = Facts::new(&rules.interner, ticket, before, update, update.at);
+        let holds =
+            |i: usize| !fired[i] && triggers[i].cond.as_ref().is_none_or(|c| c.holds(&facts));
+        let next = match cx.walk {
+            Walk::Plain => (0..triggers.len()).find(|&i| holds(i)),
+            Walk::Indexed => {
+                let is_create = update.kind == UpdateKind::Create;
+                rules
+                    .index
+                    .candidates(is_create, &facts.tags, &mut candidates);
+                candidates.iter().map(|&i| i as usize).find(|&i| holds(i))
+            }
+        };
+        let conditions = match (next, cx.explain) {
+            (Some(i), Explain::All) => every_condition(&triggers[i], &facts),
+            _ => Vec::new(),
+        };
+        drop(facts);
+        let Some(i) = next else { break };
+        fired[i] = true;
+        let mut done = fire(&triggers[i], ticket, update, cx, produced);
+        done.conditions = conditions;
+        outcome.fired.push(done);
+    }
+    fired
+}
+
+/// Applies a rule's actions to the working ticket.
+pub fn fire(
+    rule: &CompiledRule,
+    ticket: &mut Ticket,
+    update: &Update,
+    cx: &Context,
+    produced: &mut Produced,
+) -> Fired {
+    let acx = ActionContext {
+        update,
+        agreements: cx.agreements,
+        rule: &rule.title,
+    };
+    let mut effects = Vec::new();
+    for act in &rule.actions {
+        for change in action::apply(act, ticket, &acx, produced) {
+            effects.push(Effect {
+                action: act.text.clone(),
+                change,
+            });
+        }
+    }
+    Fired {
+        title: rule.title.clone(),
+        source: rule.source.clone(),
+        effects,
+        conditions: Vec::new(),
+    }
+}
+
+fn every_condition(rule: &CompiledRule, facts: &Facts) -> Vec<ConditionResult> {
+    rule.cond
+        .as_ref()
+        .map(|c| explain::every(c, facts))
+        .unwrap_or_default()
+}
+
+/// Why each trigger that did not fire did not, on the final ticket (the
+/// last pass of the cycle saw exactly this).
+fn trace(rules: &RuleSet, fired: &[bool], explain: Explain, facts: &Facts) -> Vec<RuleTrace> {
+    rules
+        .triggers
+        .iter()
+        .zip(fired)
+        .filter(|(_, fired)| !**fired)
+        .map(|(rule, _)| RuleTrace {
+            title: rule.title.clone(),
+            source: rule.source.clone(),
+            fired: false,
+            conditions: match (&rule.cond, explain) {
+                (Some(c), Explain::All) => explain::every(c, facts),
+                (Some(c), _) => explain::failure(c, facts),
+                (None, _) => Vec::new(),
+            },
+        })
+        .collect()
+}

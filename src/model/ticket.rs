@@ -116,6 +116,7 @@ impl Ticket {
             times: Times {
                 created_at: Some(at),
                 updated_at: Some(at),
+                status_changed_at: Some(at),
                 ..Times::default()
             },
             latest_comment: None,

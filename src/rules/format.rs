@@ -384,6 +384,11 @@ enum Parent {
     Not,
 }
 
+/// An expression on one line, as `fmt` would write it.
+pub fn expression(e: &Expr) -> String {
+    expr_text(e, Parent::Top)
+}
+
 /// An expression on one line, parenthesised where precedence needs it:
 /// `not` binds tightest, then `and`, then `or`.
 fn expr_text(e: &Expr, parent: Parent) -> String {
@@ -428,7 +433,7 @@ fn lead(text: &str) -> usize {
 }
 
 /// One condition: `Field phrase operator operand`.
-fn condition(c: &Condition) -> String {
+pub fn condition(c: &Condition) -> String {
     let field = &c.field.node;
     let op = &c.op.node;
     if let Field::Zendesk(name) = field {
@@ -491,7 +496,7 @@ fn word_of(a: &Atom) -> &str {
 }
 
 /// One action: `Action phrase arguments`.
-fn action(a: &Action) -> String {
+pub fn action(a: &Action) -> String {
     let kind = &a.kind.node;
     if let ActionKind::Zendesk(name) = kind {
         return format!("Zendesk {} {}", quote(name), zendesk_value(&a.args));

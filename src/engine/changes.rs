@@ -1,0 +1,165 @@
+//! The update's own changes, applied to the working ticket before any rule
+//! runs, and recorded as changes with no rule.
+
+use super::outcome::{AddedComment, Change};
+use crate::model::{Comment, Ticket, Update};
+
+/// Applies what the update asks for; returns the changes and the comment.
+pub fn apply_changes(t: &mut Ticket, u: &Update) -> (Vec<Change>, Vec<AddedComment>) {
+    let c = &u.changes;
+    let mut out = Vec::new();
+    let field = |out: &mut Vec<Change>, name: &str, before: String, after: String| {
+        if before != after {
+            out.push(Change::Field {
+                field: name.into(),
+                before,
+                after,
+            });
+        }
+    };
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let named = |v: Option<String>| v.unwrap_or_default();
+    if let Some(s) = &c.subject {
+        field(
+            &mut out,
+            "subject",
+            std::mem::replace(&mut t.subject, s.clone()),
+            s.clone(),
+        );
+    }
+    if let Some(s) = c.status {
+        let before = if u.kind == crate::model::UpdateKind::Create {
+            String::new()
+        } else {
+            t.status.to_string()
+        };
+        t.set_status(s, u.at);
+        field(&mut out, "status", before, s.to_string());
+    }
+    if let Some(p) = c.priority {
+        let before = std::mem::replace(&mut t.priority, p);
+        field(
+            &mut out,
+            "priority",
+            named(before.map(|v| v.to_string())),
+            named(p.map(|v| v.to_string())),
+        );
+    }
+    if let Some(p) = c.ticket_type {
+        let before = std::mem::replace(&mut t.ticket_type, p);
+        field(
+            &mut out,
+            "type",
+            named(before.map(|v| v.to_string())),
+            named(p.map(|v| v.to_string())),
+        );
+    }
+    if let Some(a) = &c.assignee {
+        let before = text(&t.assignee);
+        t.set_assignee(a.clone(), u.at);
+        field(&mut out, "assignee", before, text(a));
+    }
+    let plain = [
+        ("group", &c.group, &mut t.group),
+        ("requester", &c.requester, &mut t.requester),
+        ("organization", &c.organization, &mut t.organization),
+        ("brand", &c.brand, &mut t.brand),
+    ];
+    for (name, change, slot) in plain {
+        if let Some(v) = change {
+            let before = std::mem::replace(slot, v.clone());
+            field(&mut out, name, text(&before), text(v));
+        }
+    }
+    if c.requester.is_some() {
+        t.times.requester_updated_at = Some(u.at);
+    }
+    tags(t, u, &mut out);
+    for (title, value) in &c.custom_fields {
+        let before = t.custom_field(title).cloned().unwrap_or_default();
+        t.set_custom_field(title, value.clone());
+        let name = format!("custom field {}", crate::rules::schema::quote(title));
+        let text = crate::model::ticket::value_text;
+        field(&mut out, &name, text(&before), text(value));
+    }
+    let comments = comment(t, u, &mut out);
+    touch(t, u);
+    (out, comments)
+}
+
+fn tags(t: &mut Ticket, u: &Update, out: &mut Vec<Change>) {
+    let c = &u.changes;
+    if let Some(set) = &c.set_tags {
+        out.extend(replace_tags(t, set));
+    }
+    out.extend(c.add_tags.iter().filter_map(|tag| add_tag(t, tag)));
+    out.extend(c.remove_tags.iter().filter_map(|tag| remove_tag(t, tag)));
+}
+
+/// Adds a tag; `None` when it was already there.
+pub fn add_tag(t: &mut Ticket, tag: &str) -> Option<Change> {
+    let tag = tag.to_string();
+    t.tags
+        .insert(tag.clone())
+        .then_some(Change::TagAdded { tag })
+}
+
+/// Removes a tag; `None` when it was not there.
+pub fn remove_tag(t: &mut Ticket, tag: &str) -> Option<Change> {
+    let tag = tag.to_string();
+    t.tags.remove(&tag).then_some(Change::TagRemoved { tag })
+}
+
+/// Makes the tags exactly `set`: removals first, then additions.
+pub fn replace_tags(t: &mut Ticket, set: &[String]) -> Vec<Change> {
+    let keep: std::collections::BTreeSet<&str> = set.iter().map(String::as_str).collect();
+    let gone: Vec<String> = t
+        .tags
+        .iter()
+        .filter(|x| !keep.contains(x.as_str()))
+        .cloned()
+        .collect();
+    let mut out: Vec<Change> = gone.iter().filter_map(|x| remove_tag(t, x)).collect();
+    out.extend(set.iter().filter_map(|x| add_tag(t, x)));
+    out
+}
+
+fn comment(t: &mut Ticket, u: &Update, out: &mut Vec<Change>) -> Vec<AddedComment> {
+    let Some(c) = &u.changes.comment else {
+        return Vec::new();
+    };
+    let author = u.actor.as_ref().map(|a| a.email.clone());
+    t.add_comment(Comment {
+        author: author.clone().unwrap_or_default(),
+        body: c.body.clone(),
+        public: c.public,
+        via: u.via.clone(),
+        at: u.at,
+    });
+    out.push(Change::CommentAdded {
+        public: c.public,
+        body: c.body.clone(),
+    });
+    vec![AddedComment {
+        author,
+        rule: None,
+        comment: c.clone(),
+    }]
+}
+
+/// Moves the update times: the ticket's, and the requester's or assignee's
+/// when they made it.
+fn touch(t: &mut Ticket, u: &Update) {
+    t.times.updated_at = Some(u.at);
+    let Some(actor) = &u.actor else { return };
+    let is = |who: &Option<String>| {
+        who.as_deref()
+            .is_some_and(|w| w.eq_ignore_ascii_case(&actor.email))
+    };
+    if is(&t.requester) {
+        t.times.requester_updated_at = Some(u.at);
+    }
+    if is(&t.assignee) {
+        t.times.assignee_updated_at = Some(u.at);
+    }
+}

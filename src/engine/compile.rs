@@ -1,0 +1,313 @@
+//! Compile: checked rule ASTs into a [`RuleSet`] that is cheap to run many
+//! times. Tags are interned, enum values become ordinals, names are
+//! lowercased, regexes are compiled, and triggers are put in run order
+//! (by `position`, then file order) and indexed (see [`super::index`]).
+//!
+//! Compile trusts `check`: rules with errors are not given to it. What it
+//! still cannot run (Zendesk passthrough) compiles to a condition that never
+//! holds or an action that is skipped, as the language reference says.
+
+use super::action::{compile_action, Act};
+use super::condition::*;
+use super::index::Index;
+use crate::model::{Priority, Status, TicketType};
+use crate::rules::ast::*;
+use crate::rules::check::words_of;
+use crate::rules::diagnostics::SourceFile;
+use crate::rules::format;
+use crate::rules::schema::{self, field_name};
+use std::collections::{BTreeSet, HashMap};
+
+/// Interned tag names.
+#[derive(Debug, Default)]
+pub struct Interner {
+    ids: HashMap<String, u32>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, tag: &str) -> u32 {
+        let next = self.ids.len() as u32;
+        *self.ids.entry(tag.to_lowercase()).or_insert(next)
+    }
+
+    pub fn id(&self, tag: &str) -> Option<u32> {
+        self.ids.get(tag).copied()
+    }
+
+    /// The ids of the tags rules name, sorted; other tags are left out
+    /// because no condition can ask about them.
+    pub fn ids_of(&self, tags: &BTreeSet<String>) -> Vec<u32> {
+        let mut ids: Vec<u32> = tags.iter().filter_map(|t| self.id(t)).collect();
+        ids.sort_unstable();
+        ids
+    }
+}
+
+/// A rule ready to run.
+#[derive(Debug)]
+pub struct CompiledRule {
+    pub kind: RuleKind,
+    pub title: String,
+    /// `path:line:column` of the rule.
+    pub source: String,
+    /// `None`: no `when`, always holds.
+    pub cond: Option<Cond>,
+    pub actions: Vec<Act>,
+}
+
+/// Every active rule of an account, compiled, in run order.
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    pub triggers: Vec<CompiledRule>,
+    pub automations: Vec<CompiledRule>,
+    pub interner: Interner,
+    pub index: Index,
+}
+
+/// One checked rule file and the text it came from.
+pub struct Input<'a> {
+    pub source: &'a SourceFile,
+    pub file: &'a RuleFile,
+}
+
+/// Compiles the active rules of `files` (in path order).
+pub fn compile(files: &[Input]) -> RuleSet {
+    let mut set = RuleSet::default();
+    let mut ordered: Vec<(Option<i64>, usize, CompiledRule)> = Vec::new();
+    for input in files {
+        for rule in input.file.rules.iter().filter(|r| r.active) {
+            let compiled = compile_rule(rule, input.source, &mut set.interner);
+            let position = rule.position.as_ref().map(|p| p.node);
+            ordered.push((position, ordered.len(), compiled));
+        }
+    }
+    // Rules with a position first, by position; then the rest; file order
+    // breaks ties.
+    ordered.sort_by_key(|(pos, i, _)| (pos.is_none(), *pos, *i));
+    for (_, _, rule) in ordered {
+        match rule.kind {
+            RuleKind::Trigger => set.triggers.push(rule),
+            RuleKind::Automation => set.automations.push(rule),
+        }
+    }
+    set.index = Index::build(&set.triggers);
+    set
+}
+
+fn compile_rule(rule: &Rule, source: &SourceFile, interner: &mut Interner) -> CompiledRule {
+    let (line, col) = source.line_col(rule.span.start);
+    CompiledRule {
+        kind: rule.kind,
+        title: rule.title.node.clone(),
+        source: format!("{}:{line}:{col}", source.path),
+        cond: rule.conditions.as_ref().map(|e| compile_expr(e, interner)),
+        actions: rule
+            .actions
+            .iter()
+            .map(|a| compile_action(a, interner))
+            .collect(),
+    }
+}
+
+fn compile_expr(e: &Expr, interner: &mut Interner) -> Cond {
+    match e {
+        Expr::All(items) => Cond::All(items.iter().map(|i| compile_expr(i, interner)).collect()),
+        Expr::Any(items) => Cond::Any(items.iter().map(|i| compile_expr(i, interner)).collect()),
+        Expr::Not(inner) => Cond::Not(
+            Box::new(compile_expr(inner, interner)),
+            format::expression(inner),
+        ),
+        Expr::Cond(c) => Cond::Leaf(Box::new(Leaf {
+            test: compile_test(c, interner),
+            text: format::condition(c),
+            field: field_name(&c.field.node),
+        })),
+    }
+}
+
+/// The operand as one text (`Ticket sharing`, `"Tier 2"`, `24`).
+pub fn operand_text(atoms: &[Spanned<Atom>]) -> Option<String> {
+    words_of(atoms)
+}
+
+fn compile_test(c: &Condition, interner: &mut Interner) -> Test {
+    let field = &c.field.node;
+    let op = &c.op.node;
+    let text = operand_text(&c.operand).unwrap_or_default();
+    let is = !matches!(op, Op::IsNot);
+    match field {
+        Field::Ticket => {
+            let state = match text.to_lowercase().as_str() {
+                "created" => TicketState::Created,
+                "updated" => TicketState::Updated,
+                _ => TicketState::Shared,
+            };
+            Test::Ticket(state, is)
+        }
+        Field::Source | Field::UpdateVia => {
+            let of = if *field == Field::Source {
+                ChannelOf::Source
+            } else {
+                ChannelOf::UpdateVia
+            };
+            match schema::channel(&text) {
+                Some(ch) => Test::Channel(of, ch.name, is),
+                None => Test::Never(format!("unknown channel `{text}`")),
+            }
+        }
+        Field::Tags => {
+            let ids = tags_of(&c.operand)
+                .iter()
+                .map(|t| interner.intern(t))
+                .collect();
+            let op = match op {
+                Op::ContainsAllOf => TagOp::All,
+                Op::ContainsNoneOf => TagOp::None,
+                _ => TagOp::Any,
+            };
+            Test::Tags(op, ids)
+        }
+        Field::Subject | Field::CommentText => {
+            let of = if *field == Field::Subject {
+                TextOf::Subject
+            } else {
+                TextOf::Comment
+            };
+            text_test(op, &c.operand, &text).map_or_else(Test::Never, |t| Test::Text(of, t))
+        }
+        Field::Comment => Test::Comment(text.eq_ignore_ascii_case("public")),
+        Field::Role => {
+            let role = if text.to_lowercase().replace('_', " ") == "end user" {
+                "end user"
+            } else {
+                "agent"
+            };
+            Test::Role(role, is)
+        }
+        Field::SharedWith | Field::ReceivedFrom => {
+            let test = if *field == Field::SharedWith {
+                Test::SharedWith(text)
+            } else {
+                Test::ReceivedFrom(text)
+            };
+            if is {
+                test
+            } else {
+                // `is not` on sharing conditions only comes from YAML; the
+                // DSL writes it `not …`, which compiles to `Cond::Not`.
+                Test::Never("negated sharing condition".into())
+            }
+        }
+        Field::HoursSince(since) => {
+            let n = text.trim().parse().unwrap_or(0);
+            let op = match op {
+                Op::LessThan => HoursOp::Less,
+                Op::GreaterThan => HoursOp::Greater,
+                _ => HoursOp::Is,
+            };
+            Test::Hours(*since, op, n)
+        }
+        Field::Zendesk(name) => Test::Never(format!("not run: Zendesk condition `{name}`")),
+        Field::Unknown(name) => Test::Never(format!("unknown field `{name}`")),
+        scalar_field => match scalar_of(scalar_field) {
+            Some(scalar) => {
+                let want = want_of(&scalar, &c.operand);
+                Test::Scalar(scalar, scalar_op(op), want)
+            }
+            None => Test::Never(format!("cannot run `{}`", format::condition(c))),
+        },
+    }
+}
+
+/// Each tag of an operand, lowercased.
+pub fn tags_of(atoms: &[Spanned<Atom>]) -> Vec<String> {
+    atoms
+        .iter()
+        .filter_map(|a| match &a.node {
+            Atom::Word(w) | Atom::Str(w) => Some(w.to_lowercase()),
+            Atom::Num(n) => Some(n.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn text_test(op: &Op, atoms: &[Spanned<Atom>], text: &str) -> Result<TextTest, String> {
+    let lower = text.to_lowercase();
+    Ok(match op {
+        Op::DoesNotContain => TextTest::DoesNotContain(lower),
+        Op::ContainsAnyOfTheWords => TextTest::AnyWords(tags_of(atoms)),
+        Op::ContainsNoneOfTheWords => TextTest::NoWords(tags_of(atoms)),
+        Op::Matches => {
+            let pattern = atoms.iter().find_map(|a| match &a.node {
+                Atom::Regex(r) => Some(r.as_str()),
+                _ => None,
+            });
+            let pattern = pattern.ok_or("no pattern")?;
+            // Texts are matched lowercased, so the pattern ignores case too.
+            let re = regex::RegexBuilder::new(pattern)
+                .case_insensitive(true)
+                .build()
+                .map_err(|e| format!("bad regex: {e}"))?;
+            TextTest::Matches(re)
+        }
+        _ => TextTest::Contains(lower),
+    })
+}
+
+fn scalar_of(field: &Field) -> Option<Scalar> {
+    Some(match field {
+        Field::Status => Scalar::Status,
+        Field::Priority => Scalar::Priority,
+        Field::Type => Scalar::Type,
+        Field::Group => Scalar::Group,
+        Field::Assignee => Scalar::Assignee,
+        Field::Requester => Scalar::Requester,
+        Field::Organization => Scalar::Organization,
+        Field::Brand => Scalar::Brand,
+        Field::CustomField(FieldKey::Title(t)) => Scalar::Custom(t.to_lowercase()),
+        Field::CustomField(FieldKey::Id(id)) => Scalar::Custom(id.to_string()),
+        _ => return None,
+    })
+}
+
+fn scalar_op(op: &Op) -> ScalarOp {
+    match op {
+        Op::IsNot => ScalarOp::IsNot,
+        Op::LessThan => ScalarOp::Less,
+        Op::GreaterThan => ScalarOp::Greater,
+        Op::Changed => ScalarOp::Changed,
+        Op::NotChanged => ScalarOp::NotChanged,
+        Op::ChangedTo => ScalarOp::ChangedTo,
+        Op::ChangedFrom => ScalarOp::ChangedFrom,
+        Op::NotChangedTo => ScalarOp::NotChangedTo,
+        Op::NotChangedFrom => ScalarOp::NotChangedFrom,
+        Op::IsPresent => ScalarOp::Present,
+        Op::IsNotPresent => ScalarOp::NotPresent,
+        _ => ScalarOp::Is,
+    }
+}
+
+/// A scalar operand, resolved for the field.
+pub fn want_of(scalar: &Scalar, atoms: &[Spanned<Atom>]) -> Want {
+    if atoms.is_empty() {
+        return Want::Nothing;
+    }
+    if matches!(atoms, [a] if a.node == Atom::None) {
+        return match scalar {
+            Scalar::Status | Scalar::Priority | Scalar::Type => Want::Ord(None),
+            _ => Want::Text(None),
+        };
+    }
+    let text = operand_text(atoms).unwrap_or_default();
+    match scalar {
+        Scalar::Status => Want::Ord(Status::parse(&text).map(|s| s as u8)),
+        Scalar::Priority => Want::Ord(Priority::parse(&text).map(|s| s as u8)),
+        Scalar::Type => Want::Ord(TicketType::parse(&text).map(|s| s as u8)),
+        Scalar::Assignee | Scalar::Requester
+            if text.to_lowercase().replace('_', " ") == "current user" =>
+        {
+            Want::CurrentUser
+        }
+        _ => Want::Text(Some(text.to_lowercase())),
+    }
+}
