@@ -1,9 +1,8 @@
 //! `ticket-rules check <paths…>`: read, check and report every rule file.
 
 use super::{report, stdout_style, CliError, Format, Outcome};
-use crate::rules::check::{agreements_from_json, check, check_titles, CheckOptions};
-use crate::rules::diagnostics::Diagnostic;
-use crate::rules::{collect_paths, load_path, Loaded};
+use crate::rules::check::{agreements_from_json, CheckOptions};
+use crate::rules::check_paths;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -51,28 +50,6 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     } else {
         Outcome::Ok
     })
-}
-
-/// Loads and checks every rule file under `paths`, titles across all of them.
-pub fn check_paths(
-    paths: &[PathBuf],
-    options: &CheckOptions,
-) -> Result<Vec<(Loaded, Vec<Diagnostic>)>, CliError> {
-    let mut files = Vec::new();
-    for path in collect_paths(paths)? {
-        let mut loaded = load_path(&path)?;
-        let mut diags = std::mem::take(&mut loaded.diagnostics);
-        diags.extend(check(&loaded.file, options));
-        files.push((loaded, diags));
-    }
-    let asts: Vec<_> = files.iter().map(|(l, _)| &l.file).collect();
-    for (i, d) in check_titles(&asts) {
-        files[i].1.push(d);
-    }
-    for (_, diags) in &mut files {
-        diags.sort_by_key(|d| (d.severity, d.span.start));
-    }
-    Ok(files)
 }
 
 fn summary(files: usize, errors: usize, warnings: usize) -> String {

@@ -2,9 +2,15 @@
 //! [`main`] turns it into the exit code (0 ok, 1 rule or input errors,
 //! 2 usage or environment errors) and prints the one top-level report.
 
+mod agreements;
 mod check;
 mod convert;
+mod demo;
+mod dry_run;
 mod fmt;
+mod ingest;
+mod running;
+mod tickets;
 
 use crate::rules::diagnostics::{render, Diagnostic, JsonDiagnostic, Style};
 use crate::rules::Loaded;
@@ -31,6 +37,16 @@ enum Command {
     Fmt(fmt::Args),
     /// Turn a rule file into DSL or Zendesk-shaped YAML
     Convert(convert::Args),
+    /// Run events through the rules into the ticket store
+    Ingest(ingest::Args),
+    /// Show what the rules would do to a ticket, and why, writing nothing
+    DryRun(dry_run::Args),
+    /// Show and list stored tickets with their audit trail
+    Tickets(tickets::Args),
+    /// Import sharing agreements into the store
+    Agreements(agreements::Args),
+    /// Run the whole pipeline on built-in sample data
+    Demo(demo::Args),
 }
 
 /// Human text or JSON for machines.
@@ -55,8 +71,15 @@ pub enum CliError {
     Load(#[from] crate::rules::LoadError),
     #[error(transparent)]
     Agreements(#[from] crate::rules::check::AgreementsError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
     #[error("{0}")]
     Usage(String),
+    #[error("cannot read `{path}`: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot write `{path}`: {source}")]
     Write {
         path: String,
@@ -71,6 +94,11 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Convert(args) => convert::run(args),
+        Command::Ingest(args) => ingest::run(args),
+        Command::DryRun(args) => dry_run::run(args),
+        Command::Tickets(args) => tickets::run(args),
+        Command::Agreements(args) => agreements::run(args),
+        Command::Demo(args) => demo::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

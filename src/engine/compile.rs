@@ -13,7 +13,8 @@ use super::index::Index;
 use crate::model::{Priority, Status, TicketType};
 use crate::rules::ast::*;
 use crate::rules::check::words_of;
-use crate::rules::diagnostics::SourceFile;
+use crate::rules::diagnostics::{Diagnostic, SourceFile};
+use crate::rules::Loaded;
 use crate::rules::format;
 use crate::rules::schema::{self, field_name};
 use std::collections::{BTreeSet, HashMap};
@@ -68,6 +69,18 @@ pub struct RuleSet {
 pub struct Input<'a> {
     pub source: &'a SourceFile,
     pub file: &'a RuleFile,
+}
+
+/// Compiles checked rule files as `rules::check_paths` gives them.
+pub fn compile_loaded(files: &[(Loaded, Vec<Diagnostic>)]) -> RuleSet {
+    let inputs: Vec<Input> = files
+        .iter()
+        .map(|(l, _)| Input {
+            source: &l.source,
+            file: &l.file,
+        })
+        .collect();
+    compile(&inputs)
 }
 
 /// Compiles the active rules of `files` (in path order).

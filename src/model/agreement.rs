@@ -94,3 +94,31 @@ impl Agreement {
         None
     }
 }
+
+/// Reads Sharing Agreements API JSON: `{"sharing_agreements": [...]}`,
+/// `{"sharing_agreement": {...}}` or a plain list.
+pub fn from_api_json(text: &str) -> Result<Vec<Agreement>, String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let list = match value {
+        serde_json::Value::Array(items) => items,
+        serde_json::Value::Object(mut map) => {
+            if let Some(list) = map.remove("sharing_agreements") {
+                match list {
+                    serde_json::Value::Array(items) => items,
+                    _ => return Err("`sharing_agreements` is not a list".into()),
+                }
+            } else if let Some(one) = map.remove("sharing_agreement") {
+                vec![one]
+            } else {
+                return Err("expected a `sharing_agreements` list".into());
+            }
+        }
+        _ => return Err("expected a `sharing_agreements` list".into()),
+    };
+    list.into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            serde_json::from_value(item).map_err(|e| format!("agreement {}: {e}", i + 1))
+        })
+        .collect()
+}

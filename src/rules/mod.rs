@@ -20,6 +20,7 @@ pub mod schema;
 pub mod yaml;
 
 use ast::RuleFile;
+use check::{check, check_titles, CheckOptions};
 use diagnostics::{Diagnostic, SourceFile};
 use std::path::{Path, PathBuf};
 
@@ -77,6 +78,28 @@ pub enum LoadError {
     },
     #[error("`{path}` is not a rule file")]
     NotRules { path: String },
+}
+
+/// Loads and checks every rule file under `paths`, titles across all of them.
+pub fn check_paths(
+    paths: &[PathBuf],
+    options: &CheckOptions,
+) -> Result<Vec<(Loaded, Vec<Diagnostic>)>, LoadError> {
+    let mut files = Vec::new();
+    for path in collect_paths(paths)? {
+        let mut loaded = load_path(&path)?;
+        let mut diags = std::mem::take(&mut loaded.diagnostics);
+        diags.extend(check(&loaded.file, options));
+        files.push((loaded, diags));
+    }
+    let asts: Vec<_> = files.iter().map(|(l, _)| &l.file).collect();
+    for (i, d) in check_titles(&asts) {
+        files[i].1.push(d);
+    }
+    for (_, diags) in &mut files {
+        diags.sort_by_key(|d| (d.severity, d.span.start));
+    }
+    Ok(files)
 }
 
 /// Reads one rule file from disk.

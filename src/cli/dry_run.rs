@@ -1,0 +1,179 @@
+//! `ticket-rules dry-run`: what the rules would do to a ticket, and why,
+//! with nothing written. It runs the very pipeline `ingest` runs, inside a
+//! transaction that is rolled back, so the store file is untouched.
+
+use super::ingest::ExplainArg;
+use super::running::{account_of, incoming, open_input, rules_for_run, DbArg};
+use super::{CliError, Format, Outcome};
+use crate::engine::{Explain, RuleSet};
+use crate::event::parse_ticket_json;
+use crate::ingest::{Incoming, Pipeline, Processed};
+use crate::model::{Changes, Time, Update, UpdateKind};
+use crate::report::{event_json, event_text};
+use crate::store::Store;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["event", "ticket", "ticket_json"])))]
+pub struct Args {
+    #[command(flatten)]
+    db: DbArg,
+    /// Rule files or folders to try
+    #[arg(long, required = true, num_args = 1.., value_name = "PATH")]
+    rules: Vec<PathBuf>,
+    /// Events (JSON Lines) to try against the store
+    #[arg(long, value_name = "FILE", conflicts_with = "ticket")]
+    event: Option<PathBuf>,
+    /// A stored ticket to run the triggers on, as if updated with no changes
+    #[arg(long, value_name = "ID")]
+    ticket: Option<i64>,
+    /// A ticket given inline (JSON); no store needed. With `--event`, the
+    /// ticket is the one the events update
+    #[arg(long, value_name = "FILE", conflicts_with = "ticket")]
+    ticket_json: Option<PathBuf>,
+    /// The account, when the store has several (default: its only one)
+    #[arg(long)]
+    account: Option<String>,
+    /// With `--ticket-json`: Sharing Agreements API JSON for shares
+    #[arg(long, value_name = "FILE")]
+    agreements: Option<PathBuf>,
+    /// The time of the update for `--ticket` / `--ticket-json` (RFC 3339; default now)
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
+    /// Why other rules did not fire (`failed`), or every condition (`all`)
+    #[arg(long, value_enum, default_value_t = ExplainArg::Failed)]
+    explain: ExplainArg,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+pub fn run(args: Args) -> Result<Outcome, CliError> {
+    let Some(rules) = rules_for_run(&args.rules)? else {
+        return Ok(Outcome::Failed);
+    };
+    let at = parse_at(args.at.as_deref())?;
+    let explain: Explain = args.explain.into();
+    let mut results = Vec::new();
+    let collect = |p: &Processed| results.push(render(p, args.format));
+    let summary = if let Some(path) = &args.ticket_json {
+        let store = Store::in_memory()?;
+        let account = args.account.clone().unwrap_or_else(|| "support".into());
+        import_agreements(&store, args.agreements.as_ref(), &account)?;
+        let text = read(path)?;
+        let ticket = parse_ticket_json(&text, &account, at).map_err(|e| {
+            CliError::Usage(format!("`{}`: {e}", path.display()))
+        })?;
+        match &args.event {
+            None => {
+                let one = Incoming {
+                    line: None,
+                    text,
+                    event: Ok(ticket),
+                };
+                Pipeline::new(&store, &rules, explain).run([one], true, collect)?
+            }
+            Some(events) => {
+                let seed = Incoming {
+                    line: None,
+                    text,
+                    event: Ok(ticket),
+                };
+                Pipeline::new(&store, &RuleSet::default(), Explain::None).run(
+                    [seed],
+                    false,
+                    |_| {},
+                )?;
+                let input = incoming(open_input(events)?);
+                Pipeline::new(&store, &rules, explain).run(input, true, collect)?
+            }
+        }
+    } else {
+        let store = args.db.open_existing()?;
+        let mut pipeline = Pipeline::new(&store, &rules, explain);
+        match (&args.event, args.ticket) {
+            (Some(events), _) => pipeline.run(incoming(open_input(events)?), true, collect)?,
+            (None, Some(id)) => {
+                let account = account_of(&store, args.account.as_deref())?;
+                let update = touch(&account, id, at);
+                let one = Incoming {
+                    line: None,
+                    text: String::new(),
+                    event: Ok(update),
+                };
+                pipeline.run([one], true, collect)?
+            }
+            (None, None) => nothing_to_try()?,
+        }
+    };
+    match args.format {
+        Format::Human => results.iter().for_each(|r| print!("{}", r.as_str().unwrap_or(""))),
+        Format::Json => {
+            let text = serde_json::to_string_pretty(&results).unwrap_or_default();
+            println!("{text}");
+        }
+    }
+    Ok(if summary.rejected > 0 {
+        Outcome::Failed
+    } else {
+        Outcome::Ok
+    })
+}
+
+fn render(p: &Processed, format: Format) -> serde_json::Value {
+    match format {
+        Format::Human => event_text(p).into(),
+        Format::Json => event_json(p),
+    }
+}
+
+fn nothing_to_try() -> Result<crate::ingest::Summary, CliError> {
+    Err(CliError::Usage(
+        "say what to try: `--event FILE`, `--ticket ID` or `--ticket-json FILE`".into(),
+    ))
+}
+
+/// An update with no changes: the triggers run on the ticket as it is.
+fn touch(account: &str, id: i64, at: Time) -> Update {
+    Update {
+        event_id: format!("dry-run-ticket-{id}"),
+        kind: UpdateKind::Update,
+        account: account.to_string(),
+        ticket_id: id,
+        at,
+        via: "api".into(),
+        actor: None,
+        changes: Changes::default(),
+    }
+}
+
+fn parse_at(at: Option<&str>) -> Result<Time, CliError> {
+    match at {
+        None => Ok(chrono::Utc::now()),
+        Some(text) => chrono::DateTime::parse_from_rfc3339(text)
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .map_err(|e| CliError::Usage(format!("`--at {text}` is not an RFC 3339 time: {e}"))),
+    }
+}
+
+fn read(path: &PathBuf) -> Result<String, CliError> {
+    std::fs::read_to_string(path).map_err(|source| CliError::Read {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// Loads `--agreements` into the in-memory store for `account`.
+pub fn import_agreements(
+    store: &Store,
+    path: Option<&PathBuf>,
+    account: &str,
+) -> Result<usize, CliError> {
+    let Some(path) = path else { return Ok(0) };
+    let text = read(path)?;
+    let list = crate::model::agreement::from_api_json(&text)
+        .map_err(|e| CliError::Usage(format!("`{}`: {e}", path.display())))?;
+    store.begin()?;
+    let n = store.import_agreements(account, &list)?;
+    store.commit()?;
+    Ok(n)
+}

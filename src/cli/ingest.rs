@@ -1,0 +1,130 @@
+//! `ticket-rules ingest`: run events through the rules into the store.
+
+use super::running::{incoming, open_input, rules_for_run, DbArg};
+use super::{stderr_style, CliError, Format, Outcome};
+use crate::engine::Explain;
+use crate::ingest::{Pipeline, Processed, Status};
+use crate::report::{event_json, event_text};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    db: DbArg,
+    /// Rule files or folders the account runs
+    #[arg(long, required = true, num_args = 1.., value_name = "PATH")]
+    rules: Vec<PathBuf>,
+    /// Events as JSON Lines; `-` for stdin
+    #[arg(default_value = "-")]
+    file: PathBuf,
+    /// Print what each event did, as `dry-run` does
+    #[arg(long)]
+    report: bool,
+    /// With `--report`: why other rules did not fire (`failed`) or every condition (`all`)
+    #[arg(long, value_enum, default_value_t = ExplainArg::None)]
+    explain: ExplainArg,
+    /// Output format of `--report` and the summary
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+/// How much `--explain` asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExplainArg {
+    None,
+    Failed,
+    All,
+}
+
+impl From<ExplainArg> for Explain {
+    fn from(e: ExplainArg) -> Explain {
+        match e {
+            ExplainArg::None => Explain::None,
+            ExplainArg::Failed => Explain::Failed,
+            ExplainArg::All => Explain::All,
+        }
+    }
+}
+
+pub fn run(args: Args) -> Result<Outcome, CliError> {
+    let Some(rules) = rules_for_run(&args.rules)? else {
+        return Ok(Outcome::Failed);
+    };
+    let store = args.db.open()?;
+    let bar = progress(&args.file);
+    let input = open_input(&args.file)?;
+    let input = std::io::BufReader::new(Counted {
+        inner: input,
+        bar: bar.clone(),
+    });
+    let mut pipeline = Pipeline::new(&store, &rules, args.explain.into());
+    let style = stderr_style();
+    let mut reports = Vec::new();
+    let summary = pipeline.run(incoming(input), false, |p: &Processed| {
+        if let Status::Rejected(reason) = &p.status {
+            let id = p.event_id.as_deref().unwrap_or("(no id)");
+            let line = p.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+            bar.suspend(|| {
+                eprintln!("{}: event {id}{line}: {reason}", style.paint("1;31", "rejected"))
+            });
+        }
+        if args.report {
+            match args.format {
+                Format::Human => bar.suspend(|| print!("{}", event_text(p))),
+                Format::Json => reports.push(event_json(p)),
+            }
+        }
+    })?;
+    bar.finish_and_clear();
+    match args.format {
+        Format::Human => println!("{summary}"),
+        Format::Json => {
+            let out = serde_json::json!({
+                "events": reports,
+                "applied": summary.applied,
+                "rejected": summary.rejected,
+                "duplicate": summary.duplicate,
+                "rules_fired": summary.rules_fired,
+            });
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+    }
+    Ok(if summary.rejected > 0 {
+        Outcome::Failed
+    } else {
+        Outcome::Ok
+    })
+}
+
+/// A progress bar over the input's bytes, on stderr when it is a terminal.
+fn progress(file: &std::path::Path) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let len = std::fs::metadata(file).map(|m| m.len()).ok();
+    let bar = match len {
+        Some(len) if file != std::path::Path::new("-") => ProgressBar::new(len),
+        _ => ProgressBar::new_spinner(),
+    };
+    let template = "{spinner} {bar:40} {bytes}/{total_bytes} {elapsed}";
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// A reader that moves the progress bar as it reads.
+struct Counted<R> {
+    inner: R,
+    bar: ProgressBar,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bar.inc(n as u64);
+        Ok(n)
+    }
+}

@@ -1,0 +1,89 @@
+//! What the commands that run rules share: the `--db` and `--rules`
+//! arguments, loading rules for running, and reading events.
+
+use super::{report, stderr_style, CliError, Format};
+use crate::engine::{self, RuleSet};
+use crate::event::read_events;
+use crate::ingest::Incoming;
+use crate::rules::check::CheckOptions;
+use crate::rules::check_paths;
+use crate::store::Store;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+/// `--db PATH`.
+#[derive(clap::Args, Clone)]
+pub struct DbArg {
+    /// The ticket store (SQLite); created on first use
+    #[arg(long, value_name = "PATH", default_value = "ticket-rules.db")]
+    pub db: PathBuf,
+}
+
+impl DbArg {
+    /// Opens the store, creating it if needed.
+    pub fn open(&self) -> Result<Store, CliError> {
+        Ok(Store::open(&self.db)?)
+    }
+
+    /// Opens a store that must exist already.
+    pub fn open_existing(&self) -> Result<Store, CliError> {
+        Ok(Store::open_existing(&self.db)?)
+    }
+}
+
+/// Loads, checks and compiles rule files for running. Rule errors are
+/// printed to stderr and give `None` (exit 1): a rule set with errors
+/// never runs.
+pub fn rules_for_run(paths: &[PathBuf]) -> Result<Option<RuleSet>, CliError> {
+    let mut files = check_paths(paths, &CheckOptions::default())?;
+    let errors = files.iter().flat_map(|(_, d)| d).any(|d| d.is_error());
+    if errors {
+        for (_, diags) in &mut files {
+            diags.retain(|d| d.is_error());
+        }
+        eprint!("{}", report(&files, Format::Human, stderr_style()));
+        eprintln!("the rules have errors; nothing was run");
+        return Ok(None);
+    }
+    Ok(Some(engine::compile::compile_loaded(&files)))
+}
+
+/// Events from a reader, line by line.
+pub fn incoming(reader: impl BufRead) -> impl Iterator<Item = Incoming> {
+    read_events(reader).map(|e| Incoming {
+        line: Some(e.line),
+        text: e.text,
+        event: e.event,
+    })
+}
+
+/// Opens an events file, or stdin for `-`.
+pub fn open_input(path: &Path) -> Result<Box<dyn BufRead>, CliError> {
+    if path == Path::new("-") {
+        return Ok(Box::new(std::io::stdin().lock()));
+    }
+    let file = std::fs::File::open(path).map_err(|source| CliError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok(Box::new(std::io::BufReader::new(file)))
+}
+
+/// The account a command means: the one named, or the store's only one.
+pub fn account_of(store: &Store, named: Option<&str>) -> Result<String, CliError> {
+    if let Some(a) = named {
+        return Ok(a.to_string());
+    }
+    let accounts = store.accounts()?;
+    match accounts.as_slice() {
+        [only] => Ok(only.clone()),
+        [] => Err(CliError::Usage(
+            "the store has no accounts yet\nhelp: name one with `--account`".into(),
+        )),
+        many => Err(CliError::Usage(format!(
+            "the store has {} accounts\nhelp: name one with `--account` ({})",
+            many.len(),
+            many.join(", ")
+        ))),
+    }
+}

@@ -1,0 +1,197 @@
+//! How `dry-run` and `ingest --report` print what each event did, and how
+//! `tickets show` prints a ticket. Both event reports print through here,
+//! so a dry run reads exactly like the run it predicts.
+
+use crate::engine::{Outcome, RuleTrace};
+use crate::ingest::{Processed, Status};
+use crate::model::{Update, UpdateKind};
+use crate::model::ticket::value_text;
+use crate::model::Ticket;
+use crate::store::{AuditEntry, StoredComment};
+use std::fmt::Write;
+
+/// One event in words.
+pub fn event_text(p: &Processed) -> String {
+    let mut out = String::new();
+    let id = p.event_id.as_deref().unwrap_or("(no id)");
+    let line = p.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+    match &p.status {
+        Status::Rejected(reason) => {
+            let _ = writeln!(out, "event {id}{line}: rejected: {reason}");
+        }
+        Status::Duplicate => {
+            let _ = writeln!(out, "event {id}{line}: duplicate: already applied; nothing done");
+        }
+        Status::Applied(update, outcome) => {
+            let _ = writeln!(out, "event {id}{line}: {}", heading(update));
+            outcome_text(&mut out, outcome);
+        }
+    }
+    out
+}
+
+fn heading(u: &Update) -> String {
+    let what = match u.kind {
+        UpdateKind::Create => "create",
+        UpdateKind::Update => "update",
+    };
+    let by = match &u.actor {
+        Some(a) => format!(" by {} ({})", a.email, a.role),
+        None => String::new(),
+    };
+    format!(
+        "{what} of ticket {} in {}{by} via {}",
+        u.ticket_id, u.account, u.via
+    )
+}
+
+fn outcome_text(out: &mut String, o: &Outcome) {
+    if let Some(why) = &o.skipped {
+        let _ = writeln!(out, "  no rules ran: {why}");
+        return;
+    }
+    if !o.changes.is_empty() {
+        let _ = writeln!(out, "  the update:");
+        for c in &o.changes {
+            let _ = writeln!(out, "    {}", c.describe());
+        }
+    }
+    if o.fired.is_empty() {
+        let _ = writeln!(out, "  fired: none");
+    } else {
+        let _ = writeln!(out, "  fired, in order:");
+    }
+    for (i, f) in o.fired.iter().enumerate() {
+        let _ = writeln!(out, "    {}. {:?} ({})", i + 1, f.title, f.source);
+        for c in &f.conditions {
+            let _ = writeln!(out, "         when {}: {}", c.condition, c.saw);
+        }
+        for e in &f.effects {
+            let _ = writeln!(out, "         {} → {}", e.action, e.change.describe());
+        }
+    }
+    if !o.trace.is_empty() {
+        let _ = writeln!(out, "  did not fire:");
+        for t in &o.trace {
+            trace_text(out, t);
+        }
+    }
+}
+
+fn trace_text(out: &mut String, t: &RuleTrace) {
+    let _ = writeln!(out, "    {:?} ({})", t.title, t.source);
+    if t.conditions.is_empty() {
+        let _ = writeln!(out, "         (no conditions)");
+    }
+    for c in &t.conditions {
+        let mark = if c.held { "✓" } else { "✗" };
+        let _ = writeln!(out, "         {mark} {}: {}", c.condition, c.saw);
+    }
+}
+
+/// One event as JSON.
+pub fn event_json(p: &Processed) -> serde_json::Value {
+    let mut v = serde_json::json!({
+        "event": p.event_id,
+        "line": p.line,
+    });
+    match &p.status {
+        Status::Rejected(reason) => {
+            v["status"] = "rejected".into();
+            v["reason"] = reason.clone().into();
+        }
+        Status::Duplicate => v["status"] = "duplicate".into(),
+        Status::Applied(update, outcome) => {
+            v["status"] = "applied".into();
+            v["update"] = serde_json::to_value(update).unwrap_or_default();
+            v["outcome"] = serde_json::to_value(outcome).unwrap_or_default();
+        }
+    }
+    v
+}
+
+fn or_none(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or("(none)")
+}
+
+/// A ticket in words, for `tickets show` and the demo.
+pub fn ticket_text(t: &Ticket, comments: &[StoredComment], audit: &[AuditEntry]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "ticket {} in {}: {:?}", t.id, t.account, t.subject);
+    let name = |v: Option<String>| v.unwrap_or_else(|| "(none)".into());
+    let _ = writeln!(
+        out,
+        "  status {} · priority {} · type {} · via {}",
+        t.status,
+        name(t.priority.map(|p| p.to_string())),
+        name(t.ticket_type.map(|p| p.to_string())),
+        t.via
+    );
+    let _ = writeln!(
+        out,
+        "  group {} · assignee {} · requester {}",
+        or_none(&t.group),
+        or_none(&t.assignee),
+        or_none(&t.requester)
+    );
+    if t.organization.is_some() || t.brand.is_some() {
+        let org = or_none(&t.organization);
+        let _ = writeln!(out, "  organization {org} · brand {}", or_none(&t.brand));
+    }
+    let tags: Vec<&str> = t.tags.iter().map(String::as_str).collect();
+    let _ = writeln!(out, "  tags: {}", if tags.is_empty() { "(none)".into() } else { tags.join(" ") });
+    for f in t.custom_fields.values() {
+        let _ = writeln!(out, "  custom field {:?}: {}", f.title, value_text(&f.value));
+    }
+    sharing_text(&mut out, t);
+    if !comments.is_empty() {
+        let _ = writeln!(out, "  comments:");
+    }
+    for c in comments {
+        let kind = if c.public { "public" } else { "private" };
+        let _ = writeln!(out, "    {} {} ({kind}): {}", c.at.to_rfc3339(), c.author, c.body);
+    }
+    if !audit.is_empty() {
+        let _ = writeln!(out, "  audit trail:");
+    }
+    for a in audit {
+        let _ = writeln!(out, "    {}", audit_line(a));
+    }
+    out
+}
+
+fn sharing_text(out: &mut String, t: &Ticket) {
+    for s in &t.shares {
+        let state = if s.active { "syncing" } else { "unshared" };
+        let _ = writeln!(out, "  shared with {:?} (account {}): {state}", s.agreement, s.partner);
+    }
+    if let Some(r) = &t.received {
+        let state = if r.active { "syncing" } else { "unshared" };
+        let origin = r.origin_id.map(|id| format!(", their ticket {id}")).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  received from {:?} (account {}{origin}): {state}",
+            r.agreement, r.partner
+        );
+    }
+}
+
+fn audit_line(a: &AuditEntry) -> String {
+    let who = match &a.rule {
+        Some(rule) => format!("rule {rule:?}"),
+        None => "update".into(),
+    };
+    let change = match (&a.before, &a.after) {
+        (Some(b), Some(x)) => format!("{b} → {x}"),
+        (None, Some(x)) => format!("+ {x}"),
+        (Some(b), None) => format!("- {b}"),
+        (None, None) => "no change".into(),
+    };
+    format!(
+        "{} {} {who}: {}: {change}",
+        a.at.to_rfc3339(),
+        a.event_id,
+        a.action
+    )
+}
+
