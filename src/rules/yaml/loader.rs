@@ -280,6 +280,6 @@ pub(super) fn join_all(a: Span, b: Span, atoms: &[Spanned<Atom>]) -> Span {
 
 /// JSON has no comments, so a key starting with `_` (`"_comment"`) is one:
 /// read and ignored anywhere, without a warning.
-fn is_comment_key(key: &str) -> bool {
+pub(crate) fn is_comment_key(key: &str) -> bool {
     key.starts_with('_')
 }

@@ -6,7 +6,7 @@ use crate::rules::ast::Span;
 
 /// Finds keys and values in the source, searching forward in document
 /// order (see the module docs for why).
-pub(super) struct Locator<'s> {
+pub(crate) struct Locator<'s> {
     pub(super) src: &'s str,
     json: bool,
     /// Where the next search starts.
@@ -15,14 +15,14 @@ pub(super) struct Locator<'s> {
 
 /// A key found in the source.
 #[derive(Clone, Copy)]
-pub(super) struct Hit {
-    pub(super) key: Span,
+pub(crate) struct Hit {
+    pub(crate) key: Span,
     /// Where its value starts (after `:` and blanks).
-    pub(super) value: usize,
+    pub(crate) value: usize,
 }
 
 impl<'s> Locator<'s> {
-    pub(super) fn new(src: &'s str, json: bool) -> Self {
+    pub(crate) fn new(src: &'s str, json: bool) -> Self {
         Locator { src, json, pos: 0 }
     }
 
@@ -37,7 +37,7 @@ impl<'s> Locator<'s> {
     }
 
     /// Finds the next `key:` from the current position and moves past it.
-    pub(super) fn key(&mut self, key: &str) -> Option<Hit> {
+    pub(crate) fn key(&mut self, key: &str) -> Option<Hit> {
         let src = self.src;
         let mut from = self.pos;
         while let Some(i) = src.get(from..).and_then(|r| r.find(key)) {
@@ -182,7 +182,7 @@ fn in_comment_or_quote(prefix: &str) -> bool {
 
 /// The token at `at`: a quoted string (quotes included), a flow collection,
 /// or a plain scalar up to the end of its line, a `,`, `}`, `]` or ` #`.
-pub(super) fn token_at(src: &str, at: usize) -> Span {
+pub(crate) fn token_at(src: &str, at: usize) -> Span {
     let at = at.min(src.len());
     let rest = &src[at..];
     let mut chars = rest.char_indices();

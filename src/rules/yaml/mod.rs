@@ -31,7 +31,7 @@
 mod actions;
 mod conditions;
 mod loader;
-mod locate;
+pub(crate) mod locate;
 mod read;
 mod values;
 
@@ -39,6 +39,7 @@ use super::ast::RuleFile;
 use super::diagnostics::Diagnostic;
 
 pub use conditions::op_for;
+pub(crate) use loader::is_comment_key;
 pub use values::field_key;
 
 /// Reads a Zendesk-shaped YAML (or, with `json`, JSON) rule file.
