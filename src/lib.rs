@@ -6,7 +6,9 @@
 //!    into one AST, check it, format it, convert it.
 //! 2. `engine` (to come): compile checked rules and run triggers and
 //!    automations as a pure function over a ticket and an update.
-//! 3. `store` (to come): the SQLite ticket store, the only place with I/O.
+//! 3. [`store`]: the SQLite ticket store, the only place with I/O on
+//!    tickets: schema migrations, loading tickets, and writing each applied
+//!    or rejected event with its audit trail and outbox in a transaction.
 //!
 //! [`cli`] wires the stages to the `ticket-rules` subcommands.
 
@@ -14,3 +16,4 @@ pub mod cli;
 pub mod engine;
 pub mod model;
 pub mod rules;
+pub mod store;
