@@ -5,8 +5,8 @@
 //! Every timestamp written here is the event's own `at`, never the wall
 //! clock, so replaying the same events writes the same bytes.
 
-use super::codec::{nanos, opt_nanos, opt_time_at, time_at, unreadable};
-use super::tickets::{self, NewCommentRow};
+use super::codec::{nanos, opt_nanos, opt_time_at, time_at, unreadable, unwritable};
+use super::tickets::{self, NewCommentRow, TicketWrite};
 use super::users::{ensure_account, ensure_user};
 use super::StoreError;
 use crate::engine::{Change, Outcome};
@@ -144,6 +144,11 @@ fn upsert_event(conn: &Connection, row: &EventRow) -> rusqlite::Result<bool> {
 }
 
 /// Writes everything an applied event did; see [`super::Store::apply`].
+///
+/// Everything that can be wrong with the input is found before the first
+/// write: the ids, values the store cannot hold, an event already applied,
+/// and a `before` that does not match the store. So an error other than
+/// [`StoreError::Sql`] leaves the store as it was.
 pub(super) fn apply(conn: &Connection, path: &str, applied: &Applied) -> Result<(), StoreError> {
     let fail = |source| StoreError::Sql {
         path: path.to_string(),
@@ -171,7 +176,38 @@ pub(super) fn apply(conn: &Connection, path: &str, applied: &Applied) -> Result<
             )));
         }
     }
-    let at = nanos(&update.at).map_err(fail)?;
+    let unstorable = |err| unstorable(path, err);
+    let at = nanos(&update.at).map_err(unstorable)?;
+    let ticket = TicketWrite::new(applied.before, after).map_err(unstorable)?;
+    let notifications = outcome
+        .notifications
+        .iter()
+        .map(|n| {
+            serde_json::to_string(n)
+                .map_err(|err| unstorable(unwritable(format!("notification: {err}"))))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+
+    if state(conn, applied.event_id).map_err(fail)? == Some(EventState::Applied) {
+        return Err(StoreError::AlreadyApplied {
+            path: path.to_string(),
+            event_id: applied.event_id.to_string(),
+        });
+    }
+    // A new ticket's account may be new too. When the ticket turns out to
+    // exist after all, its account does, so this wrote nothing.
+    if applied.before.is_none() {
+        ensure_account(conn, account).map_err(fail)?;
+    }
+    // The ticket row is the first real write, and the last check.
+    if !ticket.write(conn).map_err(fail)? {
+        return Err(mismatch(if applied.before.is_some() {
+            format!("ticket {id} of `{account}` is not in the store")
+        } else {
+            format!("ticket {id} of `{account}` is already in the store")
+        }));
+    }
+    write_rest(conn, applied, at, &notifications).map_err(fail)?;
     let event = EventRow {
         event_id: applied.event_id,
         account: Some(account),
@@ -186,28 +222,38 @@ pub(super) fn apply(conn: &Connection, path: &str, applied: &Applied) -> Result<
         payload: applied.payload,
         at: Some(at),
     };
-    // The event row goes first: when the event is already applied this
-    // finds out before anything else is written.
-    if !upsert_event(conn, &event).map_err(fail)? {
-        return Err(StoreError::AlreadyApplied {
+    // Cannot find the event applied: that was checked above, in this
+    // transaction.
+    upsert_event(conn, &event).map_err(fail)?;
+    Ok(())
+}
+
+/// A value the store cannot hold, as an error that says nothing was written.
+fn unstorable(path: &str, err: rusqlite::Error) -> StoreError {
+    match err {
+        rusqlite::Error::ToSqlConversionFailure(why) => StoreError::Unstorable {
             path: path.to_string(),
-            event_id: applied.event_id.to_string(),
-        });
-    }
-    match write_ticket(conn, applied, at).map_err(fail)? {
-        None => Ok(()),
-        Some(why) => Err(mismatch(why)),
+            why: why.to_string(),
+        },
+        source => StoreError::Sql {
+            path: path.to_string(),
+            source,
+        },
     }
 }
 
-/// Writes the account, users, ticket, comments, audit and outbox of an
-/// applied event; `Some(why)` when the ticket is not where `before` says.
-fn write_ticket(conn: &Connection, applied: &Applied, at: i64) -> rusqlite::Result<Option<String>> {
+/// Writes the users, comments, audit and outbox of an applied event whose
+/// ticket is written.
+fn write_rest(
+    conn: &Connection,
+    applied: &Applied,
+    at: i64,
+    notifications: &[String],
+) -> rusqlite::Result<()> {
     let update = applied.update;
     let outcome = applied.outcome;
     let after = &outcome.after;
     let (account, id) = (after.account.as_str(), after.id);
-    ensure_account(conn, account)?;
     if let Some(actor) = &update.actor {
         ensure_user(
             conn,
@@ -225,14 +271,6 @@ fn write_ticket(conn: &Connection, applied: &Applied, at: i64) -> rusqlite::Resu
         .filter(|r| Some(*r) != old_requester)
     {
         ensure_user(conn, account, requester, None, Role::EndUser)?;
-    }
-    if !tickets::save(conn, applied.before, after)? {
-        let why = if applied.before.is_some() {
-            format!("ticket {id} of `{account}` is not in the store")
-        } else {
-            format!("ticket {id} of `{account}` is already in the store")
-        };
-        return Ok(Some(why));
     }
     for added in &outcome.comments {
         // The model's convention for a comment a rule added (`Comment::author`).
@@ -272,16 +310,14 @@ fn write_ticket(conn: &Connection, applied: &Applied, at: i64) -> rusqlite::Resu
             audit.insert(conn, Some(&fired.title), &effect.action, &effect.change)?;
         }
     }
-    for notification in &outcome.notifications {
-        let payload = serde_json::to_string(notification)
-            .map_err(|err| super::codec::unwritable(format!("notification: {err}")))?;
+    for payload in notifications {
         conn.prepare_cached(
             "INSERT INTO outbox (event_id, account, ticket_id, kind, payload, created_at)
              VALUES (?1, ?2, ?3, 'notification', ?4, ?5)",
         )?
         .execute(params![applied.event_id, account, id, payload, at])?;
     }
-    Ok(None)
+    Ok(())
 }
 
 /// What every audit row of one event shares.
@@ -336,7 +372,7 @@ pub(super) fn reject(conn: &Connection, path: &str, rejected: &Rejected) -> Resu
         state: "rejected",
         reason: Some(rejected.reason),
         payload: rejected.payload,
-        at: opt_nanos(&rejected.at).map_err(fail)?,
+        at: opt_nanos(&rejected.at).map_err(|err| unstorable(path, err))?,
     };
     if !upsert_event(conn, &event).map_err(fail)? {
         return Err(StoreError::AlreadyApplied {

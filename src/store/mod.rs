@@ -84,6 +84,10 @@ pub enum StoreError {
     /// ticket that is not stored, an outcome for another ticket).
     #[error("store `{path}`: {why}")]
     Mismatch { path: String, why: String },
+    /// A value the store cannot hold (a time outside 1677 to 2262);
+    /// nothing was written.
+    #[error("store `{path}`: {why}")]
+    Unstorable { path: String, why: String },
     /// A savepoint was asked for outside a transaction.
     #[error("store `{path}`: savepoint outside a transaction; call begin first")]
     NoTransaction { path: String },
@@ -316,8 +320,11 @@ impl Store {
     /// row. `before` must be the ticket as [`Store::ticket`] returns it now
     /// (`None` for a ticket not yet stored).
     ///
-    /// On an error, the caller rolls back its savepoint or transaction;
-    /// [`StoreError::AlreadyApplied`] is reported before anything is written.
+    /// Every check comes before the first write, so an error other than
+    /// [`StoreError::Sql`] (already applied, a `before` that does not match
+    /// the store, an unstorable value) leaves the store as it was, and an
+    /// ingest loop needs no savepoint per event. After a
+    /// [`StoreError::Sql`] (disk full, I/O) roll the transaction back.
     pub fn apply(&self, applied: &Applied) -> Result<(), StoreError> {
         self.write(|| events::apply(&self.conn, &self.path, applied))
     }

@@ -578,46 +578,92 @@ fn a_rejected_event_may_apply_later_and_then_stays_applied() {
 }
 
 #[test]
-fn apply_refuses_a_before_that_does_not_match_the_store() {
+fn a_refused_apply_writes_nothing_even_without_a_savepoint() {
     let store = Store::in_memory().expect("store");
     let ticket = full_ticket();
     apply(&store, "e1", None, &outcome(ticket.clone()));
-    let update = update(
-        "e2",
-        UpdateKind::Create,
-        &ticket,
-        at("2024-06-01T00:00:00Z"),
-    );
+    let events = store.events().expect("events");
+    let later = at("2024-06-01T00:00:00Z");
+
+    store.begin().expect("begin");
+    // `before` says new, the store has it.
+    let mut changed = ticket.clone();
+    changed.subject = "Changed".to_string();
+    changed.requester = Some("someone-else@example.test".to_string());
+    let create = update("e2", UpdateKind::Create, &ticket, later);
     let err = store
         .apply(&Applied {
             event_id: "e2",
             line: None,
             payload: "{}",
-            update: &update,
+            update: &create,
             before: None,
-            outcome: &outcome(ticket.clone()),
+            outcome: &outcome(changed.clone()),
         })
         .expect_err("ticket exists");
     assert_eq!(
         err.to_string(),
         "store `:memory:`: ticket 42 of `acme` is already in the store"
     );
-    // Its own transaction was rolled back: the event is not recorded.
-    assert_eq!(store.event_state("e2").expect("state"), None);
 
-    let mut elsewhere = ticket.clone();
-    elsewhere.id = 43;
+    // `before` says stored, the store has no such ticket.
+    let mut missing = ticket.clone();
+    missing.id = 43;
+    let edit = update("e3", UpdateKind::Update, &missing, later);
     let err = store
         .apply(&Applied {
             event_id: "e3",
             line: None,
             payload: "{}",
-            update: &update,
+            update: &edit,
+            before: Some(&missing),
+            outcome: &outcome(missing.clone()),
+        })
+        .expect_err("no such ticket");
+    assert_eq!(
+        err.to_string(),
+        "store `:memory:`: ticket 43 of `acme` is not in the store"
+    );
+
+    // The outcome is for another ticket than the update.
+    let err = store
+        .apply(&Applied {
+            event_id: "e4",
+            line: None,
+            payload: "{}",
+            update: &create,
             before: Some(&ticket),
-            outcome: &outcome(elsewhere),
+            outcome: &outcome(missing.clone()),
         })
         .expect_err("another ticket");
     assert!(matches!(err, StoreError::Mismatch { .. }), "{err}");
+
+    // A time the store cannot hold.
+    let mut far = ticket.clone();
+    far.times.solved_at = Some(Time::MAX_UTC);
+    let edit = update("e5", UpdateKind::Update, &ticket, later);
+    let err = store
+        .apply(&Applied {
+            event_id: "e5",
+            line: None,
+            payload: "{}",
+            update: &edit,
+            before: Some(&ticket),
+            outcome: &outcome(far),
+        })
+        .expect_err("out of range");
+    assert!(matches!(err, StoreError::Unstorable { .. }), "{err}");
+    store.commit().expect("commit");
+
+    assert_eq!(store.events().expect("events"), events);
+    assert_eq!(store.ticket("acme", 42).expect("load"), Some(ticket));
+    assert_eq!(
+        store
+            .user("acme", "someone-else@example.test")
+            .expect("user"),
+        None
+    );
+    assert_eq!(store.accounts().expect("accounts"), ["acme"]);
 }
 
 #[test]

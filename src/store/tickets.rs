@@ -6,7 +6,7 @@
 //! before, so an update that touches one tag writes one tag row.
 
 use super::codec::{
-    nanos, opt_nanos, opt_time_at, priority_at, status_at, time_at, type_at, unreadable,
+    nanos, opt_nanos, opt_time_at, priority_at, status_at, time_at, type_at, unreadable, unwritable,
 };
 use crate::model::ticket::CustomField;
 use crate::model::{Comment, Received, Share, Status, Ticket, Time, Times};
@@ -81,7 +81,10 @@ const INSERT_TICKET: &str = concat!(
     ON CONFLICT DO NOTHING"
 );
 
-const UPDATE_TICKET: &str = "UPDATE tickets SET subject = ?3, description = ?4, status = ?5,
+/// Binds the same values as [`INSERT_TICKET`] but leaves `?5`, the status,
+/// alone: setting it would rewrite the ticket's `tickets_by_status` entry
+/// on every update, so it is set on its own when it changes.
+const UPDATE_TICKET: &str = "UPDATE tickets SET subject = ?3, description = ?4,
     priority = ?6, type = ?7, group_name = ?8, assignee = ?9, requester = ?10,
     organization = ?11, brand = ?12, via = ?13,
     created_at = ?14, updated_at = ?15, status_changed_at = ?16, open_at = ?17,
@@ -284,63 +287,135 @@ fn load_children(conn: &Connection, ticket: &mut Ticket) -> rusqlite::Result<()>
     Ok(())
 }
 
-/// Writes `after` over `before` (`None`: a new ticket): the row, then the
-/// tags, custom fields and shares that differ. False, with nothing
-/// written, when the store disagrees about whether the ticket exists.
-pub(super) fn save(
-    conn: &Connection,
-    before: Option<&Ticket>,
-    after: &Ticket,
-) -> rusqlite::Result<bool> {
-    let times = &after.times;
-    let latest = comment_values(&after.latest_comment)?;
-    let latest_public = comment_values(&after.latest_public_comment)?;
-    let values = params![
-        after.account,
-        after.id,
-        after.subject,
-        after.description,
-        after.status.as_str(),
-        after.priority.map(|p| p.as_str()),
-        after.ticket_type.map(|t| t.as_str()),
-        after.group,
-        after.assignee,
-        after.requester,
-        after.organization,
-        after.brand,
-        after.via,
-        opt_nanos(&times.created_at)?,
-        opt_nanos(&times.updated_at)?,
-        opt_nanos(&times.status_changed_at)?,
-        opt_nanos(&times.open_at)?,
-        opt_nanos(&times.pending_at)?,
-        opt_nanos(&times.solved_at)?,
-        opt_nanos(&times.assigned_at)?,
-        opt_nanos(&times.requester_updated_at)?,
-        opt_nanos(&times.assignee_updated_at)?,
-        latest.author,
-        latest.body,
-        latest.public,
-        latest.via,
-        latest.at,
-        latest_public.author,
-        latest_public.body,
-        latest_public.public,
-        latest_public.via,
-        latest_public.at,
-    ];
-    let sql = if before.is_some() {
-        UPDATE_TICKET
-    } else {
-        INSERT_TICKET
-    };
-    if conn.prepare_cached(sql)?.execute(values)? == 0 {
-        return Ok(false);
+/// A ticket ready to be written over the ticket before it: every value
+/// that could fail to convert is converted here, so that writing it fails
+/// only when SQLite does.
+pub(super) struct TicketWrite<'a> {
+    before: Option<&'a Ticket>,
+    after: &'a Ticket,
+    times: [Option<i64>; 9],
+    latest: CommentValues<'a>,
+    latest_public: CommentValues<'a>,
+    /// Custom fields new or changed since `before`: key, title, JSON value.
+    fields: Vec<(&'a str, &'a str, String)>,
+}
+
+impl<'a> TicketWrite<'a> {
+    /// Converts `after`'s values; `before` is `None` for a new ticket.
+    pub(super) fn new(before: Option<&'a Ticket>, after: &'a Ticket) -> rusqlite::Result<Self> {
+        let t = &after.times;
+        let times = [
+            opt_nanos(&t.created_at)?,
+            opt_nanos(&t.updated_at)?,
+            opt_nanos(&t.status_changed_at)?,
+            opt_nanos(&t.open_at)?,
+            opt_nanos(&t.pending_at)?,
+            opt_nanos(&t.solved_at)?,
+            opt_nanos(&t.assigned_at)?,
+            opt_nanos(&t.requester_updated_at)?,
+            opt_nanos(&t.assignee_updated_at)?,
+        ];
+        let old = before.map(|t| &t.custom_fields);
+        let mut fields = Vec::new();
+        for (key, field) in &after.custom_fields {
+            if old.and_then(|old| old.get(key)) == Some(field) {
+                continue;
+            }
+            let value = serde_json::to_string(&field.value)
+                .map_err(|err| unwritable(format!("custom field `{}`: {err}", field.title)))?;
+            fields.push((key.as_str(), field.title.as_str(), value));
+        }
+        Ok(TicketWrite {
+            before,
+            after,
+            times,
+            latest: comment_values(&after.latest_comment)?,
+            latest_public: comment_values(&after.latest_public_comment)?,
+            fields,
+        })
     }
-    save_tags(conn, before, after)?;
-    save_custom_fields(conn, before, after)?;
-    save_shares(conn, before, after)?;
-    Ok(true)
+
+    /// Writes the row, then the tags, custom fields and shares that differ
+    /// from `before`. False, with nothing written, when the store disagrees
+    /// about whether the ticket exists.
+    pub(super) fn write(&self, conn: &Connection) -> rusqlite::Result<bool> {
+        let after = self.after;
+        let [t0, t1, t2, t3, t4, t5, t6, t7, t8] = self.times;
+        let (latest, public) = (&self.latest, &self.latest_public);
+        let values = params![
+            after.account,
+            after.id,
+            after.subject,
+            after.description,
+            after.status.as_str(),
+            after.priority.map(|p| p.as_str()),
+            after.ticket_type.map(|t| t.as_str()),
+            after.group,
+            after.assignee,
+            after.requester,
+            after.organization,
+            after.brand,
+            after.via,
+            t0,
+            t1,
+            t2,
+            t3,
+            t4,
+            t5,
+            t6,
+            t7,
+            t8,
+            latest.author,
+            latest.body,
+            latest.public,
+            latest.via,
+            latest.at,
+            public.author,
+            public.body,
+            public.public,
+            public.via,
+            public.at,
+        ];
+        let sql = match self.before {
+            Some(_) => UPDATE_TICKET,
+            None => INSERT_TICKET,
+        };
+        if conn.prepare_cached(sql)?.execute(values)? == 0 {
+            return Ok(false);
+        }
+        if self.before.is_some_and(|b| b.status != after.status) {
+            conn.prepare_cached("UPDATE tickets SET status = ?3 WHERE account = ?1 AND id = ?2")?
+                .execute(params![after.account, after.id, after.status.as_str()])?;
+        }
+        save_tags(conn, self.before, after)?;
+        self.save_custom_fields(conn)?;
+        save_shares(conn, self.before, after)?;
+        Ok(true)
+    }
+
+    fn save_custom_fields(&self, conn: &Connection) -> rusqlite::Result<()> {
+        let after = self.after;
+        for (key, title, value) in &self.fields {
+            conn.prepare_cached(
+                "INSERT INTO custom_fields (account, ticket_id, key, title, value)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (account, ticket_id, key) DO UPDATE SET
+                     title = excluded.title, value = excluded.value",
+            )?
+            .execute(params![after.account, after.id, key, title, value])?;
+        }
+        let Some(before) = self.before else {
+            return Ok(());
+        };
+        let gone = before.custom_fields.keys();
+        for key in gone.filter(|key| !after.custom_fields.contains_key(*key)) {
+            conn.prepare_cached(
+                "DELETE FROM custom_fields WHERE account = ?1 AND ticket_id = ?2 AND key = ?3",
+            )?
+            .execute(params![after.account, after.id, key])?;
+        }
+        Ok(())
+    }
 }
 
 /// A comment's columns, all NULL for no comment.
@@ -376,39 +451,6 @@ fn save_tags(conn: &Connection, before: Option<&Ticket>, after: &Ticket) -> rusq
     for tag in old.difference(&after.tags) {
         conn.prepare_cached("DELETE FROM tags WHERE account = ?1 AND ticket_id = ?2 AND tag = ?3")?
             .execute(params![after.account, after.id, tag])?;
-    }
-    Ok(())
-}
-
-fn save_custom_fields(
-    conn: &Connection,
-    before: Option<&Ticket>,
-    after: &Ticket,
-) -> rusqlite::Result<()> {
-    let empty = BTreeMap::new();
-    let old = before.map_or(&empty, |t| &t.custom_fields);
-    for (key, field) in &after.custom_fields {
-        if old.get(key) == Some(field) {
-            continue;
-        }
-        let value = serde_json::to_string(&field.value)
-            .map_err(|err| super::codec::unwritable(format!("custom field `{key}`: {err}")))?;
-        conn.prepare_cached(
-            "INSERT INTO custom_fields (account, ticket_id, key, title, value)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (account, ticket_id, key) DO UPDATE SET
-                 title = excluded.title, value = excluded.value",
-        )?
-        .execute(params![after.account, after.id, key, field.title, value])?;
-    }
-    for key in old
-        .keys()
-        .filter(|key| !after.custom_fields.contains_key(*key))
-    {
-        conn.prepare_cached(
-            "DELETE FROM custom_fields WHERE account = ?1 AND ticket_id = ?2 AND key = ?3",
-        )?
-        .execute(params![after.account, after.id, key])?;
     }
     Ok(())
 }
