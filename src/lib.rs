@@ -6,14 +6,22 @@
 //!    into one AST, check it, format it, convert it.
 //! 2. [`event`]: read ticket creates and updates from JSON Lines into
 //!    [`model::Update`]s (`docs/EVENTS.md` has the format).
-//! 3. `engine` (to come): compile checked rules and run triggers and
-//!    automations as a pure function over a ticket and an update.
-//! 4. `store` (to come): the SQLite ticket store, the only place with I/O.
+//! 3. [`engine`]: compile checked rules, then run the trigger cycle as a
+//!    pure function from a ticket and an update to an [`engine::Outcome`].
+//! 4. [`store`]: the SQLite ticket store, the only place with I/O on
+//!    tickets: schema migrations, loading tickets, and writing each applied
+//!    or rejected event with its audit trail and outbox in a transaction.
 //!
-//! [`cli`] wires the stages to the `ticket-rules` subcommands.
+//! [`ingest`] runs the stages over an event stream, one savepoint per
+//! event; [`report`] prints what each event did (`dry-run`, `ingest
+//! --report`). [`model`] holds the data they share, and [`cli`] wires them
+//! to the `ticket-rules` subcommands.
 
 pub mod cli;
 pub mod engine;
 pub mod event;
+pub mod ingest;
 pub mod model;
+pub mod report;
 pub mod rules;
+pub mod store;

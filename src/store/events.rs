@@ -1,0 +1,479 @@
+//! Events and what they left behind: the events table (each event once,
+//! applied or rejected), the audit trail and the outbox, and `apply`, which
+//! writes everything one applied event did.
+//!
+//! Every timestamp written here is the event's own `at`, never the wall
+//! clock, so replaying the same events writes the same bytes.
+
+use super::codec::{nanos, opt_nanos, opt_time_at, time_at, unreadable, unwritable};
+use super::tickets::{self, NewCommentRow, TicketWrite};
+use super::users::{ensure_account, ensure_user};
+use super::StoreError;
+use crate::engine::{Change, Outcome};
+use crate::model::{Role, Ticket, Time, Update, UpdateKind};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+/// An event the engine ran, and what it did.
+#[derive(Clone, Copy, Debug)]
+pub struct Applied<'a> {
+    pub event_id: &'a str,
+    /// The event's line in its JSON Lines input, if it came from one.
+    pub line: Option<usize>,
+    /// The event as it was read, kept verbatim.
+    pub payload: &'a str,
+    pub update: &'a Update,
+    /// The ticket as the store holds it before the event; `None` when the
+    /// store has no such ticket yet.
+    pub before: Option<&'a Ticket>,
+    pub outcome: &'a Outcome,
+}
+
+/// An event that could not be applied. The caller names it even when the
+/// event has no id of its own (from its line, say), so a replay finds it.
+#[derive(Clone, Copy, Debug)]
+pub struct Rejected<'a> {
+    pub event_id: &'a str,
+    pub line: Option<usize>,
+    pub account: Option<&'a str>,
+    pub ticket_id: Option<i64>,
+    pub payload: &'a str,
+    pub reason: &'a str,
+    pub at: Option<Time>,
+}
+
+/// What became of an event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub enum EventState {
+    Applied,
+    Rejected { reason: String },
+}
+
+/// A row of the events table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EventRecord {
+    /// The order the store first saw events in; kept when an event that
+    /// was rejected is applied later.
+    pub seq: i64,
+    pub event_id: String,
+    pub account: Option<String>,
+    pub ticket_id: Option<i64>,
+    /// `create` or `update`; `None` for a rejected event.
+    pub kind: Option<String>,
+    pub line: Option<usize>,
+    #[serde(flatten)]
+    pub state: EventState,
+    pub payload: String,
+    pub at: Option<Time>,
+}
+
+/// One change to a ticket, by the update itself or by a rule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub event_id: String,
+    /// The rule that made the change; `None` for the update's own changes.
+    pub rule: Option<String>,
+    /// The rule's action as written in the DSL, or `update`.
+    pub action: String,
+    /// The change in words (`status open → pending`).
+    pub change: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub at: Time,
+}
+
+/// Something for a transport to deliver.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OutboxEntry {
+    pub seq: i64,
+    pub event_id: String,
+    pub account: String,
+    pub ticket_id: i64,
+    /// `notification` (a JSON [`crate::engine::Notification`]).
+    pub kind: String,
+    pub payload: String,
+    pub created_at: Time,
+    pub acked: bool,
+}
+
+/// The action an audit row of the update's own changes carries.
+const UPDATE_ACTION: &str = "update";
+
+/// The event row, as `upsert_event` writes it.
+struct EventRow<'a> {
+    event_id: &'a str,
+    account: Option<&'a str>,
+    ticket_id: Option<i64>,
+    kind: Option<&'a str>,
+    line: Option<usize>,
+    state: &'a str,
+    reason: Option<&'a str>,
+    payload: &'a str,
+    at: Option<i64>,
+}
+
+/// Writes an event row, keeping its `seq` when the event was seen before.
+/// False, with nothing written, when the event is already applied: an
+/// applied event is final.
+fn upsert_event(conn: &Connection, row: &EventRow) -> rusqlite::Result<bool> {
+    let written = conn
+        .prepare_cached(
+            "INSERT INTO events (event_id, account, ticket_id, kind, line, state, reason,
+                 payload, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (event_id) DO UPDATE SET
+                 account = excluded.account, ticket_id = excluded.ticket_id,
+                 kind = excluded.kind, line = excluded.line, state = excluded.state,
+                 reason = excluded.reason, payload = excluded.payload, at = excluded.at
+             WHERE events.state <> 'applied'",
+        )?
+        .execute(params![
+            row.event_id,
+            row.account,
+            row.ticket_id,
+            row.kind,
+            row.line,
+            row.state,
+            row.reason,
+            row.payload,
+            row.at,
+        ])?;
+    Ok(written > 0)
+}
+
+/// Writes everything an applied event did; see [`super::Store::apply`].
+///
+/// Everything that can be wrong with the input is found before the first
+/// write: the ids, values the store cannot hold, an event already applied,
+/// and a `before` that does not match the store. So an error other than
+/// [`StoreError::Sql`] leaves the store as it was.
+pub(super) fn apply(conn: &Connection, path: &str, applied: &Applied) -> Result<(), StoreError> {
+    let fail = |source| StoreError::Sql {
+        path: path.to_string(),
+        source,
+    };
+    let mismatch = |why: String| StoreError::Mismatch {
+        path: path.to_string(),
+        why,
+    };
+    let update = applied.update;
+    let outcome = applied.outcome;
+    let after = &outcome.after;
+    let (account, id) = (after.account.as_str(), after.id);
+    if update.account != account || update.ticket_id != id {
+        return Err(mismatch(format!(
+            "event `{}` updates ticket {} of `{}` but its outcome is ticket {id} of `{account}`",
+            applied.event_id, update.ticket_id, update.account
+        )));
+    }
+    if let Some(before) = applied.before {
+        if before.account != account || before.id != id {
+            return Err(mismatch(format!(
+                "event `{}` has ticket {} of `{}` before and ticket {id} of `{account}` after",
+                applied.event_id, before.id, before.account
+            )));
+        }
+    }
+    let unstorable = |err| unstorable(path, err);
+    let at = nanos(&update.at).map_err(unstorable)?;
+    let ticket = TicketWrite::new(applied.before, after).map_err(unstorable)?;
+    let notifications = outcome
+        .notifications
+        .iter()
+        .map(|n| {
+            serde_json::to_string(n)
+                .map_err(|err| unstorable(unwritable(format!("notification: {err}"))))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+
+    if state(conn, applied.event_id).map_err(fail)? == Some(EventState::Applied) {
+        return Err(StoreError::AlreadyApplied {
+            path: path.to_string(),
+            event_id: applied.event_id.to_string(),
+        });
+    }
+    // A new ticket's account may be new too. When the ticket turns out to
+    // exist after all, its account does, so this wrote nothing.
+    if applied.before.is_none() {
+        ensure_account(conn, account).map_err(fail)?;
+    }
+    // The ticket row is the first real write, and the last check.
+    if !ticket.write(conn).map_err(fail)? {
+        return Err(mismatch(if applied.before.is_some() {
+            format!("ticket {id} of `{account}` is not in the store")
+        } else {
+            format!("ticket {id} of `{account}` is already in the store")
+        }));
+    }
+    write_rest(conn, applied, at, &notifications).map_err(fail)?;
+    let event = EventRow {
+        event_id: applied.event_id,
+        account: Some(account),
+        ticket_id: Some(id),
+        kind: Some(match update.kind {
+            UpdateKind::Create => "create",
+            UpdateKind::Update => "update",
+        }),
+        line: applied.line,
+        state: "applied",
+        reason: None,
+        payload: applied.payload,
+        at: Some(at),
+    };
+    // Cannot find the event applied: that was checked above, in this
+    // transaction.
+    upsert_event(conn, &event).map_err(fail)?;
+    Ok(())
+}
+
+/// A value the store cannot hold, as an error that says nothing was written.
+fn unstorable(path: &str, err: rusqlite::Error) -> StoreError {
+    match err {
+        rusqlite::Error::ToSqlConversionFailure(why) => StoreError::Unstorable {
+            path: path.to_string(),
+            why: why.to_string(),
+        },
+        source => StoreError::Sql {
+            path: path.to_string(),
+            source,
+        },
+    }
+}
+
+/// Writes the users, comments, audit and outbox of an applied event whose
+/// ticket is written.
+fn write_rest(
+    conn: &Connection,
+    applied: &Applied,
+    at: i64,
+    notifications: &[String],
+) -> rusqlite::Result<()> {
+    let update = applied.update;
+    let outcome = applied.outcome;
+    let after = &outcome.after;
+    let (account, id) = (after.account.as_str(), after.id);
+    if let Some(actor) = &update.actor {
+        ensure_user(
+            conn,
+            account,
+            &actor.email,
+            actor.name.as_deref(),
+            actor.role,
+        )?;
+    }
+    // A requester already on the ticket was recorded when it was set.
+    let old_requester = applied.before.and_then(|t| t.requester.as_ref());
+    if let Some(requester) = after
+        .requester
+        .as_ref()
+        .filter(|r| Some(*r) != old_requester)
+    {
+        ensure_user(conn, account, requester, None, Role::EndUser)?;
+    }
+    for added in &outcome.comments {
+        // The model's convention for a comment a rule added (`Comment::author`).
+        let by_rule = added.rule.as_ref().map(|title| format!("rule \"{title}\""));
+        let author = added.author.as_deref().or(by_rule.as_deref()).unwrap_or("");
+        let via = if added.rule.is_some() {
+            "rule"
+        } else {
+            update.via.as_str()
+        };
+        tickets::insert_comment(
+            conn,
+            &NewCommentRow {
+                account,
+                ticket_id: id,
+                author,
+                body: &added.comment.body,
+                public: added.comment.public,
+                via,
+                at,
+                event_id: applied.event_id,
+                rule: added.rule.as_deref(),
+            },
+        )?;
+    }
+    let audit = AuditRow {
+        event_id: applied.event_id,
+        account,
+        ticket_id: id,
+        at,
+    };
+    for change in &outcome.changes {
+        audit.insert(conn, None, UPDATE_ACTION, change)?;
+    }
+    for fired in &outcome.fired {
+        for effect in &fired.effects {
+            audit.insert(conn, Some(&fired.title), &effect.action, &effect.change)?;
+        }
+    }
+    for payload in notifications {
+        conn.prepare_cached(
+            "INSERT INTO outbox (event_id, account, ticket_id, kind, payload, created_at)
+             VALUES (?1, ?2, ?3, 'notification', ?4, ?5)",
+        )?
+        .execute(params![applied.event_id, account, id, payload, at])?;
+    }
+    Ok(())
+}
+
+/// What every audit row of one event shares.
+struct AuditRow<'a> {
+    event_id: &'a str,
+    account: &'a str,
+    ticket_id: i64,
+    at: i64,
+}
+
+impl AuditRow<'_> {
+    fn insert(
+        &self,
+        conn: &Connection,
+        rule: Option<&str>,
+        action: &str,
+        change: &Change,
+    ) -> rusqlite::Result<()> {
+        let (before, after) = change.before_after();
+        conn.prepare_cached(
+            "INSERT INTO audit (event_id, account, ticket_id, rule, action, change, before,
+                 after, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?
+        .execute(params![
+            self.event_id,
+            self.account,
+            self.ticket_id,
+            rule,
+            action,
+            change.describe(),
+            before,
+            after,
+            self.at,
+        ])?;
+        Ok(())
+    }
+}
+
+/// Records a rejected event; see [`super::Store::reject`].
+pub(super) fn reject(conn: &Connection, path: &str, rejected: &Rejected) -> Result<(), StoreError> {
+    let fail = |source| StoreError::Sql {
+        path: path.to_string(),
+        source,
+    };
+    let event = EventRow {
+        event_id: rejected.event_id,
+        account: rejected.account,
+        ticket_id: rejected.ticket_id,
+        kind: None,
+        line: rejected.line,
+        state: "rejected",
+        reason: Some(rejected.reason),
+        payload: rejected.payload,
+        at: opt_nanos(&rejected.at).map_err(|err| unstorable(path, err))?,
+    };
+    if !upsert_event(conn, &event).map_err(fail)? {
+        return Err(StoreError::AlreadyApplied {
+            path: path.to_string(),
+            event_id: rejected.event_id.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// An event's state, if the store has seen it.
+pub(super) fn state(conn: &Connection, event_id: &str) -> rusqlite::Result<Option<EventState>> {
+    conn.prepare_cached("SELECT state, reason FROM events WHERE event_id = ?1")?
+        .query_row([event_id], |row| state_at(row, 0))
+        .optional()
+}
+
+/// Reads `state` and `reason` from columns `index` and `index + 1`.
+fn state_at(row: &rusqlite::Row, index: usize) -> rusqlite::Result<EventState> {
+    let state: String = row.get(index)?;
+    match state.as_str() {
+        "applied" => Ok(EventState::Applied),
+        "rejected" => Ok(EventState::Rejected {
+            reason: row.get::<_, Option<String>>(index + 1)?.unwrap_or_default(),
+        }),
+        other => Err(unreadable(index, format!("unknown event state `{other}`"))),
+    }
+}
+
+/// Every event, in the order first seen.
+pub(super) fn list(conn: &Connection) -> rusqlite::Result<Vec<EventRecord>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT seq, event_id, account, ticket_id, kind, line, state, reason, payload, at
+         FROM events ORDER BY seq",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok(EventRecord {
+            seq: row.get(0)?,
+            event_id: row.get(1)?,
+            account: row.get(2)?,
+            ticket_id: row.get(3)?,
+            kind: row.get(4)?,
+            line: row.get(5)?,
+            state: state_at(row, 6)?,
+            payload: row.get(8)?,
+            at: opt_time_at(row, 9)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// A ticket's audit trail, oldest first.
+pub(super) fn audit(
+    conn: &Connection,
+    account: &str,
+    id: i64,
+) -> rusqlite::Result<Vec<AuditEntry>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT seq, event_id, rule, action, change, before, after, at FROM audit
+         WHERE account = ?1 AND ticket_id = ?2 ORDER BY seq",
+    )?;
+    let rows = statement.query_map(params![account, id], |row| {
+        Ok(AuditEntry {
+            seq: row.get(0)?,
+            event_id: row.get(1)?,
+            rule: row.get(2)?,
+            action: row.get(3)?,
+            change: row.get(4)?,
+            before: row.get(5)?,
+            after: row.get(6)?,
+            at: time_at(row, 7)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Every outbox entry, oldest first.
+pub(super) fn outbox(conn: &Connection) -> rusqlite::Result<Vec<OutboxEntry>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT seq, event_id, account, ticket_id, kind, payload, created_at, acked
+         FROM outbox ORDER BY seq",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok(OutboxEntry {
+            seq: row.get(0)?,
+            event_id: row.get(1)?,
+            account: row.get(2)?,
+            ticket_id: row.get(3)?,
+            kind: row.get(4)?,
+            payload: row.get(5)?,
+            created_at: time_at(row, 6)?,
+            acked: row.get(7)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Marks an outbox entry delivered.
+pub(super) fn ack(conn: &Connection, seq: i64) -> rusqlite::Result<bool> {
+    let changed = conn
+        .prepare_cached("UPDATE outbox SET acked = 1 WHERE seq = ?1")?
+        .execute([seq])?;
+    Ok(changed > 0)
+}

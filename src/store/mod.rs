@@ -1,0 +1,340 @@
+//! The SQLite ticket store: the only place ticket-rules reads and writes
+//! tickets, events, the audit trail and the outbox.
+//!
+//! One [`Store`] wraps one connection. The file is opened in WAL mode with
+//! `synchronous=NORMAL` and foreign keys on, and its schema is brought up to
+//! date from [`schema::MIGRATIONS`] when it is opened.
+//!
+//! Writes go through [`Store::apply`] (an event the engine ran) and
+//! [`Store::reject`] (an event that could not run). Both join the caller's
+//! transaction when one is open, so an ingest loop writes many events per
+//! `BEGIN IMMEDIATE … COMMIT` with a savepoint around each event; called
+//! outside a transaction, every write method wraps itself in one.
+//!
+//! Times are stored as INTEGER nanoseconds since the Unix epoch (UTC), so a
+//! [`Time`] comes back exactly as it went in and an automation sweep can
+//! compare them with a bound parameter.
+
+mod agreements;
+mod codec;
+mod events;
+pub mod schema;
+mod tickets;
+mod users;
+
+pub use codec::time_value;
+pub use events::{Applied, AuditEntry, EventRecord, EventState, OutboxEntry, Rejected};
+pub use tickets::{StoredComment, TicketFilter};
+pub use users::User;
+
+use crate::model::{Agreement, Ticket};
+use rusqlite::{Connection, OpenFlags};
+use std::path::Path;
+use std::time::Duration;
+
+/// How long a writer waits for another process's write transaction before
+/// giving up with "database is locked".
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// SQLite's page cache, in KiB (a negative `cache_size`). The default 2 MiB
+/// spills a batch of events to the WAL before it commits; this keeps a
+/// batch in memory, well inside the memory budget.
+const CACHE_KIB: i64 = -32 * 1024;
+
+/// Prepared statements kept per connection: every hot statement of `apply`
+/// and of loading a ticket, with room to spare (rusqlite's default is 16).
+const STATEMENT_CACHE: usize = 64;
+
+/// A ticket store: one SQLite connection and the path it was opened from.
+pub struct Store {
+    conn: Connection,
+    path: String,
+}
+
+/// Why the store could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file could not be opened or set up.
+    #[error("cannot open store `{path}`: {source}")]
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
+    /// [`Store::open_existing`] found no file.
+    #[error("no store at `{path}`")]
+    Missing { path: String },
+    /// The file was written by a newer ticket-rules.
+    #[error("store `{path}` has schema version {found}; this ticket-rules knows up to {known}")]
+    TooNew {
+        path: String,
+        found: i64,
+        known: usize,
+    },
+    /// A query failed, or a stored value could not be read back.
+    #[error("store `{path}`: {source}")]
+    Sql {
+        path: String,
+        source: rusqlite::Error,
+    },
+    /// [`Store::apply`] or [`Store::reject`] for an event that is already
+    /// applied: nothing was written.
+    #[error("store `{path}`: event `{event_id}` is already applied")]
+    AlreadyApplied { path: String, event_id: String },
+    /// The caller's data does not fit what the store holds (a `before`
+    /// ticket that is not stored, an outcome for another ticket).
+    #[error("store `{path}`: {why}")]
+    Mismatch { path: String, why: String },
+    /// A value the store cannot hold (a time outside 1677 to 2262);
+    /// nothing was written.
+    #[error("store `{path}`: {why}")]
+    Unstorable { path: String, why: String },
+    /// A savepoint was asked for outside a transaction.
+    #[error("store `{path}`: savepoint outside a transaction; call begin first")]
+    NoTransaction { path: String },
+}
+
+impl Store {
+    /// Opens the store at `path`, creating the file and its schema on first
+    /// use and migrating an older schema.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        Store::connect(path, flags)
+    }
+
+    /// Opens a store that must already exist: never creates a file (a dry
+    /// run must leave no trace). An older schema is still migrated.
+    pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::Missing {
+                path: path.display().to_string(),
+            });
+        }
+        // Without SQLITE_OPEN_CREATE, a file removed since the check above
+        // is an error rather than a new empty store.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        Store::connect(path, flags)
+    }
+
+    /// A store that lives in memory and ends with the value (tests, demos).
+    pub fn in_memory() -> Result<Store, StoreError> {
+        let path = ":memory:".to_string();
+        let conn = Connection::open_in_memory().map_err(|source| StoreError::Open {
+            path: path.clone(),
+            source,
+        })?;
+        Store::set_up(conn, path)
+    }
+
+    fn connect(path: &Path, flags: OpenFlags) -> Result<Store, StoreError> {
+        let shown = path.display().to_string();
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
+            path: shown.clone(),
+            source,
+        })?;
+        Store::set_up(conn, shown)
+    }
+
+    fn set_up(conn: Connection, path: String) -> Result<Store, StoreError> {
+        let open = |source| StoreError::Open {
+            path: path.clone(),
+            source,
+        };
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open)?;
+        // journal_mode answers with the mode now in force ("memory" for an
+        // in-memory database), so it is read back rather than executed.
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))
+            .map_err(open)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(open)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(open)?;
+        conn.pragma_update(None, "cache_size", CACHE_KIB)
+            .map_err(open)?;
+        // Savepoints copy each page they first touch to a sub-journal; in a
+        // temp file that is a write(2) per page, in memory a memcpy.
+        conn.pragma_update(None, "temp_store", "MEMORY")
+            .map_err(open)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        schema::migrate(&conn, &path)?;
+        Ok(Store { conn, path })
+    }
+
+    /// The path the store was opened from (`:memory:` for one in memory).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Wraps a SQLite error with the store's path.
+    fn fail(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        |source| StoreError::Sql {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn run(&self, sql: &str) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(sql)
+            .and_then(|mut statement| statement.execute([]))
+            .map(|_| ())
+            .map_err(self.fail())
+    }
+
+    /// Starts a write transaction, taking the write lock now (`BEGIN
+    /// IMMEDIATE`) so that it cannot fail later on a lock upgrade.
+    pub fn begin(&self) -> Result<(), StoreError> {
+        self.run("BEGIN IMMEDIATE")
+    }
+
+    /// Commits the transaction [`Store::begin`] started.
+    pub fn commit(&self) -> Result<(), StoreError> {
+        self.run("COMMIT")
+    }
+
+    /// Abandons the transaction [`Store::begin`] started.
+    pub fn rollback(&self) -> Result<(), StoreError> {
+        self.run("ROLLBACK")
+    }
+
+    /// Marks the start of one event inside a transaction (`SAVEPOINT event`).
+    pub fn savepoint(&self) -> Result<(), StoreError> {
+        // A savepoint outside a transaction would start a deferred one,
+        // which can fail with "database is locked" when it first writes.
+        if self.conn.is_autocommit() {
+            return Err(StoreError::NoTransaction {
+                path: self.path.clone(),
+            });
+        }
+        self.run("SAVEPOINT event")
+    }
+
+    /// Keeps what the event wrote (`RELEASE event`).
+    pub fn release(&self) -> Result<(), StoreError> {
+        self.run("RELEASE event")
+    }
+
+    /// Undoes what the event wrote and ends its savepoint, keeping the
+    /// transaction open (`ROLLBACK TO event; RELEASE event`).
+    pub fn rollback_to(&self) -> Result<(), StoreError> {
+        self.run("ROLLBACK TO event")?;
+        self.run("RELEASE event")
+    }
+
+    /// Runs `write` in the caller's transaction, or in one of its own when
+    /// none is open, so that every write method is all or nothing.
+    fn write<T>(&self, write: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
+        if !self.conn.is_autocommit() {
+            return write();
+        }
+        self.begin()?;
+        match write() {
+            Ok(value) => {
+                self.commit()?;
+                Ok(value)
+            }
+            Err(err) => {
+                // The write's own error says what went wrong; a failed
+                // rollback after it would only hide that.
+                let _ = self.rollback();
+                Err(err)
+            }
+        }
+    }
+
+    /// Records an account (idempotent).
+    pub fn ensure_account(&self, account: &str) -> Result<(), StoreError> {
+        self.write(|| users::ensure_account(&self.conn, account).map_err(self.fail()))
+    }
+
+    /// Every account, by name.
+    pub fn accounts(&self) -> Result<Vec<String>, StoreError> {
+        users::accounts(&self.conn).map_err(self.fail())
+    }
+
+    /// A user of an account, by email.
+    pub fn user(&self, account: &str, email: &str) -> Result<Option<User>, StoreError> {
+        users::user(&self.conn, account, email).map_err(self.fail())
+    }
+
+    /// One ticket, as it was last saved.
+    pub fn ticket(&self, account: &str, id: i64) -> Result<Option<Ticket>, StoreError> {
+        tickets::load(&self.conn, account, id).map_err(self.fail())
+    }
+
+    /// Tickets that match every filter given, ordered by account and id.
+    pub fn tickets(&self, filter: &TicketFilter) -> Result<Vec<Ticket>, StoreError> {
+        tickets::list(&self.conn, filter).map_err(self.fail())
+    }
+
+    /// A ticket's comments, oldest first.
+    pub fn comments(&self, account: &str, id: i64) -> Result<Vec<StoredComment>, StoreError> {
+        tickets::comments(&self.conn, account, id).map_err(self.fail())
+    }
+
+    /// An account's sharing agreements, by id.
+    pub fn agreements(&self, account: &str) -> Result<Vec<Agreement>, StoreError> {
+        agreements::list(&self.conn, account).map_err(self.fail())
+    }
+
+    /// Stores an account's side of each agreement, replacing any with the
+    /// same id; `account` overrides each agreement's own `account`. Returns
+    /// how many were written.
+    pub fn import_agreements(
+        &self,
+        account: &str,
+        list: &[Agreement],
+    ) -> Result<usize, StoreError> {
+        self.write(|| agreements::import(&self.conn, account, list).map_err(self.fail()))
+    }
+
+    /// Whether an event was applied or rejected, or `None` when the store
+    /// has not seen it.
+    pub fn event_state(&self, event_id: &str) -> Result<Option<EventState>, StoreError> {
+        events::state(&self.conn, event_id).map_err(self.fail())
+    }
+
+    /// Every event the store has seen, in the order it first saw them.
+    pub fn events(&self) -> Result<Vec<EventRecord>, StoreError> {
+        events::list(&self.conn).map_err(self.fail())
+    }
+
+    /// A ticket's audit trail, oldest first.
+    pub fn audit(&self, account: &str, id: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        events::audit(&self.conn, account, id).map_err(self.fail())
+    }
+
+    /// Every outbox entry, acknowledged or not, oldest first.
+    pub fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
+        events::outbox(&self.conn).map_err(self.fail())
+    }
+
+    /// Marks an outbox entry delivered; false when there is no such entry.
+    pub fn ack(&self, seq: i64) -> Result<bool, StoreError> {
+        self.write(|| events::ack(&self.conn, seq).map_err(self.fail()))
+    }
+
+    /// Writes what an applied event did: the ticket after it (as a diff of
+    /// `before`), its users, comments, audit rows, outbox rows and the event
+    /// row. `before` must be the ticket as [`Store::ticket`] returns it now
+    /// (`None` for a ticket not yet stored).
+    ///
+    /// Every check comes before the first write, so an error other than
+    /// [`StoreError::Sql`] (already applied, a `before` that does not match
+    /// the store, an unstorable value) leaves the store as it was, and an
+    /// ingest loop needs no savepoint per event. After a
+    /// [`StoreError::Sql`] (disk full, I/O) roll the transaction back.
+    pub fn apply(&self, applied: &Applied) -> Result<(), StoreError> {
+        self.write(|| events::apply(&self.conn, &self.path, applied))
+    }
+
+    /// Records an event that could not be applied, and why. Rejecting the
+    /// same event again with the same data changes nothing.
+    pub fn reject(&self, rejected: &Rejected) -> Result<(), StoreError> {
+        self.write(|| events::reject(&self.conn, &self.path, rejected))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,240 @@
+//! The store's schema, as migrations in code.
+//!
+//! `PRAGMA user_version` counts the migrations a file has had. Opening a
+//! store applies the ones it lacks, in order, in one `BEGIN IMMEDIATE`
+//! transaction; a file with a higher version than [`MIGRATIONS`] knows was
+//! written by a newer ticket-rules and is refused. Append a migration to
+//! change the schema; never edit one that has shipped.
+//!
+//! Conventions: times are INTEGER nanoseconds since the Unix epoch (UTC);
+//! booleans are 0 or 1; enum values are stored by name (`open`, `end_user`,
+//! `public_and_private`); a ticket is named by `(account, id)` everywhere.
+
+use super::StoreError;
+use rusqlite::Connection;
+
+/// Every migration, in order. Migration `n` (from 1) takes a store from
+/// `user_version` `n - 1` to `n`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    r#"
+CREATE TABLE accounts (
+    name TEXT PRIMARY KEY NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE users (
+    account TEXT NOT NULL REFERENCES accounts(name),
+    email   TEXT NOT NULL,
+    name    TEXT,
+    role    TEXT NOT NULL,
+    PRIMARY KEY (account, email)
+) WITHOUT ROWID;
+
+-- Enum columns on hot tables carry no CHECK (x IN (...)): a list of three
+-- or more values builds a temporary table on every row written. Each name
+-- is read back through the model's parser, which refuses unknown ones.
+
+-- A rowid table (not WITHOUT ROWID): rows carry a description and two
+-- comment bodies, too wide to cluster well in an index.
+CREATE TABLE tickets (
+    account      TEXT NOT NULL REFERENCES accounts(name),
+    id           INTEGER NOT NULL,
+    subject      TEXT NOT NULL,
+    description  TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    priority     TEXT,
+    type         TEXT,
+    group_name   TEXT,
+    assignee     TEXT,
+    requester    TEXT,
+    organization TEXT,
+    brand        TEXT,
+    via          TEXT NOT NULL,
+    created_at           INTEGER,
+    updated_at           INTEGER,
+    status_changed_at    INTEGER,
+    open_at              INTEGER,
+    pending_at           INTEGER,
+    solved_at            INTEGER,
+    assigned_at          INTEGER,
+    requester_updated_at INTEGER,
+    assignee_updated_at  INTEGER,
+    -- The newest comment and the newest public one, so that loading a
+    -- ticket reads one row and no comments. NULL `_at`: no such comment.
+    latest_comment_author        TEXT,
+    latest_comment_body          TEXT,
+    latest_comment_public        INTEGER,
+    latest_comment_via           TEXT,
+    latest_comment_at            INTEGER,
+    latest_public_comment_author TEXT,
+    latest_public_comment_body   TEXT,
+    latest_public_comment_public INTEGER,
+    latest_public_comment_via    TEXT,
+    latest_public_comment_at     INTEGER,
+    UNIQUE (account, id)
+);
+CREATE INDEX tickets_by_status ON tickets (account, status, id);
+
+CREATE TABLE tags (
+    account   TEXT NOT NULL,
+    ticket_id INTEGER NOT NULL,
+    tag       TEXT NOT NULL,
+    PRIMARY KEY (account, ticket_id, tag),
+    FOREIGN KEY (account, ticket_id) REFERENCES tickets (account, id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX tags_by_tag ON tags (tag, account, ticket_id);
+
+-- `key` is the title lowercased (titles match ignoring case); `title` as
+-- first written; `value` JSON text.
+CREATE TABLE custom_fields (
+    account   TEXT NOT NULL,
+    ticket_id INTEGER NOT NULL,
+    key       TEXT NOT NULL,
+    title     TEXT NOT NULL,
+    value     TEXT NOT NULL,
+    PRIMARY KEY (account, ticket_id, key),
+    FOREIGN KEY (account, ticket_id) REFERENCES tickets (account, id) ON DELETE CASCADE
+) WITHOUT ROWID;
+
+-- `author` is an email, or `rule "<title>"` with `rule` the title.
+CREATE TABLE comments (
+    seq       INTEGER PRIMARY KEY,
+    account   TEXT NOT NULL,
+    ticket_id INTEGER NOT NULL,
+    author    TEXT NOT NULL,
+    body      TEXT NOT NULL,
+    public    INTEGER NOT NULL CHECK (public IN (0, 1)),
+    via       TEXT NOT NULL,
+    at        INTEGER NOT NULL,
+    event_id  TEXT NOT NULL,
+    rule      TEXT,
+    FOREIGN KEY (account, ticket_id) REFERENCES tickets (account, id) ON DELETE CASCADE
+);
+CREATE INDEX comments_by_ticket ON comments (account, ticket_id, seq);
+
+-- One account's side of an agreement; `type` is outbound or inbound.
+CREATE TABLE agreements (
+    account            TEXT NOT NULL REFERENCES accounts(name),
+    id                 INTEGER NOT NULL,
+    name               TEXT NOT NULL,
+    partner_name       TEXT,
+    remote_subdomain   TEXT,
+    status             TEXT NOT NULL,
+    type               TEXT NOT NULL CHECK (type IN ('outbound', 'inbound')),
+    comments           TEXT NOT NULL CHECK (comments IN ('public_and_private', 'private_only')),
+    sync_tags          INTEGER NOT NULL CHECK (sync_tags IN (0, 1)),
+    sync_custom_fields INTEGER NOT NULL CHECK (sync_custom_fields IN (0, 1)),
+    created_at         TEXT,
+    updated_at         TEXT,
+    url                TEXT,
+    PRIMARY KEY (account, id)
+) WITHOUT ROWID;
+
+-- A ticket's shares: `sent` rows are Ticket::shares in order (`pos`),
+-- the one `received` row (pos 0) is Ticket::received. No foreign key to
+-- agreements: the far side's agreement need not be in this store.
+CREATE TABLE shares (
+    account      TEXT NOT NULL,
+    ticket_id    INTEGER NOT NULL,
+    direction    TEXT NOT NULL CHECK (direction IN ('sent', 'received')),
+    pos          INTEGER NOT NULL,
+    agreement_id INTEGER NOT NULL,
+    agreement    TEXT NOT NULL,
+    partner      TEXT NOT NULL,
+    origin_id    INTEGER,
+    active       INTEGER NOT NULL CHECK (active IN (0, 1)),
+    PRIMARY KEY (account, ticket_id, direction, pos),
+    FOREIGN KEY (account, ticket_id) REFERENCES tickets (account, id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX shares_by_agreement ON shares (account, agreement_id, origin_id);
+
+-- Every event seen, once per event_id (UNIQUE is also the lookup index).
+-- The logs below keep no foreign keys: they outlive what they describe.
+CREATE TABLE events (
+    seq       INTEGER PRIMARY KEY,
+    event_id  TEXT NOT NULL UNIQUE,
+    account   TEXT,
+    ticket_id INTEGER,
+    kind      TEXT,
+    line      INTEGER,
+    state     TEXT NOT NULL CHECK (state IN ('applied', 'rejected')),
+    reason    TEXT,
+    payload   TEXT NOT NULL,
+    at        INTEGER
+);
+
+-- `rule` NULL: the update's own change. `change` is the change in words.
+CREATE TABLE audit (
+    seq       INTEGER PRIMARY KEY,
+    event_id  TEXT NOT NULL,
+    account   TEXT NOT NULL,
+    ticket_id INTEGER NOT NULL,
+    rule      TEXT,
+    action    TEXT NOT NULL,
+    change    TEXT NOT NULL,
+    before    TEXT,
+    after     TEXT,
+    at        INTEGER NOT NULL
+);
+CREATE INDEX audit_by_ticket ON audit (account, ticket_id, seq);
+
+CREATE TABLE outbox (
+    seq        INTEGER PRIMARY KEY,
+    event_id   TEXT NOT NULL,
+    account    TEXT NOT NULL,
+    ticket_id  INTEGER NOT NULL,
+    kind       TEXT NOT NULL,
+    payload    TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    acked      INTEGER NOT NULL DEFAULT 0 CHECK (acked IN (0, 1))
+);
+-- What a transport has still to deliver.
+CREATE INDEX outbox_pending ON outbox (seq) WHERE acked = 0;
+"#,
+];
+
+/// The schema version a store has.
+pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "user_version", |row| row.get(0))
+}
+
+/// Brings the store at `path` up to the last migration.
+pub(super) fn migrate(conn: &Connection, path: &str) -> Result<(), StoreError> {
+    let open = |source| StoreError::Open {
+        path: path.to_string(),
+        source,
+    };
+    if start(version(conn).map_err(open)?, path)? == MIGRATIONS.len() {
+        return Ok(());
+    }
+    conn.execute_batch("BEGIN IMMEDIATE").map_err(open)?;
+    let migrated = (|| {
+        // Read again under the write lock: another process may have
+        // migrated the file since the first look.
+        let from = start(version(conn).map_err(open)?, path)?;
+        for sql in &MIGRATIONS[from..] {
+            conn.execute_batch(sql).map_err(open)?;
+        }
+        conn.pragma_update(None, "user_version", MIGRATIONS.len())
+            .map_err(open)?;
+        conn.execute_batch("COMMIT").map_err(open)
+    })();
+    if migrated.is_err() {
+        // The migration's own error is the one to report.
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    migrated
+}
+
+/// The index of the first migration a store at `found` lacks; an error for
+/// a version this build does not know.
+fn start(found: i64, path: &str) -> Result<usize, StoreError> {
+    match usize::try_from(found) {
+        Ok(from) if from <= MIGRATIONS.len() => Ok(from),
+        _ => Err(StoreError::TooNew {
+            path: path.to_string(),
+            found,
+            known: MIGRATIONS.len(),
+        }),
+    }
+}

@@ -1,0 +1,881 @@
+//! Tests of the store as a whole: round trips, apply, reject, savepoints,
+//! migrations and agreements.
+
+use super::schema::{self, MIGRATIONS};
+use super::*;
+use crate::engine::{AddedComment, Change, Effect, Fired, Notification, Outcome};
+use crate::model::{
+    Actor, AgreementStatus, Changes, Comment, CommentTerms, Direction, NewComment, Priority,
+    Received, Role, Share, Status, TicketType, Time, Times, Update, UpdateKind,
+};
+use serde_json::json;
+use std::path::PathBuf;
+
+/// A directory of its own under the system's temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir =
+            std::env::temp_dir().join(format!("ticket-rules-store-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        TempDir(dir)
+    }
+
+    fn path(&self, file: &str) -> PathBuf {
+        self.0.join(file)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn at(text: &str) -> Time {
+    text.parse().expect("a test time")
+}
+
+/// A ticket with every field set, times with nanoseconds included.
+fn full_ticket() -> Ticket {
+    let mut ticket = Ticket::new("acme", 42, "email", at("2024-05-01T09:00:00.123456789Z"));
+    ticket.subject = "Printer on fire".to_string();
+    ticket.description = "It is on fire.".to_string();
+    ticket.status = Status::Hold;
+    ticket.priority = Some(Priority::Urgent);
+    ticket.ticket_type = Some(TicketType::Incident);
+    ticket.group = Some("Support".to_string());
+    ticket.assignee = Some("agent@acme.test".to_string());
+    ticket.requester = Some("customer@example.test".to_string());
+    ticket.organization = Some("Example Ltd".to_string());
+    ticket.brand = Some("Acme".to_string());
+    ticket.tags = ["fire", "vip", "printer"].map(String::from).into();
+    ticket.set_custom_field("Order Number", json!("A-1001"));
+    ticket.set_custom_field("Seats", json!(12));
+    ticket.set_custom_field("Ratio", json!(0.25));
+    ticket.set_custom_field("Urgent?", json!(true));
+    ticket.set_custom_field("Nothing", json!(null));
+    ticket.set_custom_field("Parts", json!(["toner", "drum"]));
+    ticket.set_custom_field("Address", json!({"street": "1 Main St", "zip": "12345"}));
+    ticket.times = Times {
+        created_at: Some(at("2024-05-01T09:00:00.123456789Z")),
+        updated_at: Some(at("2024-05-02T10:00:00Z")),
+        status_changed_at: Some(at("2024-05-02T10:00:00Z")),
+        open_at: Some(at("2024-05-01T09:30:00Z")),
+        pending_at: Some(at("2024-05-01T11:00:00Z")),
+        solved_at: None,
+        assigned_at: Some(at("2024-05-01T09:31:00Z")),
+        requester_updated_at: Some(at("2024-05-01T09:00:00Z")),
+        assignee_updated_at: Some(at("2024-05-02T09:00:00Z")),
+    };
+    ticket.latest_comment = Some(Comment {
+        author: "rule \"Escalate\"".to_string(),
+        body: "Escalated.".to_string(),
+        public: false,
+        via: "rule".to_string(),
+        at: at("2024-05-02T10:00:00Z"),
+    });
+    ticket.latest_public_comment = Some(Comment {
+        author: "customer@example.test".to_string(),
+        body: "It is on fire.".to_string(),
+        public: true,
+        via: "email".to_string(),
+        at: at("2024-05-01T09:00:00.123456789Z"),
+    });
+    ticket.shares = vec![
+        Share {
+            agreement_id: 7,
+            agreement: "Old partner".to_string(),
+            partner: "oldco".to_string(),
+            active: false,
+        },
+        Share {
+            agreement_id: 8,
+            agreement: "Partner".to_string(),
+            partner: "partnerco".to_string(),
+            active: true,
+        },
+    ];
+    ticket.received = Some(Received {
+        agreement_id: 3,
+        agreement: "Upstream".to_string(),
+        partner: "upstream".to_string(),
+        origin_id: Some(9001),
+        active: true,
+    });
+    ticket
+}
+
+fn update(event_id: &str, kind: UpdateKind, ticket: &Ticket, when: Time) -> Update {
+    Update {
+        event_id: event_id.to_string(),
+        kind,
+        account: ticket.account.clone(),
+        ticket_id: ticket.id,
+        at: when,
+        via: "web".to_string(),
+        actor: Some(Actor {
+            email: "agent@acme.test".to_string(),
+            role: Role::Agent,
+            name: Some("Ann Agent".to_string()),
+        }),
+        changes: Changes::default(),
+    }
+}
+
+/// An outcome that only sets the ticket to `after`.
+fn outcome(after: Ticket) -> Outcome {
+    Outcome {
+        skipped: None,
+        changes: Vec::new(),
+        fired: Vec::new(),
+        after,
+        shares: Vec::new(),
+        notifications: Vec::new(),
+        comments: Vec::new(),
+        trace: Vec::new(),
+    }
+}
+
+/// Applies `outcome` as event `event_id` in a transaction of its own.
+fn apply(store: &Store, event_id: &str, before: Option<&Ticket>, outcome: &Outcome) {
+    let kind = if before.is_some() {
+        UpdateKind::Update
+    } else {
+        UpdateKind::Create
+    };
+    let when = outcome
+        .after
+        .times
+        .updated_at
+        .unwrap_or_else(|| at("2024-05-01T00:00:00Z"));
+    let update = update(event_id, kind, &outcome.after, when);
+    store
+        .apply(&Applied {
+            event_id,
+            line: Some(1),
+            payload: "{}",
+            update: &update,
+            before,
+            outcome,
+        })
+        .expect("apply");
+}
+
+#[test]
+fn a_full_ticket_round_trips() {
+    let store = Store::in_memory().expect("store");
+    let ticket = full_ticket();
+    apply(&store, "e1", None, &outcome(ticket.clone()));
+    let loaded = store.ticket("acme", 42).expect("load");
+    assert_eq!(loaded.as_ref(), Some(&ticket));
+    assert_eq!(store.ticket("acme", 43).expect("load"), None);
+    assert_eq!(store.ticket("other", 42).expect("load"), None);
+}
+
+#[test]
+fn an_update_writes_the_difference_and_round_trips() {
+    let store = Store::in_memory().expect("store");
+    let before = full_ticket();
+    apply(&store, "e1", None, &outcome(before.clone()));
+
+    let mut after = before.clone();
+    after.tags.remove("fire");
+    after.tags.insert("smoke".to_string());
+    after.set_custom_field("SEATS", json!(13));
+    after.custom_fields.remove("nothing");
+    after.set_custom_field("New Field", json!([1, 2.5, "x"]));
+    after.shares[1].active = false;
+    after.shares.push(Share {
+        agreement_id: 9,
+        agreement: "Third".to_string(),
+        partner: "thirdco".to_string(),
+        active: true,
+    });
+    after.received = None;
+    after.priority = None;
+    after.latest_comment = None;
+    after.times.updated_at = Some(at("2024-05-03T10:00:00Z"));
+    apply(&store, "e2", Some(&before), &outcome(after.clone()));
+    assert_eq!(store.ticket("acme", 42).expect("load"), Some(after.clone()));
+
+    // Fewer shares than before: the extra rows go.
+    let mut fewer = after.clone();
+    fewer.shares.truncate(1);
+    fewer.received = before.received.clone();
+    apply(&store, "e3", Some(&after), &outcome(fewer.clone()));
+    assert_eq!(store.ticket("acme", 42).expect("load"), Some(fewer));
+}
+
+#[test]
+fn apply_records_comments_audit_outbox_users_and_the_event() {
+    let store = Store::in_memory().expect("store");
+    let mut before = Ticket::new("acme", 1, "email", at("2024-05-01T09:00:00Z"));
+    before.requester = Some("customer@example.test".to_string());
+    before.tags.insert("billing".to_string());
+    apply(&store, "create-1", None, &outcome(before.clone()));
+
+    let when = at("2024-05-01T10:00:00Z");
+    let mut after = before.clone();
+    after.set_status(Status::Open, when);
+    after.tags.remove("billing");
+    after.tags.insert("vip".to_string());
+    after.priority = Some(Priority::High);
+    after.times.updated_at = Some(when);
+    let reply = Comment {
+        author: "agent@acme.test".to_string(),
+        body: "On it.".to_string(),
+        public: true,
+        via: "web".to_string(),
+        at: when,
+    };
+    after.add_comment(reply);
+    after.add_comment(Comment {
+        author: "rule \"Escalate VIP\"".to_string(),
+        body: "Escalated.".to_string(),
+        public: false,
+        via: "rule".to_string(),
+        at: when,
+    });
+    let notification = Notification {
+        rule: "Escalate VIP".to_string(),
+        to: "lead@acme.test".to_string(),
+        subject: "VIP ticket 1".to_string(),
+        body: "Please look.".to_string(),
+    };
+    let result = Outcome {
+        changes: vec![
+            Change::Field {
+                field: "status".to_string(),
+                before: "new".to_string(),
+                after: "open".to_string(),
+            },
+            Change::TagAdded {
+                tag: "vip".to_string(),
+            },
+            Change::TagRemoved {
+                tag: "billing".to_string(),
+            },
+            Change::CommentAdded {
+                public: true,
+                body: "On it.".to_string(),
+            },
+        ],
+        fired: vec![Fired {
+            title: "Escalate VIP".to_string(),
+            source: "rules/vip.rules:1:1".to_string(),
+            effects: vec![
+                Effect {
+                    action: "Set priority high".to_string(),
+                    change: Change::Field {
+                        field: "priority".to_string(),
+                        before: String::new(),
+                        after: "high".to_string(),
+                    },
+                },
+                Effect {
+                    action: "Notify \"lead@acme.test\"".to_string(),
+                    change: Change::Notified {
+                        to: "lead@acme.test".to_string(),
+                        subject: "VIP ticket 1".to_string(),
+                    },
+                },
+                Effect {
+                    action: "Add private comment \"Escalated.\"".to_string(),
+                    change: Change::CommentAdded {
+                        public: false,
+                        body: "Escalated.".to_string(),
+                    },
+                },
+            ],
+            conditions: Vec::new(),
+        }],
+        notifications: vec![notification.clone()],
+        comments: vec![
+            AddedComment {
+                author: Some("agent@acme.test".to_string()),
+                rule: None,
+                comment: NewComment {
+                    body: "On it.".to_string(),
+                    public: true,
+                },
+            },
+            AddedComment {
+                author: None,
+                rule: Some("Escalate VIP".to_string()),
+                comment: NewComment {
+                    body: "Escalated.".to_string(),
+                    public: false,
+                },
+            },
+        ],
+        ..outcome(after.clone())
+    };
+    let update = update("update-1", UpdateKind::Update, &after, when);
+    store.begin().expect("begin");
+    store
+        .apply(&Applied {
+            event_id: "update-1",
+            line: Some(2),
+            payload: r#"{"id":"update-1"}"#,
+            update: &update,
+            before: Some(&before),
+            outcome: &result,
+        })
+        .expect("apply");
+    store.commit().expect("commit");
+
+    assert_eq!(store.ticket("acme", 1).expect("load"), Some(after));
+
+    let comments = store.comments("acme", 1).expect("comments");
+    let shown: Vec<_> = comments
+        .iter()
+        .map(|c| {
+            (
+                c.author.as_str(),
+                c.body.as_str(),
+                c.public,
+                c.via.as_str(),
+                c.rule.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("agent@acme.test", "On it.", true, "web", None),
+            (
+                "rule \"Escalate VIP\"",
+                "Escalated.",
+                false,
+                "rule",
+                Some("Escalate VIP")
+            ),
+        ]
+    );
+    assert!(comments
+        .iter()
+        .all(|c| c.event_id == "update-1" && c.at == when));
+
+    let audit = store.audit("acme", 1).expect("audit");
+    let shown: Vec<_> = audit
+        .iter()
+        .map(|a| {
+            (
+                a.rule.as_deref(),
+                a.action.as_str(),
+                a.before.as_deref(),
+                a.after.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (None, "update", Some("new"), Some("open")),
+            (None, "update", None, Some("vip")),
+            (None, "update", Some("billing"), None),
+            (None, "update", None, Some("On it.")),
+            (
+                Some("Escalate VIP"),
+                "Set priority high",
+                Some(""),
+                Some("high")
+            ),
+            (
+                Some("Escalate VIP"),
+                "Notify \"lead@acme.test\"",
+                None,
+                Some("lead@acme.test")
+            ),
+            (
+                Some("Escalate VIP"),
+                "Add private comment \"Escalated.\"",
+                None,
+                Some("Escalated.")
+            ),
+        ]
+    );
+    assert_eq!(audit[0].change, "status new → open");
+    assert!(audit
+        .iter()
+        .all(|a| a.event_id == "update-1" && a.at == when));
+
+    let outbox = store.outbox().expect("outbox");
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].kind, "notification");
+    assert_eq!(
+        (outbox[0].account.as_str(), outbox[0].ticket_id),
+        ("acme", 1)
+    );
+    assert_eq!(outbox[0].created_at, when);
+    assert!(!outbox[0].acked);
+    let payload: serde_json::Value = serde_json::from_str(&outbox[0].payload).expect("JSON");
+    assert_eq!(payload, serde_json::to_value(&notification).expect("JSON"));
+    assert!(store.ack(outbox[0].seq).expect("ack"));
+    assert!(store.outbox().expect("outbox")[0].acked);
+    assert!(!store.ack(outbox[0].seq + 1).expect("ack"));
+
+    assert_eq!(
+        store.event_state("update-1").expect("state"),
+        Some(EventState::Applied)
+    );
+    let events = store.events().expect("events");
+    assert_eq!(events.len(), 2);
+    let event = &events[1];
+    assert_eq!(event.event_id, "update-1");
+    assert_eq!(event.kind.as_deref(), Some("update"));
+    assert_eq!(
+        (event.account.as_deref(), event.ticket_id),
+        (Some("acme"), Some(1))
+    );
+    assert_eq!((event.line, event.at), (Some(2), Some(when)));
+    assert_eq!(event.payload, r#"{"id":"update-1"}"#);
+
+    let agent = store.user("acme", "agent@acme.test").expect("user");
+    assert_eq!(
+        agent.map(|u| (u.role, u.name)),
+        Some((Role::Agent, Some("Ann Agent".into())))
+    );
+    let customer = store.user("acme", "customer@example.test").expect("user");
+    assert_eq!(customer.map(|u| u.role), Some(Role::EndUser));
+    assert_eq!(store.accounts().expect("accounts"), ["acme"]);
+
+    // The same event again writes nothing and says why.
+    let again = store.apply(&Applied {
+        event_id: "update-1",
+        line: Some(2),
+        payload: r#"{"id":"update-1"}"#,
+        update: &update,
+        before: Some(&before),
+        outcome: &result,
+    });
+    let err = again.expect_err("already applied");
+    assert!(matches!(err, StoreError::AlreadyApplied { .. }), "{err}");
+    assert_eq!(store.audit("acme", 1).expect("audit").len(), 7);
+}
+
+#[test]
+fn rolling_back_to_the_savepoint_leaves_nothing() {
+    let store = Store::in_memory().expect("store");
+    let err = store.savepoint().expect_err("no transaction");
+    assert_eq!(
+        err.to_string(),
+        "store `:memory:`: savepoint outside a transaction; call begin first"
+    );
+
+    store.begin().expect("begin");
+    store.savepoint().expect("savepoint");
+    apply(&store, "e1", None, &outcome(full_ticket()));
+    assert!(store.ticket("acme", 42).expect("load").is_some());
+    store.rollback_to().expect("rollback to");
+    // The transaction is still open and usable after the rollback.
+    store.savepoint().expect("savepoint");
+    store.ensure_account("kept").expect("account");
+    store.release().expect("release");
+    store.commit().expect("commit");
+
+    assert_eq!(store.ticket("acme", 42).expect("load"), None);
+    assert_eq!(store.event_state("e1").expect("state"), None);
+    assert!(store.events().expect("events").is_empty());
+    assert!(store.comments("acme", 42).expect("comments").is_empty());
+    assert_eq!(store.accounts().expect("accounts"), ["kept"]);
+}
+
+#[test]
+fn rejecting_the_same_event_twice_changes_nothing() {
+    let store = Store::in_memory().expect("store");
+    let rejected = Rejected {
+        event_id: "bad-1",
+        line: Some(3),
+        account: Some("acme"),
+        ticket_id: Some(5),
+        payload: r#"{"id":"bad-1","status":"sideways"}"#,
+        reason: "unknown status `sideways`",
+        at: Some(at("2024-05-01T10:00:00Z")),
+    };
+    store.reject(&rejected).expect("reject");
+    let first = store.events().expect("events");
+    store.reject(&rejected).expect("reject again");
+    assert_eq!(store.events().expect("events"), first);
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].kind, None);
+    assert_eq!(
+        store.event_state("bad-1").expect("state"),
+        Some(EventState::Rejected {
+            reason: "unknown status `sideways`".to_string()
+        })
+    );
+    // A rejection writes no ticket, and needs no account.
+    assert_eq!(store.ticket("acme", 5).expect("load"), None);
+    assert!(store.accounts().expect("accounts").is_empty());
+}
+
+#[test]
+fn a_rejected_event_may_apply_later_and_then_stays_applied() {
+    let store = Store::in_memory().expect("store");
+    let ticket = full_ticket();
+    store
+        .reject(&Rejected {
+            event_id: "e1",
+            line: None,
+            account: None,
+            ticket_id: None,
+            payload: "not json",
+            reason: "not JSON",
+            at: None,
+        })
+        .expect("reject");
+    store
+        .reject(&Rejected {
+            event_id: "e0",
+            line: None,
+            account: None,
+            ticket_id: None,
+            payload: "",
+            reason: "empty",
+            at: None,
+        })
+        .expect("reject");
+    apply(&store, "e1", None, &outcome(ticket.clone()));
+    let events = store.events().expect("events");
+    // e1 keeps the place it was first seen in.
+    let ids: Vec<_> = events
+        .iter()
+        .map(|e| (e.event_id.as_str(), &e.state))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("e1", &EventState::Applied),
+            (
+                "e0",
+                &EventState::Rejected {
+                    reason: "empty".into()
+                }
+            )
+        ]
+    );
+
+    let err = store
+        .reject(&Rejected {
+            event_id: "e1",
+            line: None,
+            account: None,
+            ticket_id: None,
+            payload: "",
+            reason: "late",
+            at: None,
+        })
+        .expect_err("applied is final");
+    assert!(matches!(err, StoreError::AlreadyApplied { .. }), "{err}");
+    assert_eq!(
+        store.event_state("e1").expect("state"),
+        Some(EventState::Applied)
+    );
+}
+
+#[test]
+fn a_refused_apply_writes_nothing_even_without_a_savepoint() {
+    let store = Store::in_memory().expect("store");
+    let ticket = full_ticket();
+    apply(&store, "e1", None, &outcome(ticket.clone()));
+    let events = store.events().expect("events");
+    let later = at("2024-06-01T00:00:00Z");
+
+    store.begin().expect("begin");
+    // `before` says new, the store has it.
+    let mut changed = ticket.clone();
+    changed.subject = "Changed".to_string();
+    changed.requester = Some("someone-else@example.test".to_string());
+    let create = update("e2", UpdateKind::Create, &ticket, later);
+    let err = store
+        .apply(&Applied {
+            event_id: "e2",
+            line: None,
+            payload: "{}",
+            update: &create,
+            before: None,
+            outcome: &outcome(changed.clone()),
+        })
+        .expect_err("ticket exists");
+    assert_eq!(
+        err.to_string(),
+        "store `:memory:`: ticket 42 of `acme` is already in the store"
+    );
+
+    // `before` says stored, the store has no such ticket.
+    let mut missing = ticket.clone();
+    missing.id = 43;
+    let edit = update("e3", UpdateKind::Update, &missing, later);
+    let err = store
+        .apply(&Applied {
+            event_id: "e3",
+            line: None,
+            payload: "{}",
+            update: &edit,
+            before: Some(&missing),
+            outcome: &outcome(missing.clone()),
+        })
+        .expect_err("no such ticket");
+    assert_eq!(
+        err.to_string(),
+        "store `:memory:`: ticket 43 of `acme` is not in the store"
+    );
+
+    // The outcome is for another ticket than the update.
+    let err = store
+        .apply(&Applied {
+            event_id: "e4",
+            line: None,
+            payload: "{}",
+            update: &create,
+            before: Some(&ticket),
+            outcome: &outcome(missing.clone()),
+        })
+        .expect_err("another ticket");
+    assert!(matches!(err, StoreError::Mismatch { .. }), "{err}");
+
+    // A time the store cannot hold.
+    let mut far = ticket.clone();
+    far.times.solved_at = Some(Time::MAX_UTC);
+    let edit = update("e5", UpdateKind::Update, &ticket, later);
+    let err = store
+        .apply(&Applied {
+            event_id: "e5",
+            line: None,
+            payload: "{}",
+            update: &edit,
+            before: Some(&ticket),
+            outcome: &outcome(far),
+        })
+        .expect_err("out of range");
+    assert!(matches!(err, StoreError::Unstorable { .. }), "{err}");
+    store.commit().expect("commit");
+
+    assert_eq!(store.events().expect("events"), events);
+    assert_eq!(store.ticket("acme", 42).expect("load"), Some(ticket));
+    assert_eq!(
+        store
+            .user("acme", "someone-else@example.test")
+            .expect("user"),
+        None
+    );
+    assert_eq!(store.accounts().expect("accounts"), ["acme"]);
+}
+
+#[test]
+fn tickets_are_listed_by_filter_in_order() {
+    let store = Store::in_memory().expect("store");
+    let mut shared = full_ticket();
+    shared.account = "beta".to_string();
+    apply(&store, "e1", None, &outcome(shared));
+    for id in [3, 1, 2] {
+        let mut ticket = Ticket::new("acme", id, "web", at("2024-05-01T09:00:00Z"));
+        if id != 2 {
+            ticket.tags.insert("vip".to_string());
+            ticket.status = Status::Open;
+        }
+        apply(&store, &format!("t{id}"), None, &outcome(ticket));
+    }
+    let list = |filter: TicketFilter| -> Vec<(String, i64)> {
+        let tickets = store.tickets(&filter).expect("tickets");
+        tickets.into_iter().map(|t| (t.account, t.id)).collect()
+    };
+    let ids = |pairs: &[(&str, i64)]| -> Vec<(String, i64)> {
+        pairs.iter().map(|(a, i)| (a.to_string(), *i)).collect()
+    };
+    assert_eq!(
+        list(TicketFilter::default()),
+        ids(&[("acme", 1), ("acme", 2), ("acme", 3), ("beta", 42)])
+    );
+    let vip = TicketFilter {
+        tag: Some("VIP".to_string()),
+        ..TicketFilter::default()
+    };
+    assert_eq!(
+        list(vip.clone()),
+        ids(&[("acme", 1), ("acme", 3), ("beta", 42)])
+    );
+    assert_eq!(
+        list(TicketFilter {
+            account: Some("acme".to_string()),
+            limit: Some(1),
+            ..vip
+        }),
+        ids(&[("acme", 1)])
+    );
+    assert_eq!(
+        list(TicketFilter {
+            status: Some(Status::New),
+            ..TicketFilter::default()
+        }),
+        ids(&[("acme", 2)])
+    );
+    let shared = |yes| TicketFilter {
+        shared: Some(yes),
+        ..TicketFilter::default()
+    };
+    assert_eq!(list(shared(true)), ids(&[("beta", 42)]));
+    assert_eq!(
+        list(shared(false)),
+        ids(&[("acme", 1), ("acme", 2), ("acme", 3)])
+    );
+    // Listed tickets are whole, children included.
+    let beta = store.tickets(&shared(true)).expect("tickets");
+    assert_eq!(beta[0].shares.len(), 2);
+    assert_eq!(beta[0].custom_fields.len(), 7);
+}
+
+#[test]
+fn the_same_events_write_the_same_rows() {
+    let run = || {
+        let store = Store::in_memory().expect("store");
+        let before = full_ticket();
+        apply(&store, "e1", None, &outcome(before.clone()));
+        let mut after = before.clone();
+        after.tags.insert("again".to_string());
+        let result = Outcome {
+            changes: vec![Change::TagAdded {
+                tag: "again".to_string(),
+            }],
+            ..outcome(after)
+        };
+        apply(&store, "e2", Some(&before), &result);
+        (
+            store.events().expect("events"),
+            store.audit("acme", 42).expect("audit"),
+            store.ticket("acme", 42).expect("ticket"),
+        )
+    };
+    assert_eq!(run(), run());
+}
+
+#[test]
+fn a_fresh_file_gets_every_migration_and_reopens() {
+    let dir = TempDir::new("fresh");
+    let path = dir.path("tickets.db");
+    {
+        let store = Store::open(&path).expect("open");
+        assert_eq!(store.path(), path.display().to_string());
+        assert_eq!(
+            schema::version(&store.conn).expect("version"),
+            MIGRATIONS.len() as i64
+        );
+        let mode: String = store
+            .conn
+            .pragma_query_value(None, "journal_mode", |row| row.get(0))
+            .expect("journal mode");
+        assert_eq!(mode, "wal");
+        let keys: i64 = store
+            .conn
+            .pragma_query_value(None, "foreign_keys", |row| row.get(0))
+            .expect("foreign keys");
+        assert_eq!(keys, 1);
+        apply(&store, "e1", None, &outcome(full_ticket()));
+    }
+    let store = Store::open_existing(&path).expect("reopen");
+    assert_eq!(store.ticket("acme", 42).expect("load"), Some(full_ticket()));
+    let store = Store::open(&path).expect("reopen");
+    assert_eq!(
+        schema::version(&store.conn).expect("version"),
+        MIGRATIONS.len() as i64
+    );
+}
+
+#[test]
+fn a_store_from_a_newer_ticket_rules_is_refused() {
+    let dir = TempDir::new("newer");
+    let path = dir.path("tickets.db");
+    {
+        let conn = rusqlite::Connection::open(&path).expect("sqlite");
+        conn.pragma_update(None, "user_version", 9)
+            .expect("version");
+    }
+    let err = Store::open(&path).err().expect("too new");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "store `{}` has schema version 9; this ticket-rules knows up to {}",
+            path.display(),
+            MIGRATIONS.len()
+        )
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_store_is_an_open_error() {
+    let dir = TempDir::new("garbage");
+    let path = dir.path("notes.txt");
+    std::fs::write(
+        &path,
+        "not a database, just some words that fill a page".repeat(100),
+    )
+    .expect("write");
+    let err = Store::open(&path).err().expect("not sqlite");
+    let message = err.to_string();
+    let prefix = format!("cannot open store `{}`: ", path.display());
+    assert!(message.starts_with(&prefix), "{message}");
+}
+
+#[test]
+fn open_existing_never_creates_a_file() {
+    let dir = TempDir::new("missing");
+    let path = dir.path("nope.db");
+    let err = Store::open_existing(&path).err().expect("missing");
+    assert_eq!(err.to_string(), format!("no store at `{}`", path.display()));
+    assert!(!path.exists());
+}
+
+fn agreement(id: i64, name: &str, status: AgreementStatus) -> Agreement {
+    Agreement {
+        id,
+        account: "ignored".to_string(),
+        name: name.to_string(),
+        partner_name: Some("Partner Co".to_string()),
+        remote_subdomain: Some("partnerco".to_string()),
+        status,
+        direction: Direction::Outbound,
+        comments: CommentTerms::PrivateOnly,
+        sync_tags: true,
+        sync_custom_fields: false,
+        created_at: Some("2024-01-01T00:00:00Z".to_string()),
+        updated_at: None,
+        url: Some("https://acme.zendesk.test/api/v2/sharing_agreements/1.json".to_string()),
+    }
+}
+
+#[test]
+fn importing_agreements_again_replaces_them_by_id() {
+    let store = Store::in_memory().expect("store");
+    let first = [
+        agreement(1, "Partner", AgreementStatus::Pending),
+        agreement(2, "Other", AgreementStatus::Accepted),
+    ];
+    assert_eq!(store.import_agreements("acme", &first).expect("import"), 2);
+    let mut second = agreement(1, "Partner renamed", AgreementStatus::Accepted);
+    second.direction = Direction::Inbound;
+    second.comments = CommentTerms::PublicAndPrivate;
+    assert_eq!(
+        store
+            .import_agreements("acme", &[second.clone()])
+            .expect("import"),
+        1
+    );
+    let stored = store.agreements("acme").expect("agreements");
+    let expected = [
+        Agreement {
+            account: "acme".to_string(),
+            ..second
+        },
+        Agreement {
+            account: "acme".to_string(),
+            ..first[1].clone()
+        },
+    ];
+    assert_eq!(stored, expected);
+    assert!(store.agreements("beta").expect("agreements").is_empty());
+    assert_eq!(store.accounts().expect("accounts"), ["acme"]);
+}
