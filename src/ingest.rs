@@ -9,7 +9,7 @@
 
 use crate::engine::{self, Context, Explain, Outcome, RuleSet};
 use crate::event::{event_id_of, EventError};
-use crate::model::{Agreement, Status as TicketStatus, Ticket, Update, UpdateKind};
+use crate::model::{Agreement, Direction, Status as TicketStatus, Ticket, Update, UpdateKind};
 use crate::store::{Applied, EventState, Rejected, Store, StoreError};
 use std::collections::HashMap;
 
@@ -151,7 +151,10 @@ impl<'a> Pipeline<'a> {
         match self.apply(&update, &incoming.text, incoming.line) {
             Ok(Ok(outcome)) => {
                 self.store.release()?;
-                Ok(processed(Status::Applied(Box::new(update), Box::new(outcome))))
+                Ok(processed(Status::Applied(
+                    Box::new(update),
+                    Box::new(outcome),
+                )))
             }
             Ok(Err(reason)) => {
                 self.store.rollback_to()?;
@@ -178,13 +181,23 @@ impl<'a> Pipeline<'a> {
         if let Err(reason) = admissible(update, before.as_ref()) {
             return Ok(Err(reason));
         }
+        let (rules, explain) = (self.rules, self.explain);
         let agreements = self.agreements_of(&update.account)?;
+        if let Some(from) = &update.changes.received_from {
+            let inbound = agreements
+                .iter()
+                .any(|a| a.is_named(&from.agreement) && a.direction == Direction::Inbound);
+            if !inbound {
+                let (name, account) = (&from.agreement, &update.account);
+                return Ok(Err(format!("no inbound agreement `{name}` in `{account}`")));
+            }
+        }
         let cx = Context {
             agreements,
-            explain: self.explain,
+            explain,
             ..Context::default()
         };
-        let outcome = engine::run(self.rules, before.as_ref(), update, &cx);
+        let outcome = engine::run(rules, before.as_ref(), update, &cx);
         self.store.apply(&Applied {
             event_id: &update.event_id,
             line,
@@ -229,9 +242,7 @@ impl<'a> Pipeline<'a> {
 fn admissible(update: &Update, before: Option<&Ticket>) -> Result<(), String> {
     let (id, account) = (update.ticket_id, &update.account);
     match (update.kind, before) {
-        (UpdateKind::Create, Some(_)) => {
-            Err(format!("ticket {id} already exists in `{account}`"))
-        }
+        (UpdateKind::Create, Some(_)) => Err(format!("ticket {id} already exists in `{account}`")),
         (UpdateKind::Update, None) => Err(format!("ticket {id} does not exist in `{account}`")),
         (UpdateKind::Update, Some(t)) if t.status == TicketStatus::Closed => Err(format!(
             "ticket {id} is closed; a closed ticket cannot be updated"

@@ -4,9 +4,9 @@
 
 use crate::engine::{Outcome, RuleTrace};
 use crate::ingest::{Processed, Status};
-use crate::model::{Update, UpdateKind};
 use crate::model::ticket::value_text;
 use crate::model::Ticket;
+use crate::model::{Update, UpdateKind};
 use crate::store::{AuditEntry, StoredComment};
 use std::fmt::Write;
 
@@ -20,7 +20,10 @@ pub fn event_text(p: &Processed) -> String {
             let _ = writeln!(out, "event {id}{line}: rejected: {reason}");
         }
         Status::Duplicate => {
-            let _ = writeln!(out, "event {id}{line}: duplicate: already applied; nothing done");
+            let _ = writeln!(
+                out,
+                "event {id}{line}: duplicate: already applied; nothing done"
+            );
         }
         Status::Applied(update, outcome) => {
             let _ = writeln!(out, "event {id}{line}: {}", heading(update));
@@ -139,9 +142,22 @@ pub fn ticket_text(t: &Ticket, comments: &[StoredComment], audit: &[AuditEntry])
         let _ = writeln!(out, "  organization {org} · brand {}", or_none(&t.brand));
     }
     let tags: Vec<&str> = t.tags.iter().map(String::as_str).collect();
-    let _ = writeln!(out, "  tags: {}", if tags.is_empty() { "(none)".into() } else { tags.join(" ") });
+    let _ = writeln!(
+        out,
+        "  tags: {}",
+        if tags.is_empty() {
+            "(none)".into()
+        } else {
+            tags.join(" ")
+        }
+    );
     for f in t.custom_fields.values() {
-        let _ = writeln!(out, "  custom field {:?}: {}", f.title, value_text(&f.value));
+        let _ = writeln!(
+            out,
+            "  custom field {:?}: {}",
+            f.title,
+            value_text(&f.value)
+        );
     }
     sharing_text(&mut out, t);
     if !comments.is_empty() {
@@ -149,7 +165,13 @@ pub fn ticket_text(t: &Ticket, comments: &[StoredComment], audit: &[AuditEntry])
     }
     for c in comments {
         let kind = if c.public { "public" } else { "private" };
-        let _ = writeln!(out, "    {} {} ({kind}): {}", c.at.to_rfc3339(), c.author, c.body);
+        let _ = writeln!(
+            out,
+            "    {} {} ({kind}): {}",
+            c.at.to_rfc3339(),
+            c.author,
+            c.body
+        );
     }
     if !audit.is_empty() {
         let _ = writeln!(out, "  audit trail:");
@@ -163,11 +185,18 @@ pub fn ticket_text(t: &Ticket, comments: &[StoredComment], audit: &[AuditEntry])
 fn sharing_text(out: &mut String, t: &Ticket) {
     for s in &t.shares {
         let state = if s.active { "syncing" } else { "unshared" };
-        let _ = writeln!(out, "  shared with {:?} (account {}): {state}", s.agreement, s.partner);
+        let _ = writeln!(
+            out,
+            "  shared with {:?} (account {}): {state}",
+            s.agreement, s.partner
+        );
     }
     if let Some(r) = &t.received {
         let state = if r.active { "syncing" } else { "unshared" };
-        let origin = r.origin_id.map(|id| format!(", their ticket {id}")).unwrap_or_default();
+        let origin = r
+            .origin_id
+            .map(|id| format!(", their ticket {id}"))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
             "  received from {:?} (account {}{origin}): {state}",
@@ -181,8 +210,15 @@ fn audit_line(a: &AuditEntry) -> String {
         Some(rule) => format!("rule {rule:?}"),
         None => "update".into(),
     };
+    let shown = |v: &str| {
+        if v.is_empty() {
+            "(none)".to_string()
+        } else {
+            v.to_string()
+        }
+    };
     let change = match (&a.before, &a.after) {
-        (Some(b), Some(x)) => format!("{b} → {x}"),
+        (Some(b), Some(x)) => format!("{} → {}", shown(b), shown(x)),
         (None, Some(x)) => format!("+ {x}"),
         (Some(b), None) => format!("- {b}"),
         (None, None) => "no change".into(),
@@ -194,4 +230,3 @@ fn audit_line(a: &AuditEntry) -> String {
         a.action
     )
 }
-

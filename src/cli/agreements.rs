@@ -40,6 +40,9 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     store.begin()?;
     let n = store.import_agreements(&account, &list)?;
     store.commit()?;
-    println!("imported {n} agreement{} for `{account}`", if n == 1 { "" } else { "s" });
+    println!(
+        "imported {n} agreement{} for `{account}`",
+        if n == 1 { "" } else { "s" }
+    );
     Ok(Outcome::Ok)
 }

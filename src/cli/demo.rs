@@ -33,7 +33,11 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     };
     print!("{}", report(&store)?);
     if let Some(path) = &args.db {
-        println!("\nthe store is in `{}`; try `ticket-rules tickets show 101 --db {}`", path.display(), path.display());
+        println!(
+            "\nthe store is in `{}`; try `ticket-rules tickets show 101 --db {}`",
+            path.display(),
+            path.display()
+        );
     }
     Ok(Outcome::Ok)
 }
@@ -41,7 +45,9 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
 /// The demo's rules, compiled (they are checked by the tests).
 pub fn rules() -> RuleSet {
     let loaded = load_str("demo/rules/support.rules", RULES.to_string(), Syntax::Dsl);
-    debug_assert!(check(&loaded.file, &CheckOptions::default()).iter().all(|d| !d.is_error()));
+    debug_assert!(check(&loaded.file, &CheckOptions::default())
+        .iter()
+        .all(|d| !d.is_error()));
     engine::compile(&[Input {
         source: &loaded.source,
         file: &loaded.file,
@@ -81,7 +87,10 @@ pub fn report(store: &Store) -> Result<String, CliError> {
         }
     }
     let outbox = store.outbox()?;
-    out.push_str(&format!("outbox: {} notification(s) waiting\n", outbox.len()));
+    out.push_str(&format!(
+        "outbox: {} notification(s) waiting\n",
+        outbox.len()
+    ));
     for o in &outbox {
         out.push_str(&format!("  {}\n", o.payload));
     }

@@ -60,9 +60,8 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         let account = args.account.clone().unwrap_or_else(|| "support".into());
         import_agreements(&store, args.agreements.as_ref(), &account)?;
         let text = read(path)?;
-        let ticket = parse_ticket_json(&text, &account, at).map_err(|e| {
-            CliError::Usage(format!("`{}`: {e}", path.display()))
-        })?;
+        let ticket = parse_ticket_json(&text, &account, at)
+            .map_err(|e| CliError::Usage(format!("`{}`: {e}", path.display())))?;
         match &args.event {
             None => {
                 let one = Incoming {
@@ -106,7 +105,9 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         }
     };
     match args.format {
-        Format::Human => results.iter().for_each(|r| print!("{}", r.as_str().unwrap_or(""))),
+        Format::Human => results
+            .iter()
+            .for_each(|r| print!("{}", r.as_str().unwrap_or(""))),
         Format::Json => {
             let text = serde_json::to_string_pretty(&results).unwrap_or_default();
             println!("{text}");

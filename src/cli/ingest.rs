@@ -67,7 +67,10 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             let id = p.event_id.as_deref().unwrap_or("(no id)");
             let line = p.line.map(|l| format!(" (line {l})")).unwrap_or_default();
             bar.suspend(|| {
-                eprintln!("{}: event {id}{line}: {reason}", style.paint("1;31", "rejected"))
+                eprintln!(
+                    "{}: event {id}{line}: {reason}",
+                    style.paint("1;31", "rejected")
+                )
             });
         }
         if args.report {

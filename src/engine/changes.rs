@@ -2,10 +2,14 @@
 //! runs, and recorded as changes with no rule.
 
 use super::outcome::{AddedComment, Change};
-use crate::model::{Comment, Ticket, Update};
+use crate::model::{Agreement, Comment, Received, ReceivedFrom, Ticket, Update};
 
 /// Applies what the update asks for; returns the changes and the comment.
-pub fn apply_changes(t: &mut Ticket, u: &Update) -> (Vec<Change>, Vec<AddedComment>) {
+pub fn apply_changes(
+    t: &mut Ticket,
+    u: &Update,
+    agreements: &[Agreement],
+) -> (Vec<Change>, Vec<AddedComment>) {
     let c = &u.changes;
     let mut out = Vec::new();
     let field = |out: &mut Vec<Change>, name: &str, before: String, after: String| {
@@ -81,6 +85,9 @@ pub fn apply_changes(t: &mut Ticket, u: &Update) -> (Vec<Change>, Vec<AddedComme
         let name = format!("custom field {}", crate::rules::schema::quote(title));
         let text = crate::model::ticket::value_text;
         field(&mut out, &name, text(&before), text(value));
+    }
+    if let Some(from) = &c.received_from {
+        out.push(received(t, from, agreements));
     }
     let comments = comment(t, u, &mut out);
     touch(t, u);
@@ -162,4 +169,24 @@ fn touch(t: &mut Ticket, u: &Update) {
     if is(&t.assignee) {
         t.times.assignee_updated_at = Some(u.at);
     }
+}
+
+/// Marks a new ticket as a partner's copy; the agreement is this
+/// account's inbound side of it (`ingest` rejects one it cannot find).
+fn received(t: &mut Ticket, from: &ReceivedFrom, agreements: &[Agreement]) -> Change {
+    let found = agreements.iter().find(|a| a.is_named(&from.agreement));
+    let received = Received {
+        agreement_id: found.map_or(0, |a| a.id),
+        agreement: found.map_or_else(|| from.agreement.clone(), |a| a.name.clone()),
+        partner: found.map_or_else(|| from.agreement.clone(), |a| a.partner()),
+        origin_id: from.origin_id,
+        active: true,
+    };
+    let change = Change::Field {
+        field: "received from".into(),
+        before: String::new(),
+        after: received.agreement.clone(),
+    };
+    t.received = Some(received);
+    change
 }

@@ -14,9 +14,9 @@ use crate::model::{Priority, Status, TicketType};
 use crate::rules::ast::*;
 use crate::rules::check::words_of;
 use crate::rules::diagnostics::{Diagnostic, SourceFile};
-use crate::rules::Loaded;
 use crate::rules::format;
 use crate::rules::schema::{self, field_name};
+use crate::rules::Loaded;
 use std::collections::{BTreeSet, HashMap};
 
 /// Interned tag names.

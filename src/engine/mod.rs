@@ -86,7 +86,7 @@ pub fn run(rules: &RuleSet, before: Option<&Ticket>, update: &Update, cx: &Conte
         outcome.skipped = Some("the ticket was closed before the update".into());
         return outcome;
     }
-    let (changes, comments) = changes::apply_changes(&mut ticket, update);
+    let (changes, comments) = changes::apply_changes(&mut ticket, update, cx.agreements);
     outcome.changes = changes;
     let mut produced = Produced {
         comments,

@@ -121,6 +121,22 @@ impl Change {
         }
     }
 
+    /// What the change is to, for the audit trail of an update's own
+    /// changes: `status`, `tags`, `public comment`.
+    pub fn label(&self) -> String {
+        match self {
+            Change::Field { field, .. } => field.clone(),
+            Change::TagAdded { .. } | Change::TagRemoved { .. } => "tags".into(),
+            Change::CommentAdded { public: true, .. } => "public comment".into(),
+            Change::CommentAdded { public: false, .. } => "private comment".into(),
+            Change::Notified { .. } => "notification".into(),
+            Change::Shared { .. } | Change::ShareRefused { .. } | Change::Unshared { .. } => {
+                "share".into()
+            }
+            Change::Nothing { .. } | Change::Skipped { .. } => "nothing".into(),
+        }
+    }
+
     /// The value before and after, for the audit trail.
     pub fn before_after(&self) -> (Option<String>, Option<String>) {
         match self {

@@ -4,7 +4,7 @@
 use super::error::EventError;
 use super::fields::Fields;
 use super::json::Json;
-use crate::model::{Changes, NewComment, Priority, Status, TicketType};
+use crate::model::{Changes, NewComment, Priority, ReceivedFrom, Status, TicketType};
 use crate::rules::schema::{PRIORITIES, STATUSES, TYPES};
 
 type Result<T> = std::result::Result<T, EventError>;
@@ -25,6 +25,7 @@ pub(super) const TICKET_KEYS: &[&str] = &[
     "tags",
     "custom_fields",
     "comment",
+    "received_from",
 ];
 
 /// The keys of an update event's `changes`.
@@ -59,6 +60,7 @@ pub(super) fn ticket(f: &mut Fields) -> Result<(i64, Changes)> {
         ..Changes::default()
     };
     shared(f, &mut changes)?;
+    changes.received_from = received_from(f)?;
     drop_nulls(&mut changes);
     changes.comment = first_comment(f, changes.comment.take(), description)?;
     Ok((id, changes))
@@ -99,6 +101,24 @@ fn shared(f: &mut Fields, c: &mut Changes) -> Result<()> {
     c.custom_fields = f.custom_fields("custom_fields")?;
     c.comment = f.comment("comment")?;
     Ok(())
+}
+
+/// `received_from: {"agreement": …, "origin_id": …}`: the ticket is a
+/// partner's copy.
+fn received_from(f: &mut Fields) -> Result<Option<ReceivedFrom>> {
+    let Some(mut from) = f.object("received_from", &["agreement", "origin_id"])? else {
+        return Ok(None);
+    };
+    let agreement = from.required_text("agreement")?;
+    let origin_id = if from.has("origin_id") {
+        Some(from.positive_id("origin_id")?)
+    } else {
+        None
+    };
+    Ok(Some(ReceivedFrom {
+        agreement,
+        origin_id,
+    }))
 }
 
 fn status(f: &mut Fields) -> Result<Option<Option<Status>>> {

@@ -11,7 +11,7 @@ pub mod update;
 pub use agreement::{Agreement, AgreementStatus, CommentTerms, Direction};
 pub use enums::{Priority, Role, Status, TicketType};
 pub use ticket::{Comment, Received, Share, Ticket, Times};
-pub use update::{Actor, Changes, NewComment, Update, UpdateKind};
+pub use update::{Actor, Changes, NewComment, ReceivedFrom, Update, UpdateKind};
 
 /// A point in time, always UTC.
 pub type Time = chrono::DateTime<chrono::Utc>;

@@ -62,4 +62,16 @@ pub struct Changes {
     /// By title, in the order given.
     pub custom_fields: Vec<(String, Value)>,
     pub comment: Option<NewComment>,
+    /// On a create: the ticket is a partner's copy, received over this
+    /// (inbound) agreement.
+    pub received_from: Option<ReceivedFrom>,
+}
+
+/// Where a received copy came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReceivedFrom {
+    /// The inbound agreement, by name or id.
+    pub agreement: String,
+    /// The ticket's id in the sending account.
+    pub origin_id: Option<i64>,
 }

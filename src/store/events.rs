@@ -98,9 +98,6 @@ pub struct OutboxEntry {
     pub acked: bool,
 }
 
-/// The action an audit row of the update's own changes carries.
-const UPDATE_ACTION: &str = "update";
-
 /// The event row, as `upsert_event` writes it.
 struct EventRow<'a> {
     event_id: &'a str,
@@ -303,7 +300,7 @@ fn write_rest(
         at,
     };
     for change in &outcome.changes {
-        audit.insert(conn, None, UPDATE_ACTION, change)?;
+        audit.insert(conn, None, &change.label(), change)?;
     }
     for fired in &outcome.fired {
         for effect in &fired.effects {

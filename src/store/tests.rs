@@ -374,10 +374,10 @@ fn apply_records_comments_audit_outbox_users_and_the_event() {
     assert_eq!(
         shown,
         [
-            (None, "update", Some("new"), Some("open")),
-            (None, "update", None, Some("vip")),
-            (None, "update", Some("billing"), None),
-            (None, "update", None, Some("On it.")),
+            (None, "status", Some("new"), Some("open")),
+            (None, "tags", None, Some("vip")),
+            (None, "tags", Some("billing"), None),
+            (None, "public comment", None, Some("On it.")),
             (
                 Some("Escalate VIP"),
                 "Set priority high",
