@@ -112,7 +112,7 @@ fn bytes(path: &Path) -> Vec<u8> {
 fn scenarios() {
     // Relative, so the sources in reports do not depend on the checkout.
     let root = Path::new("tests/engine");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_dir())
