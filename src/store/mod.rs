@@ -29,6 +29,7 @@ pub use users::User;
 
 use crate::model::{Agreement, Ticket};
 use rusqlite::{Connection, OpenFlags};
+use std::cell::RefCell;
 use std::path::Path;
 use std::time::Duration;
 
@@ -49,6 +50,8 @@ const STATEMENT_CACHE: usize = 64;
 pub struct Store {
     conn: Connection,
     path: String,
+    /// Users known to be stored; see [`users::KnownUsers`].
+    known: RefCell<users::KnownUsers>,
 }
 
 /// Why the store could not do what was asked.
@@ -158,7 +161,11 @@ impl Store {
             .map_err(open)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         schema::migrate(&conn, &path)?;
-        Ok(Store { conn, path })
+        Ok(Store {
+            conn,
+            path,
+            known: RefCell::default(),
+        })
     }
 
     /// The path the store was opened from (`:memory:` for one in memory).
@@ -168,10 +175,19 @@ impl Store {
 
     /// Wraps a SQLite error with the store's path.
     fn fail(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
-        |source| StoreError::Sql {
-            path: self.path.clone(),
-            source,
+        |source| {
+            // SQLite may have rolled the transaction back on its own.
+            self.forget_users();
+            StoreError::Sql {
+                path: self.path.clone(),
+                source,
+            }
         }
+    }
+
+    /// Forgets which users are stored: rows may have been rolled back.
+    fn forget_users(&self) {
+        self.known.borrow_mut().forget();
     }
 
     fn run(&self, sql: &str) -> Result<(), StoreError> {
@@ -195,6 +211,7 @@ impl Store {
 
     /// Abandons the transaction [`Store::begin`] started.
     pub fn rollback(&self) -> Result<(), StoreError> {
+        self.forget_users();
         self.run("ROLLBACK")
     }
 
@@ -218,6 +235,7 @@ impl Store {
     /// Undoes what the event wrote and ends its savepoint, keeping the
     /// transaction open (`ROLLBACK TO event; RELEASE event`).
     pub fn rollback_to(&self) -> Result<(), StoreError> {
+        self.forget_users();
         self.run("ROLLBACK TO event")?;
         self.run("RELEASE event")
     }
@@ -326,7 +344,15 @@ impl Store {
     /// ingest loop needs no savepoint per event. After a
     /// [`StoreError::Sql`] (disk full, I/O) roll the transaction back.
     pub fn apply(&self, applied: &Applied) -> Result<(), StoreError> {
-        self.write(|| events::apply(&self.conn, &self.path, applied))
+        let result = self.write(|| {
+            let mut known = self.known.borrow_mut();
+            events::apply(&self.conn, &self.path, &mut known, applied)
+        });
+        if result.is_err() {
+            // Users written before a failed write may be rolled back.
+            self.forget_users();
+        }
+        result
     }
 
     /// Records an event that could not be applied, and why. Rejecting the
