@@ -8,12 +8,15 @@
 //! Writes go through [`Store::apply`] (an event the engine ran) and
 //! [`Store::reject`] (an event that could not run). Both join the caller's
 //! transaction when one is open, so an ingest loop writes many events per
-//! `BEGIN IMMEDIATE … COMMIT` with a savepoint around each event; called
-//! outside a transaction, every write method wraps itself in one.
+//! `BEGIN IMMEDIATE … COMMIT`; called outside a transaction, every write
+//! method wraps itself in one. Both check their input before their first
+//! write, so a refused event leaves nothing behind without a savepoint;
+//! [`Store::savepoint`] is there for callers that write more around it.
 //!
 //! Times are stored as INTEGER nanoseconds since the Unix epoch (UTC), so a
-//! [`Time`] comes back exactly as it went in and an automation sweep can
-//! compare them with a bound parameter.
+//! [`crate::model::Time`] comes back exactly as it went in and an
+//! automation sweep can compare them with a bound parameter
+//! ([`time_value`]).
 
 mod agreements;
 mod codec;
@@ -247,18 +250,15 @@ impl Store {
             return write();
         }
         self.begin()?;
-        match write() {
-            Ok(value) => {
-                self.commit()?;
-                Ok(value)
-            }
-            Err(err) => {
-                // The write's own error says what went wrong; a failed
-                // rollback after it would only hide that.
-                let _ = self.rollback();
-                Err(err)
-            }
+        let result = write().and_then(|value| self.commit().map(|()| value));
+        if result.is_err() {
+            // The first error says what went wrong; a failed rollback after
+            // it (no transaction left to roll back, say) would only hide it.
+            // Without the rollback a failed COMMIT would leave the
+            // transaction open, and later calls would think it the caller's.
+            let _ = self.rollback();
         }
+        result
     }
 
     /// Records an account (idempotent).
