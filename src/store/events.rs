@@ -7,7 +7,7 @@
 
 use super::codec::{nanos, opt_nanos, opt_time_at, time_at, unreadable, unwritable};
 use super::tickets::{self, NewCommentRow, TicketWrite};
-use super::users::{ensure_account, ensure_user};
+use super::users::{ensure_account, ensure_user, KnownUsers};
 use super::StoreError;
 use crate::engine::{Change, Outcome};
 use crate::model::{Role, Ticket, Time, Update, UpdateKind};
@@ -146,7 +146,12 @@ fn upsert_event(conn: &Connection, row: &EventRow) -> rusqlite::Result<bool> {
 /// write: the ids, values the store cannot hold, an event already applied,
 /// and a `before` that does not match the store. So an error other than
 /// [`StoreError::Sql`] leaves the store as it was.
-pub(super) fn apply(conn: &Connection, path: &str, applied: &Applied) -> Result<(), StoreError> {
+pub(super) fn apply(
+    conn: &Connection,
+    path: &str,
+    known: &mut KnownUsers,
+    applied: &Applied,
+) -> Result<(), StoreError> {
     let fail = |source| StoreError::Sql {
         path: path.to_string(),
         source,
@@ -204,7 +209,7 @@ pub(super) fn apply(conn: &Connection, path: &str, applied: &Applied) -> Result<
             format!("ticket {id} of `{account}` is already in the store")
         }));
     }
-    write_rest(conn, applied, at, &notifications).map_err(fail)?;
+    write_rest(conn, known, applied, at, &notifications).map_err(fail)?;
     let event = EventRow {
         event_id: applied.event_id,
         account: Some(account),
@@ -243,6 +248,7 @@ fn unstorable(path: &str, err: rusqlite::Error) -> StoreError {
 /// ticket is written.
 fn write_rest(
     conn: &Connection,
+    known: &mut KnownUsers,
     applied: &Applied,
     at: i64,
     notifications: &[String],
@@ -252,13 +258,8 @@ fn write_rest(
     let after = &outcome.after;
     let (account, id) = (after.account.as_str(), after.id);
     if let Some(actor) = &update.actor {
-        ensure_user(
-            conn,
-            account,
-            &actor.email,
-            actor.name.as_deref(),
-            actor.role,
-        )?;
+        let name = actor.name.as_deref();
+        ensure_user(conn, known, account, &actor.email, name, actor.role)?;
     }
     // A requester already on the ticket was recorded when it was set.
     let old_requester = applied.before.and_then(|t| t.requester.as_ref());
@@ -267,7 +268,7 @@ fn write_rest(
         .as_ref()
         .filter(|r| Some(*r) != old_requester)
     {
-        ensure_user(conn, account, requester, None, Role::EndUser)?;
+        ensure_user(conn, known, account, requester, None, Role::EndUser)?;
     }
     for added in &outcome.comments {
         // The model's convention for a comment a rule added (`Comment::author`).

@@ -8,12 +8,15 @@
 //! Writes go through [`Store::apply`] (an event the engine ran) and
 //! [`Store::reject`] (an event that could not run). Both join the caller's
 //! transaction when one is open, so an ingest loop writes many events per
-//! `BEGIN IMMEDIATE … COMMIT` with a savepoint around each event; called
-//! outside a transaction, every write method wraps itself in one.
+//! `BEGIN IMMEDIATE … COMMIT`; called outside a transaction, every write
+//! method wraps itself in one. Both check their input before their first
+//! write, so a refused event leaves nothing behind without a savepoint;
+//! [`Store::savepoint`] is there for callers that write more around it.
 //!
 //! Times are stored as INTEGER nanoseconds since the Unix epoch (UTC), so a
-//! [`Time`] comes back exactly as it went in and an automation sweep can
-//! compare them with a bound parameter.
+//! [`crate::model::Time`] comes back exactly as it went in and an
+//! automation sweep can compare them with a bound parameter
+//! ([`time_value`]).
 
 mod agreements;
 mod codec;
@@ -29,6 +32,7 @@ pub use users::User;
 
 use crate::model::{Agreement, Ticket};
 use rusqlite::{Connection, OpenFlags};
+use std::cell::RefCell;
 use std::path::Path;
 use std::time::Duration;
 
@@ -49,6 +53,8 @@ const STATEMENT_CACHE: usize = 64;
 pub struct Store {
     conn: Connection,
     path: String,
+    /// Users known to be stored; see [`users::KnownUsers`].
+    known: RefCell<users::KnownUsers>,
 }
 
 /// Why the store could not do what was asked.
@@ -158,7 +164,11 @@ impl Store {
             .map_err(open)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         schema::migrate(&conn, &path)?;
-        Ok(Store { conn, path })
+        Ok(Store {
+            conn,
+            path,
+            known: RefCell::default(),
+        })
     }
 
     /// The path the store was opened from (`:memory:` for one in memory).
@@ -168,10 +178,19 @@ impl Store {
 
     /// Wraps a SQLite error with the store's path.
     fn fail(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
-        |source| StoreError::Sql {
-            path: self.path.clone(),
-            source,
+        |source| {
+            // SQLite may have rolled the transaction back on its own.
+            self.forget_users();
+            StoreError::Sql {
+                path: self.path.clone(),
+                source,
+            }
         }
+    }
+
+    /// Forgets which users are stored: rows may have been rolled back.
+    fn forget_users(&self) {
+        self.known.borrow_mut().forget();
     }
 
     fn run(&self, sql: &str) -> Result<(), StoreError> {
@@ -195,6 +214,7 @@ impl Store {
 
     /// Abandons the transaction [`Store::begin`] started.
     pub fn rollback(&self) -> Result<(), StoreError> {
+        self.forget_users();
         self.run("ROLLBACK")
     }
 
@@ -218,6 +238,7 @@ impl Store {
     /// Undoes what the event wrote and ends its savepoint, keeping the
     /// transaction open (`ROLLBACK TO event; RELEASE event`).
     pub fn rollback_to(&self) -> Result<(), StoreError> {
+        self.forget_users();
         self.run("ROLLBACK TO event")?;
         self.run("RELEASE event")
     }
@@ -229,18 +250,15 @@ impl Store {
             return write();
         }
         self.begin()?;
-        match write() {
-            Ok(value) => {
-                self.commit()?;
-                Ok(value)
-            }
-            Err(err) => {
-                // The write's own error says what went wrong; a failed
-                // rollback after it would only hide that.
-                let _ = self.rollback();
-                Err(err)
-            }
+        let result = write().and_then(|value| self.commit().map(|()| value));
+        if result.is_err() {
+            // The first error says what went wrong; a failed rollback after
+            // it (no transaction left to roll back, say) would only hide it.
+            // Without the rollback a failed COMMIT would leave the
+            // transaction open, and later calls would think it the caller's.
+            let _ = self.rollback();
         }
+        result
     }
 
     /// Records an account (idempotent).
@@ -326,7 +344,15 @@ impl Store {
     /// ingest loop needs no savepoint per event. After a
     /// [`StoreError::Sql`] (disk full, I/O) roll the transaction back.
     pub fn apply(&self, applied: &Applied) -> Result<(), StoreError> {
-        self.write(|| events::apply(&self.conn, &self.path, applied))
+        let result = self.write(|| {
+            let mut known = self.known.borrow_mut();
+            events::apply(&self.conn, &self.path, &mut known, applied)
+        });
+        if result.is_err() {
+            // Users written before a failed write may be rolled back.
+            self.forget_users();
+        }
+        result
     }
 
     /// Records an event that could not be applied, and why. Rejecting the

@@ -194,7 +194,7 @@ CREATE INDEX outbox_pending ON outbox (seq) WHERE acked = 0;
 ];
 
 /// The schema version a store has.
-pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
+pub(super) fn version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.pragma_query_value(None, "user_version", |row| row.get(0))
 }
 

@@ -485,6 +485,23 @@ fn rolling_back_to_the_savepoint_leaves_nothing() {
 }
 
 #[test]
+fn a_user_rolled_back_is_written_again() {
+    let store = Store::in_memory().expect("store");
+    store.begin().expect("begin");
+    store.savepoint().expect("savepoint");
+    apply(&store, "e1", None, &outcome(full_ticket()));
+    store.rollback_to().expect("rollback to");
+    // The same actor on another event: the store must not trust that it
+    // wrote this user already, since the rollback took the row away.
+    let mut other = full_ticket();
+    other.id = 7;
+    apply(&store, "e2", None, &outcome(other));
+    store.commit().expect("commit");
+    let agent = store.user("acme", "agent@acme.test").expect("user");
+    assert_eq!(agent.map(|u| u.role), Some(Role::Agent));
+}
+
+#[test]
 fn rejecting_the_same_event_twice_changes_nothing() {
     let store = Store::in_memory().expect("store");
     let rejected = Rejected {

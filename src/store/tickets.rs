@@ -150,7 +150,9 @@ pub(super) fn list(conn: &Connection, filter: &TicketFilter) -> rusqlite::Result
         bound.push((":limit", limit));
     }
     let mut tickets = {
-        let mut statement = conn.prepare_cached(&sql)?;
+        // Not cached: a listing is rare, and its many shapes would push the
+        // hot statements of `apply` out of the cache.
+        let mut statement = conn.prepare(&sql)?;
         let rows = statement.query_map(bound.as_slice(), ticket_from_row)?;
         rows.collect::<rusqlite::Result<Vec<Ticket>>>()?
     };

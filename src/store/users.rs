@@ -4,6 +4,50 @@ use super::codec::{role_at, role_name};
 use crate::model::Role;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// How many users [`KnownUsers`] remembers before it starts over.
+const KNOWN_USERS: usize = 10_000;
+
+/// Users this connection knows are stored, so that `apply` need not insert
+/// an update's actor again on every event (a statement per event).
+///
+/// Rows only ever leave the users table by a rollback, so the store forgets
+/// them all on every rollback and on any SQLite error (after which SQLite
+/// may have rolled back on its own).
+#[derive(Debug, Default)]
+pub(super) struct KnownUsers {
+    by_account: HashMap<String, HashSet<String>>,
+    len: usize,
+}
+
+impl KnownUsers {
+    fn contains(&self, account: &str, email: &str) -> bool {
+        self.by_account
+            .get(account)
+            .is_some_and(|emails| emails.contains(email))
+    }
+
+    fn insert(&mut self, account: &str, email: &str) {
+        // Bounded, so memory stays flat however many requesters come by.
+        if self.len >= KNOWN_USERS {
+            self.forget();
+        }
+        let emails = match self.by_account.get_mut(account) {
+            Some(emails) => emails,
+            None => self.by_account.entry(account.to_string()).or_default(),
+        };
+        if emails.insert(email.to_string()) {
+            self.len += 1;
+        }
+    }
+
+    /// Forgets every user (after a rollback).
+    pub(super) fn forget(&mut self) {
+        self.by_account.clear();
+        self.len = 0;
+    }
+}
 
 /// A user of an account, as first seen.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -32,16 +76,21 @@ pub(super) fn accounts(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 /// first sighting wins, so a requester later seen acting keeps its row.
 pub(super) fn ensure_user(
     conn: &Connection,
+    known: &mut KnownUsers,
     account: &str,
     email: &str,
     name: Option<&str>,
     role: Role,
 ) -> rusqlite::Result<()> {
+    if known.contains(account, email) {
+        return Ok(());
+    }
     conn.prepare_cached(
         "INSERT INTO users (account, email, name, role) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT DO NOTHING",
     )?
     .execute(params![account, email, name, role_name(role)])?;
+    known.insert(account, email);
     Ok(())
 }
 
@@ -61,4 +110,25 @@ pub(super) fn user(
             })
         })
         .optional()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_users_are_bounded_and_forgotten() {
+        let mut known = KnownUsers::default();
+        known.insert("acme", "a@acme.test");
+        known.insert("acme", "a@acme.test");
+        assert!(known.contains("acme", "a@acme.test"));
+        assert!(!known.contains("beta", "a@acme.test"));
+        assert_eq!(known.len, 1);
+        for n in 0..KNOWN_USERS {
+            known.insert("acme", &format!("{n}@acme.test"));
+        }
+        assert!(known.len <= KNOWN_USERS);
+        known.forget();
+        assert!(!known.contains("acme", "a@acme.test"));
+    }
 }
