@@ -254,10 +254,8 @@ fn admissible(update: &Update, before: Option<&Ticket>) -> Result<(), String> {
 /// A stable key for an event line with no readable id, so that replaying
 /// the same bad line records it once (FNV-1a of the text).
 fn anonymous_id(payload: &str) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in payload.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("no-id-{hash:016x}")
+    format!(
+        "no-id-{:016x}",
+        crate::engine::hash::fnv1a(payload.as_bytes())
+    )
 }

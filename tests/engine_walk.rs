@@ -42,7 +42,7 @@ fn condition(r: &mut Rng) -> String {
     let tag2 = r.pick(TAGS);
     let status = r.pick(STATUSES);
     let group = r.pick(GROUPS);
-    match r.below(12) {
+    match r.below(17) {
         0 => "Ticket is Created".into(),
         1 => "Ticket is Updated".into(),
         2 => format!("Tags contains at least one of {tag} {tag2}"),
@@ -54,17 +54,23 @@ fn condition(r: &mut Rng) -> String {
         8 => "Priority is High".into(),
         9 => "Comment is Public".into(),
         10 => format!("not Tags contains at least one of {tag}"),
+        11 => format!("Status is {status}"),
+        12 => format!("Status greater than {status}"),
+        13 => "Priority greater than Low".into(),
+        14 => "Group is (none)".into(),
+        15 => "Type is Incident".into(),
         _ => "Subject contains any of the words camera lens".into(),
     }
 }
 
 fn action(r: &mut Rng) -> String {
     let tag = r.pick(TAGS);
-    match r.below(6) {
+    match r.below(7) {
         0 | 1 => format!("Add tags {tag}"),
         2 => format!("Remove tags {tag}"),
         3 => format!("Set status {}", r.pick(STATUSES)),
         4 => format!("Set group {}", r.pick(GROUPS)),
+        5 => "Set type incident".into(),
         _ => "Set priority high".into(),
     }
 }

@@ -9,6 +9,7 @@
 
 use super::action::{compile_action, Act};
 use super::condition::*;
+use super::hash::FnvMap;
 use super::index::Index;
 use crate::model::{Priority, Status, TicketType};
 use crate::rules::ast::*;
@@ -17,12 +18,12 @@ use crate::rules::diagnostics::{Diagnostic, SourceFile};
 use crate::rules::format;
 use crate::rules::schema::{self, field_name};
 use crate::rules::Loaded;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 /// Interned tag names.
 #[derive(Debug, Default)]
 pub struct Interner {
-    ids: HashMap<String, u32>,
+    ids: FnvMap<String, u32>,
 }
 
 impl Interner {

@@ -1,12 +1,33 @@
 //! The trigger index: which triggers an update could possibly fire, so the
-//! cycle does not evaluate the rest. A trigger is filed under the kind of
-//! update its top-level `ticket is created/updated` allows, and under a tag
-//! its top-level `tags contains …` requires; one with neither is always a
-//! candidate. A trigger whose top level can never hold is filed nowhere.
+//! cycle does not evaluate the rest.
+//!
+//! Each trigger is filed under the kind of update its top-level `ticket is
+//! created/updated` allows, and then under the keys one of its top-level
+//! conditions needs: the tags of a `tags contains …`, else the value of a
+//! `status/priority/type is …` (or the statuses a `status less than …`
+//! allows), else the name of a `group is …`. A trigger with none of these
+//! is always a candidate; one whose top level can never hold is filed
+//! nowhere. A pass looks up the working ticket's own keys and evaluates
+//! only the triggers found, in run order.
 
 use super::compile::CompiledRule;
-use super::condition::{Cond, TagOp, Test, TicketState};
-use std::collections::HashMap;
+use super::condition::{Cond, Scalar, ScalarOp, TagOp, Test, TicketState, Want};
+use super::facts::Facts;
+use super::hash::{Fnv, FnvMap};
+use crate::model::{Priority, Status, TicketType};
+use std::hash::{Hash, Hasher};
+
+/// Something a ticket has that a trigger can require.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Key {
+    Tag(u32),
+    Status(u8),
+    Priority(Option<u8>),
+    Type(Option<u8>),
+    /// A hash of the lowercased group name (`None` for no group); two names
+    /// with one hash only make an extra candidate, never a wrong answer.
+    Group(Option<u64>),
+}
 
 /// Candidates for creates (`[0]`) and for updates (`[1]`).
 #[derive(Debug, Default)]
@@ -16,18 +37,18 @@ pub struct Index {
 
 #[derive(Debug, Default)]
 struct Bucket {
-    /// Triggers with no tag requirement, in run order.
+    /// Triggers with no key, in run order.
     always: Vec<u32>,
-    /// Triggers that need a tag, by that tag's id.
-    by_tag: HashMap<u32, Vec<u32>>,
+    /// Triggers that need one of their keys, by key.
+    by_key: FnvMap<Key, Vec<u32>>,
 }
 
 /// What a trigger's top level demands of an update.
 struct Guard {
     create: bool,
     update: bool,
-    /// Some tag of these must be on the ticket.
-    tags: Option<Vec<u32>>,
+    /// The ticket must have one of these.
+    keys: Option<Vec<Key>>,
 }
 
 impl Index {
@@ -39,11 +60,11 @@ impl Index {
             };
             let kinds = [guard.create, guard.update];
             for (bucket, _) in index.buckets.iter_mut().zip(kinds).filter(|(_, on)| *on) {
-                match &guard.tags {
+                match &guard.keys {
                     None => bucket.always.push(i as u32),
-                    Some(tags) => {
-                        for tag in tags {
-                            bucket.by_tag.entry(*tag).or_default().push(i as u32);
+                    Some(keys) => {
+                        for key in keys {
+                            bucket.by_key.entry(*key).or_default().push(i as u32);
                         }
                     }
                 }
@@ -53,13 +74,21 @@ impl Index {
     }
 
     /// The triggers that could fire on this update, in run order.
-    pub fn candidates(&self, is_create: bool, tags: &[u32], out: &mut Vec<u32>) {
+    pub fn candidates(&self, is_create: bool, facts: &Facts, out: &mut Vec<u32>) {
         let bucket = &self.buckets[usize::from(!is_create)];
         out.clear();
         out.extend_from_slice(&bucket.always);
         let before = out.len();
-        for tag in tags {
-            if let Some(list) = bucket.by_tag.get(tag) {
+        let t = facts.ticket;
+        let scalars = [
+            Key::Status(t.status as u8),
+            Key::Priority(t.priority.map(|p| p as u8)),
+            Key::Type(t.ticket_type.map(|p| p as u8)),
+            Key::Group(t.group.as_deref().map(name_hash)),
+        ];
+        let tags = facts.tags.iter().map(|id| Key::Tag(*id));
+        for key in tags.chain(scalars) {
+            if let Some(list) = bucket.by_key.get(&key) {
                 out.extend_from_slice(list);
             }
         }
@@ -70,18 +99,28 @@ impl Index {
     }
 }
 
+/// A name's hash, ignoring case.
+fn name_hash(name: &str) -> u64 {
+    let mut h = Fnv::default();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        c.hash(&mut h);
+    }
+    h.finish()
+}
+
 /// The guard of a condition; `None` when its top level can never hold.
 fn guard(cond: Option<&Cond>) -> Option<Guard> {
     let mut g = Guard {
         create: true,
         update: true,
-        tags: None,
+        keys: None,
     };
     let items = match cond {
         None => return Some(g),
         Some(Cond::All(items)) => items.as_slice(),
         Some(c) => std::slice::from_ref(c),
     };
+    let mut best: Option<(u8, Vec<Key>)> = None;
     for item in items {
         let Cond::Leaf(leaf) = item else { continue };
         match &leaf.test {
@@ -94,12 +133,60 @@ fn guard(cond: Option<&Cond>) -> Option<Guard> {
                 g.update &= *is;
                 g.create &= !*is;
             }
-            Test::Tags(TagOp::Any, ids) if g.tags.is_none() => g.tags = Some(ids.clone()),
-            Test::Tags(TagOp::All, ids) if g.tags.is_none() && !ids.is_empty() => {
-                g.tags = Some(vec![ids[0]])
+            test => {
+                if let Some((rank, keys)) = keys_of(test) {
+                    if best.as_ref().is_none_or(|(r, _)| rank < *r) {
+                        best = Some((rank, keys));
+                    }
+                }
             }
-            _ => {}
         }
     }
+    g.keys = best.map(|(_, keys)| keys);
     Some(g)
+}
+
+/// The keys a condition needs the ticket to have one of, ranked by how few
+/// tickets they are likely to match (lower is better).
+fn keys_of(test: &Test) -> Option<(u8, Vec<Key>)> {
+    match test {
+        Test::Tags(TagOp::Any, ids) => Some((0, ids.iter().map(|i| Key::Tag(*i)).collect())),
+        Test::Tags(TagOp::All, ids) => ids.first().map(|i| (0, vec![Key::Tag(*i)])),
+        Test::Scalar(Scalar::Group, ScalarOp::Is, Want::Text(name)) => {
+            Some((1, vec![Key::Group(name.as_deref().map(name_hash))]))
+        }
+        Test::Scalar(field, op, Want::Ord(want)) => ordinal_keys(field, *op, *want),
+        _ => None,
+    }
+}
+
+/// Keys for `status/priority/type is | less than | greater than`.
+fn ordinal_keys(field: &Scalar, op: ScalarOp, want: Option<u8>) -> Option<(u8, Vec<Key>)> {
+    let count = match field {
+        Scalar::Status => Status::ALL.len(),
+        Scalar::Priority => Priority::ALL.len(),
+        Scalar::Type => TicketType::ALL.len(),
+        _ => return None,
+    } as u8;
+    let values: Vec<Option<u8>> = match (op, want) {
+        (ScalarOp::Is, w) => vec![w],
+        (ScalarOp::Less, Some(w)) => (0..w).map(Some).collect(),
+        (ScalarOp::Greater, Some(w)) => (w + 1..count).map(Some).collect(),
+        _ => return None,
+    };
+    let key = |v: Option<u8>| match field {
+        Scalar::Status => v.map(Key::Status),
+        Scalar::Priority => Some(Key::Priority(v)),
+        _ => Some(Key::Type(v)),
+    };
+    let keys: Option<Vec<Key>> = values.into_iter().map(key).collect();
+    let keys = keys?;
+    // One value of priority or type is about as selective as a group;
+    // a status, or a range of values, matches more tickets.
+    let rank = match (field, keys.len()) {
+        (Scalar::Status, n) | (_, n) if n > 1 => 2 + n.min(200) as u8,
+        (Scalar::Status, _) => 2,
+        _ => 1,
+    };
+    Some((rank, keys))
 }

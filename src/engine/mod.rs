@@ -22,6 +22,7 @@ pub mod compile;
 pub mod condition;
 pub mod explain;
 pub mod facts;
+pub mod hash;
 pub mod index;
 pub mod outcome;
 pub mod placeholders;
@@ -72,44 +73,43 @@ pub fn run(rules: &RuleSet, before: Option<&Ticket>, update: &Update, cx: &Conte
         Some(t) => t.clone(),
         None => Ticket::new(&update.account, update.ticket_id, &update.via, update.at),
     };
-    let mut outcome = Outcome {
-        skipped: None,
-        changes: Vec::new(),
-        fired: Vec::new(),
-        after: ticket.clone(),
-        shares: Vec::new(),
-        notifications: Vec::new(),
-        comments: Vec::new(),
-        trace: Vec::new(),
+    let closed = before.is_some_and(|b| b.status == Status::Closed);
+    let (changes, comments) = if closed {
+        (Vec::new(), Vec::new())
+    } else {
+        changes::apply_changes(&mut ticket, update, cx.agreements)
     };
-    if before.is_some_and(|b| b.status == Status::Closed) {
-        outcome.skipped = Some("the ticket was closed before the update".into());
-        return outcome;
-    }
-    let (changes, comments) = changes::apply_changes(&mut ticket, update, cx.agreements);
-    outcome.changes = changes;
     let mut produced = Produced {
         comments,
         ..Produced::default()
     };
-    let fired = cycle(
-        rules,
-        before,
-        update,
-        cx,
-        &mut ticket,
-        &mut produced,
-        &mut outcome,
-    );
-    if cx.explain != Explain::None {
-        let facts = Facts::new(&rules.interner, &ticket, before, update, update.at);
-        outcome.trace = trace(rules, &fired, cx.explain, &facts);
+    let mut fired = Vec::new();
+    let mut trace = Vec::new();
+    if !closed {
+        let done = cycle(
+            rules,
+            before,
+            update,
+            cx,
+            &mut ticket,
+            &mut produced,
+            &mut fired,
+        );
+        if cx.explain != Explain::None {
+            let facts = Facts::new(&rules.interner, &ticket, before, update, update.at);
+            trace = traces(rules, &done, cx.explain, &facts);
+        }
     }
-    outcome.after = ticket;
-    outcome.shares = produced.shares;
-    outcome.notifications = produced.notifications;
-    outcome.comments = produced.comments;
-    outcome
+    Outcome {
+        skipped: closed.then(|| "the ticket was closed before the update".into()),
+        changes,
+        fired,
+        after: ticket,
+        shares: produced.shares,
+        notifications: produced.notifications,
+        comments: produced.comments,
+        trace,
+    }
 }
 
 /// The trigger cycle; returns which triggers fired.
@@ -120,7 +120,7 @@ fn cycle(
     cx: &Context,
     ticket: &mut Ticket,
     produced: &mut Produced,
-    outcome: &mut Outcome,
+    out: &mut Vec<Fired>,
 ) -> Vec<bool> {
     let triggers = &rules.triggers;
     let mut fired = vec![false; triggers.len()];
@@ -133,9 +133,7 @@ fn cycle(
             Walk::Plain => (0..triggers.len()).find(|&i| holds(i)),
             Walk::Indexed => {
                 let is_create = update.kind == UpdateKind::Create;
-                rules
-                    .index
-                    .candidates(is_create, &facts.tags, &mut candidates);
+                rules.index.candidates(is_create, &facts, &mut candidates);
                 candidates.iter().map(|&i| i as usize).find(|&i| holds(i))
             }
         };
@@ -148,7 +146,7 @@ fn cycle(
         fired[i] = true;
         let mut done = fire(&triggers[i], ticket, update, cx, produced);
         done.conditions = conditions;
-        outcome.fired.push(done);
+        out.push(done);
     }
     fired
 }
@@ -192,7 +190,7 @@ fn every_condition(rule: &CompiledRule, facts: &Facts) -> Vec<ConditionResult> {
 
 /// Why each trigger that did not fire did not, on the final ticket (the
 /// last pass of the cycle saw exactly this).
-fn trace(rules: &RuleSet, fired: &[bool], explain: Explain, facts: &Facts) -> Vec<RuleTrace> {
+fn traces(rules: &RuleSet, fired: &[bool], explain: Explain, facts: &Facts) -> Vec<RuleTrace> {
     rules
         .triggers
         .iter()
