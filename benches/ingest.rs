@@ -27,7 +27,12 @@ fn events() -> String {
     for i in 0..EVENTS {
         let id = i % TICKETS + 1;
         let minute = i / 60;
-        let at = format!("2026-11-21T{:02}:{:02}:{:02}Z", 8 + minute / 60 % 12, minute % 60, i % 60);
+        let at = format!(
+            "2026-11-21T{:02}:{:02}:{:02}Z",
+            8 + minute / 60 % 12,
+            minute % 60,
+            i % 60
+        );
         let line = if i < TICKETS {
             let tag = ["image_sensor", "billing", "vip", "lens_module"][i % 4];
             format!(
@@ -95,7 +100,11 @@ fn read_only(bencher: Bencher) {
     let text = events();
     bencher
         .counter(divan::counter::ItemsCount::new(EVENTS))
-        .bench_local(|| read_events(text.as_bytes()).filter(|e| e.event.is_ok()).count());
+        .bench_local(|| {
+            read_events(text.as_bytes())
+                .filter(|e| e.event.is_ok())
+                .count()
+        });
 }
 
 #[divan::bench(sample_count = 10)]

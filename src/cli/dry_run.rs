@@ -18,8 +18,8 @@ use std::path::PathBuf;
 pub struct Args {
     #[command(flatten)]
     db: DbArg,
-    /// Rule files or folders to try
-    #[arg(long, required = true, num_args = 1.., value_name = "PATH")]
+    /// Rule files or folders to try (repeat `--rules` for more)
+    #[arg(long, required = true, value_name = "PATH")]
     rules: Vec<PathBuf>,
     /// Events (JSON Lines) to try against the store
     #[arg(long, value_name = "FILE", conflicts_with = "ticket")]

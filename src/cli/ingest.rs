@@ -13,8 +13,8 @@ use std::path::PathBuf;
 pub struct Args {
     #[command(flatten)]
     db: DbArg,
-    /// Rule files or folders the account runs
-    #[arg(long, required = true, num_args = 1.., value_name = "PATH")]
+    /// Rule files or folders the account runs (repeat `--rules` for more)
+    #[arg(long, required = true, value_name = "PATH")]
     rules: Vec<PathBuf>,
     /// Events as JSON Lines; `-` for stdin
     #[arg(default_value = "-")]
