@@ -325,7 +325,11 @@ fn agreements_import_rejects_what_is_not_the_api_shape() {
 fn demo_rules_are_clean_and_formatted() {
     let check = run(&["check", RULES]);
     assert_eq!(check.status.code(), Some(0));
-    assert!(stdout(&check).contains("0 errors, 0 warnings"), "{}", stdout(&check));
+    assert!(
+        stdout(&check).contains("0 errors, 0 warnings"),
+        "{}",
+        stdout(&check)
+    );
     let fmt = run(&["fmt", "--check", RULES]);
     assert_eq!(fmt.status.code(), Some(0), "{}", stdout(&fmt));
 }

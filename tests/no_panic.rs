@@ -6,20 +6,8 @@ use ticket_rules::rules::check::{check, CheckOptions};
 use ticket_rules::rules::format::format_file;
 use ticket_rules::rules::{load_str, Syntax};
 
-/// xorshift64*: small, seeded, and the same on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+mod common;
+use common::rng::Rng;
 
 const TOKENS: &[&str] = &[
     "trigger",

@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod rng;
 pub mod round_trip;
 
 use std::fmt::Write as _;
