@@ -183,9 +183,12 @@ pub fn apply(act: &Act, t: &mut Ticket, cx: &ActionContext, out: &mut Produced) 
             vec![field_change("group", text(&before), text(g))]
         }
         ActKind::Assignee(who) => {
-            let who = match who {
-                Some(w) => w.clone(),
-                None => cx.update.actor.as_ref().map(|a| a.email.clone()),
+            let who = match (who, &cx.update.actor) {
+                (Some(w), _) => w.clone(),
+                (None, Some(actor)) => Some(actor.email.clone()),
+                // `current user` with no one making the update: nobody to
+                // assign, and no reason to unassign.
+                (None, None) => return vec![nothing("the update has no current user")],
             };
             let before = t.assignee.clone();
             t.set_assignee(who.clone(), at);
