@@ -152,12 +152,9 @@ pub fn ticket_text(t: &Ticket, comments: &[StoredComment], audit: &[AuditEntry])
         }
     );
     for f in t.custom_fields.values() {
-        let _ = writeln!(
-            out,
-            "  custom field {:?}: {}",
-            f.title,
-            value_text(&f.value)
-        );
+        let value = value_text(&f.value);
+        let value = if value.is_empty() { "(none)" } else { &value };
+        let _ = writeln!(out, "  custom field {:?}: {value}", f.title);
     }
     sharing_text(&mut out, t);
     if !comments.is_empty() {
@@ -165,13 +162,8 @@ pub fn ticket_text(t: &Ticket, comments: &[StoredComment], audit: &[AuditEntry])
     }
     for c in comments {
         let kind = if c.public { "public" } else { "private" };
-        let _ = writeln!(
-            out,
-            "    {} {} ({kind}): {}",
-            c.at.to_rfc3339(),
-            c.author,
-            c.body
-        );
+        let author = if c.author.is_empty() { "(no actor)" } else { &c.author };
+        let _ = writeln!(out, "    {} {author} ({kind}): {}", c.at.to_rfc3339(), c.body);
     }
     if !audit.is_empty() {
         let _ = writeln!(out, "  audit trail:");

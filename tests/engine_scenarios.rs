@@ -191,7 +191,8 @@ fn scenario(dir: &Path, name: &str) -> (String, serde_json::Value) {
         .iter()
         .filter_map(|e| match &e.state {
             EventState::Rejected { reason } => {
-                Some(format!("  {} (line {:?}): {reason}", e.event_id, e.line))
+                let line = e.line.map_or(String::new(), |l| format!(" (line {l})"));
+                Some(format!("  {}{line}: {reason}", e.event_id))
             }
             EventState::Applied => None,
         })

@@ -440,7 +440,7 @@ fn scalar_saw(field: &str, scalar: &Scalar, op: ScalarOp, facts: &Facts) -> Stri
     }
     let before = read(scalar, facts.before);
     if before == now {
-        format!("{field} did not change ({})", now.shown(scalar))
+        format!("{field} did not change: it is {}", now.shown(scalar))
     } else {
         format!(
             "{field} changed from {} to {}",

@@ -189,7 +189,7 @@ pub enum ShareOp {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Notification {
     pub rule: String,
-    /// An email address, or the group's name for `notify group`.
+    /// An email address, or `group <name>` for `notify group`.
     pub to: String,
     pub subject: String,
     pub body: String,

@@ -26,6 +26,21 @@ pub enum AgreementStatus {
     ConfigurationError,
 }
 
+impl AgreementStatus {
+    /// The status as the API writes it (`pending`, `ssl_error`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgreementStatus::Pending => "pending",
+            AgreementStatus::Accepted => "accepted",
+            AgreementStatus::Declined => "declined",
+            AgreementStatus::Inactive => "inactive",
+            AgreementStatus::Failed => "failed",
+            AgreementStatus::SslError => "ssl_error",
+            AgreementStatus::ConfigurationError => "configuration_error",
+        }
+    }
+}
+
 /// Which comments cross, and whether status syncs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -87,9 +102,7 @@ impl Agreement {
             return Some(format!("agreement `{}` is inbound", self.name));
         }
         if self.status != AgreementStatus::Accepted {
-            let status = serde_json::to_value(self.status).unwrap_or_default();
-            let status = status.as_str().unwrap_or("not accepted").to_string();
-            return Some(format!("agreement `{}` is {status}", self.name));
+            return Some(format!("agreement `{}` is {}", self.name, self.status.as_str()));
         }
         None
     }
@@ -121,4 +134,35 @@ pub fn from_api_json(text: &str) -> Result<Vec<Agreement>, String> {
             serde_json::from_value(item).map_err(|e| format!("agreement {}: {e}", i + 1))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_names_are_the_api_names() {
+        for status in [
+            AgreementStatus::Pending,
+            AgreementStatus::Accepted,
+            AgreementStatus::SslError,
+            AgreementStatus::ConfigurationError,
+        ] {
+            let json = serde_json::to_value(status).unwrap();
+            assert_eq!(json.as_str(), Some(status.as_str()));
+        }
+    }
+
+    #[test]
+    fn reads_every_api_shape() {
+        let one = r#"{"id": 3, "name": "Acme", "status": "accepted", "type": "outbound"}"#;
+        let list = format!(r#"{{"sharing_agreements": [{one}]}}"#);
+        let single = format!(r#"{{"sharing_agreement": {one}}}"#);
+        for text in [list, single, format!("[{one}]")] {
+            let read = from_api_json(&text).unwrap();
+            assert_eq!(read.len(), 1);
+            assert_eq!(read[0].refusal(), None);
+        }
+        assert!(from_api_json(r#"{"agreements": []}"#).is_err());
+    }
 }
