@@ -162,8 +162,17 @@ pub fn ticket_text(t: &Ticket, comments: &[StoredComment], audit: &[AuditEntry])
     }
     for c in comments {
         let kind = if c.public { "public" } else { "private" };
-        let author = if c.author.is_empty() { "(no actor)" } else { &c.author };
-        let _ = writeln!(out, "    {} {author} ({kind}): {}", c.at.to_rfc3339(), c.body);
+        let author = if c.author.is_empty() {
+            "(no actor)"
+        } else {
+            &c.author
+        };
+        let _ = writeln!(
+            out,
+            "    {} {author} ({kind}): {}",
+            c.at.to_rfc3339(),
+            c.body
+        );
     }
     if !audit.is_empty() {
         let _ = writeln!(out, "  audit trail:");

@@ -102,7 +102,11 @@ impl Agreement {
             return Some(format!("agreement `{}` is inbound", self.name));
         }
         if self.status != AgreementStatus::Accepted {
-            return Some(format!("agreement `{}` is {}", self.name, self.status.as_str()));
+            return Some(format!(
+                "agreement `{}` is {}",
+                self.name,
+                self.status.as_str()
+            ));
         }
         None
     }
