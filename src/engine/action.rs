@@ -4,7 +4,9 @@ use super::changes;
 use super::compile::{operand_text, tags_of, Interner};
 use super::outcome::{AddedComment, Change, Notification, ShareOp};
 use super::placeholders::render;
-use crate::model::{Agreement, NewComment, Priority, Share, Status, Ticket, TicketType, Update};
+use crate::model::{
+    Agreement, Direction, NewComment, Priority, Share, Status, Ticket, TicketType, Update,
+};
 use crate::rules::ast::{Action, ActionKind, Atom, FieldKey, SetField, Spanned};
 use crate::rules::format;
 use serde_json::Value;
@@ -325,7 +327,10 @@ fn share(name: &str, t: &mut Ticket, cx: &ActionContext, out: &mut Produced) -> 
             reason,
         }
     };
-    let Some(agreement) = cx.agreements.iter().find(|a| a.is_named(name)) else {
+    // An outbound agreement first: an inbound one may carry the same name.
+    let named = || cx.agreements.iter().filter(|a| a.is_named(name));
+    let outbound = named().find(|a| a.direction == Direction::Outbound);
+    let Some(agreement) = outbound.or_else(|| named().next()) else {
         return refuse(out, format!("no agreement named `{name}`"));
     };
     if let Some(reason) = agreement.refusal() {

@@ -2,7 +2,7 @@
 //! runs, and recorded as changes with no rule.
 
 use super::outcome::{AddedComment, Change};
-use crate::model::{Agreement, Comment, Received, ReceivedFrom, Ticket, Update};
+use crate::model::{Agreement, Comment, Direction, Received, ReceivedFrom, Ticket, Update};
 
 /// Applies what the update asks for; returns the changes and the comment.
 pub fn apply_changes(
@@ -174,7 +174,10 @@ fn touch(t: &mut Ticket, u: &Update) {
 /// Marks a new ticket as a partner's copy; the agreement is this
 /// account's inbound side of it (`ingest` rejects one it cannot find).
 fn received(t: &mut Ticket, from: &ReceivedFrom, agreements: &[Agreement]) -> Change {
-    let found = agreements.iter().find(|a| a.is_named(&from.agreement));
+    // Inbound only: an outbound agreement may carry the same name.
+    let found = agreements
+        .iter()
+        .find(|a| a.is_named(&from.agreement) && a.direction == Direction::Inbound);
     let received = Received {
         agreement_id: found.map_or(0, |a| a.id),
         agreement: found.map_or_else(|| from.agreement.clone(), |a| a.name.clone()),
