@@ -9,7 +9,9 @@
 
 use crate::engine::{self, Context, Explain, Outcome, RuleSet};
 use crate::event::{event_id_of, EventError};
-use crate::model::{Agreement, Direction, Status as TicketStatus, Ticket, Update, UpdateKind};
+use crate::model::{
+    Agreement, AgreementStatus, Direction, Status as TicketStatus, Ticket, Update, UpdateKind,
+};
 use crate::store::{Applied, EventState, Rejected, Store, StoreError};
 use std::collections::HashMap;
 
@@ -186,10 +188,19 @@ impl<'a> Pipeline<'a> {
         if let Some(from) = &update.changes.received_from {
             let inbound = agreements
                 .iter()
-                .any(|a| a.is_named(&from.agreement) && a.direction == Direction::Inbound);
-            if !inbound {
-                let (name, account) = (&from.agreement, &update.account);
+                .find(|a| a.is_named(&from.agreement) && a.direction == Direction::Inbound);
+            let (name, account) = (&from.agreement, &update.account);
+            let Some(inbound) = inbound else {
                 return Ok(Err(format!("no inbound agreement `{name}` in `{account}`")));
+            };
+            // Only an accepted agreement carries new shares: not one still
+            // pending, declined, or deactivated (which is final).
+            if inbound.status != AgreementStatus::Accepted {
+                let status = serde_json::to_value(inbound.status).unwrap_or_default();
+                let status = status.as_str().unwrap_or("not accepted").to_string();
+                return Ok(Err(format!(
+                    "inbound agreement `{name}` in `{account}` is {status}; no new shares arrive over it"
+                )));
             }
         }
         let cx = Context {
