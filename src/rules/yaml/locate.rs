@@ -38,6 +38,11 @@ impl<'s> Locator<'s> {
 
     /// Finds the next `key:` from the current position and moves past it.
     pub(crate) fn key(&mut self, key: &str) -> Option<Hit> {
+        // An empty key (`"": …`) is found everywhere without moving on, so
+        // the search below would never end; leave it unlocated.
+        if key.is_empty() {
+            return None;
+        }
         let src = self.src;
         let mut from = self.pos;
         while let Some(i) = src.get(from..).and_then(|r| r.find(key)) {
