@@ -27,6 +27,21 @@ pub enum AgreementStatus {
 }
 
 impl AgreementStatus {
+    pub const ALL: [AgreementStatus; 7] = [
+        AgreementStatus::Pending,
+        AgreementStatus::Accepted,
+        AgreementStatus::Declined,
+        AgreementStatus::Inactive,
+        AgreementStatus::Failed,
+        AgreementStatus::SslError,
+        AgreementStatus::ConfigurationError,
+    ];
+
+    /// Reads a status by its API name.
+    pub fn parse(text: &str) -> Option<AgreementStatus> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
     /// The status as the API writes it (`pending`, `ssl_error`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -146,14 +161,10 @@ mod tests {
 
     #[test]
     fn status_names_are_the_api_names() {
-        for status in [
-            AgreementStatus::Pending,
-            AgreementStatus::Accepted,
-            AgreementStatus::SslError,
-            AgreementStatus::ConfigurationError,
-        ] {
+        for status in AgreementStatus::ALL {
             let json = serde_json::to_value(status).unwrap();
             assert_eq!(json.as_str(), Some(status.as_str()));
+            assert_eq!(AgreementStatus::parse(status.as_str()), Some(status));
         }
     }
 
