@@ -9,7 +9,7 @@ use divan::Bencher;
 use std::path::PathBuf;
 use ticket_rules::engine::{self, Explain, Input, RuleSet};
 use ticket_rules::event::read_events;
-use ticket_rules::ingest::{Incoming, Pipeline};
+use ticket_rules::ingest::{incoming, Incoming, Pipeline};
 use ticket_rules::rules::{load_str, Syntax};
 use ticket_rules::store::Store;
 
@@ -76,13 +76,7 @@ fn ingest(bencher: Bencher, rules: RuleSet, name: &str) {
         .counter(divan::counter::ItemsCount::new(EVENTS))
         .with_inputs(|| {
             let store = Store::open(&store_path(name)).unwrap();
-            let events: Vec<Incoming> = read_events(text.as_bytes())
-                .map(|e| Incoming {
-                    line: Some(e.line),
-                    text: e.text,
-                    event: e.event,
-                })
-                .collect();
+            let events: Vec<Incoming> = incoming(text.as_bytes()).collect();
             (store, events)
         })
         .bench_local_values(|(store, events)| {

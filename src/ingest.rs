@@ -74,6 +74,26 @@ pub struct Incoming {
     pub event: Result<Update, EventError>,
 }
 
+impl Incoming {
+    /// An event made here rather than read from a line (`dry-run --ticket`).
+    pub fn made(text: String, event: Update) -> Incoming {
+        Incoming {
+            line: None,
+            text,
+            event: Ok(event),
+        }
+    }
+}
+
+/// Events from JSON Lines, line by line.
+pub fn incoming(reader: impl std::io::BufRead) -> impl Iterator<Item = Incoming> {
+    crate::event::read_events(reader).map(|e| Incoming {
+        line: Some(e.line),
+        text: e.text,
+        event: e.event,
+    })
+}
+
 /// Runs events against a store.
 pub struct Pipeline<'a> {
     store: &'a Store,

@@ -12,8 +12,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use ticket_rules::engine::{compile::compile_loaded, Explain, RuleSet};
-use ticket_rules::event::read_events;
-use ticket_rules::ingest::{Incoming, Pipeline, Status};
+use ticket_rules::ingest::{incoming, Incoming, Pipeline, Status};
 use ticket_rules::model::agreement::{from_api_json, Agreement};
 use ticket_rules::report::{event_json, event_text, ticket_text};
 use ticket_rules::rules::check::CheckOptions;
@@ -46,13 +45,7 @@ fn events(path: &Path) -> Vec<Incoming> {
     let Ok(text) = std::fs::read_to_string(path) else {
         return Vec::new();
     };
-    read_events(text.as_bytes())
-        .map(|e| Incoming {
-            line: Some(e.line),
-            text: e.text,
-            event: e.event,
-        })
-        .collect()
+    incoming(text.as_bytes()).collect()
 }
 
 /// Agreements by account: each entry may say whose side it is (`account`),

@@ -6,7 +6,7 @@
 
 use super::{CliError, Outcome};
 use crate::engine::{self, Explain, Input, RuleSet};
-use crate::ingest::{Incoming, Pipeline};
+use crate::ingest::{incoming, Pipeline};
 use crate::model::agreement::from_api_json;
 use crate::report::event_text;
 use crate::rules::check::{check, CheckOptions};
@@ -68,11 +68,7 @@ pub fn report(store: &Store) -> Result<String, CliError> {
         agreements.len(),
         EVENTS.lines().count()
     );
-    let events = crate::event::read_events(EVENTS.as_bytes()).map(|e| Incoming {
-        line: Some(e.line),
-        text: e.text,
-        event: e.event,
-    });
+    let events = incoming(EVENTS.as_bytes());
     let summary = Pipeline::new(store, &rules, Explain::None).run(events, false, |p| {
         out.push_str(&event_text(p));
         out.push('\n');

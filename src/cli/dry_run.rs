@@ -3,11 +3,11 @@
 //! transaction that is rolled back, so the store file is untouched.
 
 use super::ingest::ExplainArg;
-use super::running::{account_of, incoming, open_input, rules_for_run, DbArg};
+use super::running::{account_of, open_input, rules_for_run, DbArg};
 use super::{CliError, Format, Outcome};
 use crate::engine::{Explain, RuleSet};
 use crate::event::parse_ticket_json;
-use crate::ingest::{Incoming, Pipeline, Processed};
+use crate::ingest::{incoming, Incoming, Pipeline, Processed};
 use crate::model::{Changes, Time, Update, UpdateKind};
 use crate::report::{event_json, event_text};
 use crate::store::Store;
@@ -62,23 +62,13 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         let text = read(path)?;
         let ticket = parse_ticket_json(&text, &account, at)
             .map_err(|e| CliError::Usage(format!("`{}`: {e}", path.display())))?;
+        let ticket = Incoming::made(text, ticket);
         match &args.event {
-            None => {
-                let one = Incoming {
-                    line: None,
-                    text,
-                    event: Ok(ticket),
-                };
-                Pipeline::new(&store, &rules, explain).run([one], true, collect)?
-            }
+            None => Pipeline::new(&store, &rules, explain).run([ticket], true, collect)?,
             Some(events) => {
-                let seed = Incoming {
-                    line: None,
-                    text,
-                    event: Ok(ticket),
-                };
+                // The ticket as it stands before the events: stored, no rules run.
                 Pipeline::new(&store, &RuleSet::default(), Explain::None).run(
-                    [seed],
+                    [ticket],
                     false,
                     |_| {},
                 )?;
@@ -94,11 +84,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             (None, Some(id)) => {
                 let account = account_of(&store, args.account.as_deref())?;
                 let update = touch(&account, id, at);
-                let one = Incoming {
-                    line: None,
-                    text: String::new(),
-                    event: Ok(update),
-                };
+                let one = Incoming::made(String::new(), update);
                 pipeline.run([one], true, collect)?
             }
             (None, None) => nothing_to_try()?,

@@ -1,9 +1,9 @@
 //! `ticket-rules ingest`: run events through the rules into the store.
 
-use super::running::{incoming, open_input, rules_for_run, DbArg};
+use super::running::{open_input, rules_for_run, DbArg};
 use super::{stderr_style, CliError, Format, Outcome};
 use crate::engine::Explain;
-use crate::ingest::{Pipeline, Processed, Status};
+use crate::ingest::{incoming, Pipeline, Processed, Status};
 use crate::report::{event_json, event_text};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Read};

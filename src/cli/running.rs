@@ -3,8 +3,6 @@
 
 use super::{report, stderr_style, CliError, Format};
 use crate::engine::{self, RuleSet};
-use crate::event::read_events;
-use crate::ingest::Incoming;
 use crate::rules::check::CheckOptions;
 use crate::rules::check_paths;
 use crate::store::Store;
@@ -46,15 +44,6 @@ pub fn rules_for_run(paths: &[PathBuf]) -> Result<Option<RuleSet>, CliError> {
         return Ok(None);
     }
     Ok(Some(engine::compile::compile_loaded(&files)))
-}
-
-/// Events from a reader, line by line.
-pub fn incoming(reader: impl BufRead) -> impl Iterator<Item = Incoming> {
-    read_events(reader).map(|e| Incoming {
-        line: Some(e.line),
-        text: e.text,
-        event: e.event,
-    })
 }
 
 /// Opens an events file, or stdin for `-`.
