@@ -24,4 +24,5 @@ pub mod ingest;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod sharing;
 pub mod store;

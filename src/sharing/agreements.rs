@@ -1,0 +1,1 @@
+//! An agreement's life: invite, accept, decline, deactivate.
