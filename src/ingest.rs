@@ -10,10 +10,14 @@
 use crate::engine::{self, Context, Explain, Outcome, RuleSet};
 use crate::event::{event_id_of, EventError};
 use crate::model::{
-    Agreement, AgreementStatus, Direction, Status as TicketStatus, Ticket, Update, UpdateKind,
+    AgreementStatus, Direction, Status as TicketStatus, Ticket, Time, Update, UpdateKind,
 };
-use crate::store::{Applied, EventState, Rejected, Store, StoreError};
-use std::collections::HashMap;
+use crate::sharing::network::{TicketRef, World, VIA};
+use crate::sharing::{
+    follow_ups, Done, FollowUp, Network, NoteLine, Reached, Step, StepResult, Work, MAX_HOPS,
+};
+use crate::store::{Applied, EventState, Note, OutboxRow, Rejected, Store, StoreError};
+use std::collections::{BTreeMap, VecDeque};
 
 /// Events per transaction.
 pub const BATCH: usize = 1000;
@@ -33,6 +37,47 @@ pub struct Processed {
     pub event_id: Option<String>,
     pub line: Option<usize>,
     pub status: Status,
+    /// What it set off on partners' copies, and what it queued for remote
+    /// partners; empty unless it was applied.
+    pub network: Network,
+}
+
+/// Each account's own rules: a partner's copy runs its own account's
+/// rules, never the sender's. Accounts with no rules of their own run
+/// `rest`.
+#[derive(Debug, Default)]
+pub struct AccountRules {
+    pub own: BTreeMap<String, RuleSet>,
+    pub rest: RuleSet,
+}
+
+/// The rules a pipeline runs: one set for every account, or each
+/// account's own.
+#[derive(Clone, Copy)]
+pub enum Rules<'a> {
+    Same(&'a RuleSet),
+    PerAccount(&'a AccountRules),
+}
+
+impl<'a> Rules<'a> {
+    fn of(self, account: &str) -> &'a RuleSet {
+        match self {
+            Rules::Same(rules) => rules,
+            Rules::PerAccount(r) => r.own.get(account).unwrap_or(&r.rest),
+        }
+    }
+}
+
+impl<'a> From<&'a RuleSet> for Rules<'a> {
+    fn from(rules: &'a RuleSet) -> Rules<'a> {
+        Rules::Same(rules)
+    }
+}
+
+impl<'a> From<&'a AccountRules> for Rules<'a> {
+    fn from(rules: &'a AccountRules) -> Rules<'a> {
+        Rules::PerAccount(rules)
+    }
 }
 
 /// Counts for the end of a run.
@@ -41,7 +86,12 @@ pub struct Summary {
     pub applied: usize,
     pub rejected: usize,
     pub duplicate: usize,
+    /// On the event's ticket and on partners' copies alike.
     pub rules_fired: usize,
+    /// Updates the sharing network ran on partners' copies (and back).
+    pub shared_updates: usize,
+    /// Rows queued in the outbox for remote partners.
+    pub queued: usize,
 }
 
 impl Summary {
@@ -50,6 +100,18 @@ impl Summary {
             Status::Applied(_, o) => {
                 self.applied += 1;
                 self.rules_fired += o.fired.len();
+                for item in &p.network.items {
+                    match item {
+                        Reached::Ran(step) => {
+                            self.shared_updates += 1;
+                            if let StepResult::Applied(o) = &step.result {
+                                self.rules_fired += o.fired.len();
+                            }
+                        }
+                        Reached::Queued(_) => self.queued += 1,
+                        Reached::Note(_) => {}
+                    }
+                }
             }
             Status::Rejected(_) => self.rejected += 1,
             Status::Duplicate => self.duplicate += 1,
@@ -63,7 +125,15 @@ impl std::fmt::Display for Summary {
             f,
             "{} applied, {} rejected, {} duplicate, {} rules fired",
             self.applied, self.rejected, self.duplicate, self.rules_fired
-        )
+        )?;
+        if self.shared_updates + self.queued > 0 {
+            write!(
+                f,
+                "; sharing: {} partner updates, {} queued for remote partners",
+                self.shared_updates, self.queued
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -97,18 +167,21 @@ pub fn incoming(reader: impl std::io::BufRead) -> impl Iterator<Item = Incoming>
 /// Runs events against a store.
 pub struct Pipeline<'a> {
     store: &'a Store,
-    rules: &'a RuleSet,
+    rules: Rules<'a>,
     explain: Explain,
-    agreements: HashMap<String, Vec<Agreement>>,
+    world: World<'a>,
 }
 
+/// Applied: the outcome, and what it set off.
+type Ran = Result<(Outcome, Network), String>;
+
 impl<'a> Pipeline<'a> {
-    pub fn new(store: &'a Store, rules: &'a RuleSet, explain: Explain) -> Pipeline<'a> {
+    pub fn new(store: &'a Store, rules: impl Into<Rules<'a>>, explain: Explain) -> Pipeline<'a> {
         Pipeline {
             store,
-            rules,
+            rules: rules.into(),
             explain,
-            agreements: HashMap::new(),
+            world: World::new(store),
         }
     }
 
@@ -155,6 +228,7 @@ impl<'a> Pipeline<'a> {
             event_id: id.clone(),
             line: incoming.line,
             status,
+            network: Network::default(),
         };
         if let Some(id) = &id {
             if self.store.event_state(id)? == Some(EventState::Applied) {
@@ -171,12 +245,11 @@ impl<'a> Pipeline<'a> {
         };
         self.store.savepoint()?;
         match self.apply(&update, &incoming.text, incoming.line) {
-            Ok(Ok(outcome)) => {
+            Ok(Ok((outcome, network))) => {
                 self.store.release()?;
-                Ok(processed(Status::Applied(
-                    Box::new(update),
-                    Box::new(outcome),
-                )))
+                let mut done = processed(Status::Applied(Box::new(update), Box::new(outcome)));
+                done.network = network;
+                Ok(done)
             }
             Ok(Err(reason)) => {
                 self.store.rollback_to()?;
@@ -191,20 +264,165 @@ impl<'a> Pipeline<'a> {
         }
     }
 
-    /// Checks the event against the store, runs the rules, writes the
-    /// result. `Ok(Err(reason))` rejects the event.
+    /// Runs the event, then what it sets off across the sharing network.
+    /// `Ok(Err(reason))` rejects the event.
     fn apply(
         &mut self,
         update: &Update,
         payload: &str,
         line: Option<usize>,
-    ) -> Result<Result<Outcome, String>, StoreError> {
+    ) -> Result<Ran, StoreError> {
+        let (before, outcome) = match self.run_one(update, payload, line)? {
+            Ok(done) => done,
+            Err(reason) => return Ok(Err(reason)),
+        };
+        let done = Done {
+            update,
+            before: before.as_ref(),
+            outcome: &outcome,
+            hop: 0,
+            over: came_over(update, &outcome.after),
+        };
+        let mut queue: VecDeque<FollowUp> = follow_ups(&mut self.world, &done)?.into();
+        let mut network = Network::default();
+        while let Some(next) = queue.pop_front() {
+            match next {
+                FollowUp::Run(work) => {
+                    let n = network.steps().count() + 1;
+                    let event_id = format!("{}~{n}", update.event_id);
+                    queue.extend(self.run_work(*work, event_id, &mut network)?);
+                }
+                FollowUp::Queue(mut queued) => {
+                    let text = serde_json::to_string(&queued.payload).unwrap_or_default();
+                    queued.seq = Some(self.store.push_outbox(&OutboxRow {
+                        event_id: &update.event_id,
+                        account: &queued.from.account,
+                        ticket_id: queued.from.id,
+                        kind: queued.kind,
+                        payload: &text,
+                        at: update.at,
+                    })?);
+                    network.items.push(Reached::Queued(queued));
+                }
+                FollowUp::Note(line) => {
+                    self.note(&update.event_id, line, update.at, &mut network)?
+                }
+            }
+        }
+        Ok(Ok((outcome, network)))
+    }
+
+    /// Runs one update the network asks for, in a savepoint of its own:
+    /// one that cannot run (its copy is closed) leaves a note and the rest
+    /// of the chain goes on. Returns what it asks for in turn, unless the
+    /// chain is too long already.
+    fn run_work(
+        &mut self,
+        mut work: Work,
+        event_id: String,
+        network: &mut Network,
+    ) -> Result<Vec<FollowUp>, StoreError> {
+        work.update.event_id = event_id;
+        if work.update.kind == UpdateKind::Create {
+            work.update.ticket_id = self.store.next_ticket_id(&work.update.account)?;
+        }
+        let payload = serde_json::to_string(&work.update).unwrap_or_default();
+        self.store.savepoint()?;
+        let ran = self.run_one(&work.update, &payload, None);
+        let (before, outcome) = match ran {
+            Ok(Ok(done)) => {
+                self.store.release()?;
+                done
+            }
+            Ok(Err(reason)) => {
+                self.store.rollback_to()?;
+                let text = format!(
+                    "{} to `{}` not applied: {reason}",
+                    work.kind.as_str(),
+                    work.update.account
+                );
+                let line = NoteLine {
+                    hop: work.hop - 1,
+                    on: work.from.clone(),
+                    text,
+                };
+                self.note(&work.update.event_id, line, work.update.at, network)?;
+                network.items.push(Reached::Ran(Box::new(step(
+                    work,
+                    StepResult::NotApplied(reason),
+                ))));
+                return Ok(Vec::new());
+            }
+            Err(e) => {
+                self.store.rollback_to()?;
+                return Err(e);
+            }
+        };
+        let done = Done {
+            update: &work.update,
+            before: before.as_ref(),
+            outcome: &outcome,
+            hop: work.hop,
+            over: work.over,
+        };
+        let next = follow_ups(&mut self.world, &done)?;
+        let (next, cut) = if work.hop >= MAX_HOPS {
+            cut_off(next)
+        } else {
+            (next, 0)
+        };
+        let (hop, at, event_id) = (work.hop, work.update.at, work.update.event_id.clone());
+        let on = TicketRef {
+            account: work.update.account.clone(),
+            id: work.update.ticket_id,
+        };
+        let applied = StepResult::Applied(Box::new(outcome));
+        network
+            .items
+            .push(Reached::Ran(Box::new(step(work, applied))));
+        if cut > 0 {
+            let text = format!(
+                "the sharing chain reached {MAX_HOPS} hops; {cut} more update{} cut off here",
+                if cut == 1 { " was" } else { "s were" }
+            );
+            self.note(&event_id, NoteLine { hop, on, text }, at, network)?;
+        }
+        Ok(next)
+    }
+
+    fn note(
+        &mut self,
+        event_id: &str,
+        line: NoteLine,
+        at: Time,
+        network: &mut Network,
+    ) -> Result<(), StoreError> {
+        self.store.note(&Note {
+            event_id,
+            account: &line.on.account,
+            ticket_id: line.on.id,
+            text: &line.text,
+            at,
+        })?;
+        network.items.push(Reached::Note(line));
+        Ok(())
+    }
+
+    /// Checks one update against the store, runs its account's rules,
+    /// writes the result. `Ok(Err(reason))`: it cannot apply.
+    #[allow(clippy::type_complexity)]
+    fn run_one(
+        &mut self,
+        update: &Update,
+        payload: &str,
+        line: Option<usize>,
+    ) -> Result<Result<(Option<Ticket>, Outcome), String>, StoreError> {
         let before = self.store.ticket(&update.account, update.ticket_id)?;
         if let Err(reason) = admissible(update, before.as_ref()) {
             return Ok(Err(reason));
         }
-        let (rules, explain) = (self.rules, self.explain);
-        let agreements = self.agreements_of(&update.account)?;
+        let (rules, explain) = (self.rules.of(&update.account), self.explain);
+        let agreements = self.world.agreements(&update.account)?;
         if let Some(from) = &update.changes.received_from {
             let inbound = agreements
                 .iter()
@@ -236,15 +454,7 @@ impl<'a> Pipeline<'a> {
             before: before.as_ref(),
             outcome: &outcome,
         })?;
-        Ok(Ok(outcome))
-    }
-
-    fn agreements_of(&mut self, account: &str) -> Result<&[Agreement], StoreError> {
-        if !self.agreements.contains_key(account) {
-            let list = self.store.agreements(account)?;
-            self.agreements.insert(account.to_string(), list);
-        }
-        Ok(self.agreements.get(account).map_or(&[], Vec::as_slice))
+        Ok(Ok((before, outcome)))
     }
 
     fn reject(
@@ -266,6 +476,37 @@ impl<'a> Pipeline<'a> {
             at: update.map(|u| u.at),
         })
     }
+}
+
+/// At the last hop, what would go on is cut off; notes still stand.
+/// Returns what is kept and how many were cut.
+fn cut_off(next: Vec<FollowUp>) -> (Vec<FollowUp>, usize) {
+    let (kept, cut): (Vec<_>, Vec<_>) = next
+        .into_iter()
+        .partition(|f| matches!(f, FollowUp::Note(_)));
+    (kept, cut.len())
+}
+
+fn step(work: Work, result: StepResult) -> Step {
+    Step {
+        hop: work.hop,
+        kind: work.kind,
+        from: work.from,
+        update: work.update,
+        result,
+    }
+}
+
+/// The link an event from outside came over: an update via ticket sharing
+/// comes from the partner of the ticket's received copy, else of its share.
+fn came_over(update: &Update, after: &Ticket) -> Option<i64> {
+    if update.via != VIA {
+        return None;
+    }
+    let received = after.received.as_ref().filter(|r| r.active);
+    received
+        .map(|r| r.agreement_id)
+        .or_else(|| after.active_share().map(|s| s.agreement_id))
 }
 
 /// Can this update apply to the ticket as stored?

@@ -7,6 +7,7 @@ use crate::ingest::{Processed, Status};
 use crate::model::ticket::value_text;
 use crate::model::Ticket;
 use crate::model::{Update, UpdateKind};
+use crate::sharing::{Network, Reached, Step, StepKind, StepResult};
 use crate::store::{AuditEntry, StoredComment};
 use std::fmt::Write;
 
@@ -28,9 +29,64 @@ pub fn event_text(p: &Processed) -> String {
         Status::Applied(update, outcome) => {
             let _ = writeln!(out, "event {id}{line}: {}", heading(update));
             outcome_text(&mut out, outcome);
+            network_text(&mut out, &p.network);
         }
     }
     out
+}
+
+/// What the event set off across the sharing network, indented under it.
+fn network_text(out: &mut String, network: &Network) {
+    if network.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "  sharing:");
+    for item in &network.items {
+        match item {
+            Reached::Ran(step) => step_text(out, step),
+            Reached::Queued(q) => {
+                let seq = q.seq.map(|s| format!(" #{s}")).unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "    hop {}: outbox{seq}: {} of ticket {} in {} for remote `{}` over {:?}",
+                    q.hop, q.kind, q.from.id, q.from.account, q.partner, q.agreement
+                );
+            }
+            Reached::Note(n) => {
+                let _ = writeln!(
+                    out,
+                    "    hop {}: note on ticket {} in {}: {}",
+                    n.hop, n.on.id, n.on.account, n.text
+                );
+            }
+        }
+    }
+}
+
+fn step_text(out: &mut String, step: &Step) {
+    let u = &step.update;
+    let what = match step.kind {
+        StepKind::Copy => "copy",
+        StepKind::Sync => "sync",
+        StepKind::Unshare => "unshare",
+    };
+    let _ = writeln!(
+        out,
+        "    hop {}: {what} from ticket {} in {} to ticket {} in {}",
+        step.hop, step.from.id, step.from.account, u.ticket_id, u.account
+    );
+    match &step.result {
+        StepResult::NotApplied(reason) => {
+            let _ = writeln!(out, "      not applied: {reason}");
+        }
+        StepResult::Applied(outcome) => {
+            let mut inner = String::new();
+            outcome_text(&mut inner, outcome);
+            for l in inner.lines() {
+                let _ = writeln!(out, "    {l}");
+            }
+        }
+    }
 }
 
 fn heading(u: &Update) -> String {
@@ -108,6 +164,9 @@ pub fn event_json(p: &Processed) -> serde_json::Value {
             v["status"] = "applied".into();
             v["update"] = serde_json::to_value(update).unwrap_or_default();
             v["outcome"] = serde_json::to_value(outcome).unwrap_or_default();
+            if !p.network.is_empty() {
+                v["sharing"] = serde_json::to_value(&p.network).unwrap_or_default();
+            }
         }
     }
     v

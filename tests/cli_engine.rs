@@ -33,24 +33,33 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// A store with the demo's agreements for `support`.
+/// A store with the demo's two local accounts and their agreements.
 fn demo_store(name: &str) -> String {
     let db = scratch(name).join("store.db").display().to_string();
-    let out = run(&[
-        "agreements",
-        "import",
-        "demo/agreements.json",
-        "--db",
-        &db,
-        "--account",
-        "support",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).contains("imported 2 agreements for `support`"));
+    for (account, n) in [("support", 3), ("acme", 1)] {
+        let file = format!("demo/agreements/{account}.json");
+        let out = run(&[
+            "agreements",
+            "import",
+            &file,
+            "--db",
+            &db,
+            "--account",
+            account,
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let s = if n == 1 { "" } else { "s" };
+        let said = format!("imported {n} agreement{s} for `{account}`");
+        assert!(stdout(&out).contains(&said), "{}", stdout(&out));
+    }
     db
 }
 
+/// The demo's rules folder (for `check` and `fmt`).
 const RULES: &str = "demo/rules";
+/// Each account's own rules, for the commands that run them.
+const SUPPORT: &str = "support=demo/rules/support.rules";
+const ACME: &str = "acme=demo/rules/acme.rules";
 const EVENTS: &str = "demo/events.jsonl";
 
 #[test]
@@ -59,7 +68,7 @@ fn demo_runs_on_built_in_data() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("summary: 6 applied, 2 rejected, 1 duplicate"),
+        text.contains("summary: 9 applied, 2 rejected, 1 duplicate, 13 rules fired; sharing: 8 partner updates, 2 queued for remote partners"),
         "{text}"
     );
     assert!(
@@ -70,13 +79,35 @@ fn demo_runs_on_built_in_data() {
         text.contains("shared with \"Acme Optics\" (account acme)"),
         "{text}"
     );
-    assert!(text.contains("outbox: 2 notification(s) waiting"), "{text}");
+    assert!(
+        text.contains("hop 1: copy from ticket 101 in support to ticket 1 in acme"),
+        "{text}"
+    );
+    assert!(
+        text.contains("hop 2: sync from ticket 1 in acme to ticket 101 in support"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ticket 1 in acme: \"Camera won't focus\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("received from \"Acme Optics\" (account support, their ticket 101): syncing"),
+        "{text}"
+    );
+    assert!(
+        text.contains("outbox #4: share of ticket 103 in support for remote `northwind`"),
+        "{text}"
+    );
+    assert!(text.contains("outbox: 5 row(s) waiting"), "{text}");
 }
 
 #[test]
 fn ingest_counts_rejects_and_replays_as_duplicates() {
     let db = demo_store("ingest");
-    let out = run(&["ingest", "--db", &db, "--rules", RULES, EVENTS]);
+    let out = run(&[
+        "ingest", "--db", &db, "--rules", SUPPORT, "--rules", ACME, EVENTS,
+    ]);
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -85,25 +116,43 @@ fn ingest_counts_rejects_and_replays_as_duplicates() {
     );
     assert_eq!(
         stdout(&out).trim(),
-        "6 applied, 2 rejected, 1 duplicate, 8 rules fired"
+        "9 applied, 2 rejected, 1 duplicate, 13 rules fired; sharing: 8 partner updates, 2 queued for remote partners"
     );
     let err = stderr(&out);
     assert!(
-        err.contains("rejected: event e6 (line 7): ticket 999 does not exist in `support`"),
+        err.contains("rejected: event e6 (line 8): ticket 999 does not exist in `support`"),
         "{err}"
     );
-    assert!(err.contains("event e7 (line 8): line 8, column"), "{err}");
-    let shown = run(&["tickets", "show", "101", "--db", &db]);
+    assert!(err.contains("event e7 (line 9): line 9, column"), "{err}");
+    let shown = run(&[
+        "tickets",
+        "show",
+        "101",
+        "--db",
+        &db,
+        "--account",
+        "support",
+    ]);
     let before = stdout(&shown);
 
-    let again = run(&["ingest", "--db", &db, "--rules", RULES, EVENTS]);
+    let again = run(&[
+        "ingest", "--db", &db, "--rules", SUPPORT, "--rules", ACME, EVENTS,
+    ]);
     assert_eq!(
         stdout(&again).trim(),
-        "0 applied, 2 rejected, 7 duplicate, 0 rules fired"
+        "0 applied, 2 rejected, 10 duplicate, 0 rules fired"
     );
     assert_eq!(
         before,
-        stdout(&run(&["tickets", "show", "101", "--db", &db]))
+        stdout(&run(&[
+            "tickets",
+            "show",
+            "101",
+            "--db",
+            &db,
+            "--account",
+            "support"
+        ]))
     );
 }
 
@@ -111,7 +160,9 @@ fn ingest_counts_rejects_and_replays_as_duplicates() {
 fn dry_run_writes_nothing_and_says_what_ingest_does() {
     let db = demo_store("dry_run");
     let file = std::fs::read(&db).unwrap();
-    let dry = run(&["dry-run", "--db", &db, "--rules", RULES, "--event", EVENTS]);
+    let dry = run(&[
+        "dry-run", "--db", &db, "--rules", SUPPORT, "--rules", ACME, "--event", EVENTS,
+    ]);
     assert_eq!(dry.status.code(), Some(1), "{}", stderr(&dry));
     assert_eq!(
         file,
@@ -127,14 +178,16 @@ fn dry_run_writes_nothing_and_says_what_ingest_does() {
         "--db",
         &db,
         "--rules",
-        RULES,
+        SUPPORT,
+        "--rules",
+        ACME,
         EVENTS,
         "--report",
         "--explain",
         "failed",
     ]);
     let report = stdout(&ingest);
-    let summary = "6 applied, 2 rejected, 1 duplicate, 8 rules fired\n";
+    let summary = "9 applied, 2 rejected, 1 duplicate, 13 rules fired; sharing: 8 partner updates, 2 queued for remote partners\n";
     assert_eq!(report.strip_suffix(summary), Some(stdout(&dry).as_str()));
     let text = stdout(&dry);
     assert!(
@@ -155,7 +208,9 @@ fn dry_run_json_and_explain_all() {
         "--db",
         &db,
         "--rules",
-        RULES,
+        SUPPORT,
+        "--rules",
+        ACME,
         "--event",
         EVENTS,
         "--format",
@@ -165,10 +220,16 @@ fn dry_run_json_and_explain_all() {
     ]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let events = json.as_array().unwrap();
-    assert_eq!(events.len(), 9);
+    assert_eq!(events.len(), 12);
     assert_eq!(events[0]["status"], "applied");
-    assert_eq!(events[5]["status"], "duplicate");
-    assert_eq!(events[6]["status"], "rejected");
+    assert_eq!(events[6]["status"], "duplicate");
+    assert_eq!(events[7]["status"], "rejected");
+    let copy = &events[0]["sharing"][0];
+    assert_eq!(copy["what"], "ran", "{copy}");
+    assert_eq!(copy["kind"], "copy", "{copy}");
+    assert_eq!(copy["update"]["account"], "acme", "{copy}");
+    let partner_fired = &copy["result"]["applied"]["fired"][0];
+    assert_eq!(partner_fired["title"], "Escalate tickets shared with us");
     let fired = &events[0]["outcome"]["fired"][0];
     assert_eq!(fired["title"], "Route camera hardware to Tier 2");
     assert_eq!(fired["conditions"][0]["held"], true, "{fired}");
@@ -177,15 +238,21 @@ fn dry_run_json_and_explain_all() {
 #[test]
 fn dry_run_on_a_stored_ticket() {
     let db = demo_store("dry_run_ticket");
-    run(&["ingest", "--db", &db, "--rules", RULES, EVENTS]);
+    run(&[
+        "ingest", "--db", &db, "--rules", SUPPORT, "--rules", ACME, EVENTS,
+    ]);
     let out = run(&[
         "dry-run",
         "--db",
         &db,
         "--rules",
-        RULES,
+        SUPPORT,
+        "--rules",
+        ACME,
         "--ticket",
         "102",
+        "--account",
+        "support",
         "--at",
         "2026-11-21T12:00:00Z",
     ]);
@@ -213,11 +280,13 @@ fn dry_run_with_no_store_takes_a_ticket_inline() {
         "--db",
         db.to_str().unwrap(),
         "--rules",
-        RULES,
+        SUPPORT,
+        "--rules",
+        ACME,
         "--ticket-json",
         ticket.to_str().unwrap(),
         "--agreements",
-        "demo/agreements.json",
+        "demo/agreements/support.json",
         "--at",
         "2026-11-21T09:00:00Z",
     ]);
@@ -239,7 +308,9 @@ fn dry_run_needs_an_existing_store() {
         "--db",
         db.to_str().unwrap(),
         "--rules",
-        RULES,
+        SUPPORT,
+        "--rules",
+        ACME,
         "--event",
         EVENTS,
     ]);
@@ -269,8 +340,18 @@ fn rules_with_errors_never_run() {
 #[test]
 fn tickets_show_and_list() {
     let db = demo_store("tickets");
-    run(&["ingest", "--db", &db, "--rules", RULES, EVENTS]);
-    let show = stdout(&run(&["tickets", "show", "101", "--db", &db]));
+    run(&[
+        "ingest", "--db", &db, "--rules", SUPPORT, "--rules", ACME, EVENTS,
+    ]);
+    let show = stdout(&run(&[
+        "tickets",
+        "show",
+        "101",
+        "--db",
+        &db,
+        "--account",
+        "support",
+    ]));
     assert!(
         show.contains("shared with \"Acme Optics\" (account acme): syncing"),
         "{show}"
@@ -281,7 +362,17 @@ fn tickets_show_and_list() {
         ),
         "{show}"
     );
-    let json = run(&["tickets", "show", "101", "--db", &db, "--format", "json"]);
+    let json = run(&[
+        "tickets",
+        "show",
+        "101",
+        "--db",
+        &db,
+        "--account",
+        "support",
+        "--format",
+        "json",
+    ]);
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(json["ticket"]["status"], "solved");
     assert!(json["audit"].as_array().unwrap().len() > 10);
@@ -289,11 +380,12 @@ fn tickets_show_and_list() {
     let list = stdout(&run(&[
         "tickets", "list", "--db", &db, "--status", "solved",
     ]));
-    assert_eq!(list.lines().count(), 1, "{list}");
-    assert!(list.starts_with("support/101 solved"), "{list}");
+    assert_eq!(list.lines().count(), 2, "{list}");
+    assert!(list.starts_with("acme/1 solved"), "{list}");
+    assert!(list.contains("\nsupport/101 solved"), "{list}");
     let shared = stdout(&run(&["tickets", "list", "--db", &db, "--not-shared"]));
     assert!(shared.starts_with("support/102"), "{shared}");
-    let missing = run(&["tickets", "show", "5", "--db", &db]);
+    let missing = run(&["tickets", "show", "5", "--db", &db, "--account", "support"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("no ticket 5 in `support`"));
 }

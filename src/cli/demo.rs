@@ -1,12 +1,15 @@
 //! `ticket-rules demo`: the whole pipeline on sample data built into the
-//! binary. A temporary store (in memory, or `--db PATH` to keep it) gets
-//! the `support` account's agreements, its rules run over a short event
-//! stream, and the report shows what fired, what was refused or rejected,
-//! and where the tickets ended up.
+//! binary. A temporary store (in memory, or `--db PATH` to keep it) holds
+//! two local accounts, `support` and `acme`, each with its own rules and
+//! its side of their agreement, and `support` has a remote partner,
+//! `northwind`. A short event stream runs through both accounts' rules:
+//! shares create Acme's copy and run Acme's triggers, updates sync both
+//! ways, the remote share lands in the outbox, and bad events are
+//! rejected. The report shows what fired and where the tickets ended up.
 
 use super::{CliError, Outcome};
 use crate::engine::{self, Explain, Input, RuleSet};
-use crate::ingest::{incoming, Pipeline};
+use crate::ingest::{incoming, AccountRules, Pipeline};
 use crate::model::agreement::from_api_json;
 use crate::report::event_text;
 use crate::rules::check::{check, CheckOptions};
@@ -14,10 +17,22 @@ use crate::rules::{load_str, Syntax};
 use crate::store::Store;
 use std::path::PathBuf;
 
-const RULES: &str = include_str!("../../demo/rules/support.rules");
-const AGREEMENTS: &str = include_str!("../../demo/agreements.json");
+/// Each local account: its rules and its side of the agreements.
+const ACCOUNTS: [(&str, &str, &str, &str); 2] = [
+    (
+        "support",
+        "demo/rules/support.rules",
+        include_str!("../../demo/rules/support.rules"),
+        include_str!("../../demo/agreements/support.json"),
+    ),
+    (
+        "acme",
+        "demo/rules/acme.rules",
+        include_str!("../../demo/rules/acme.rules"),
+        include_str!("../../demo/agreements/acme.json"),
+    ),
+];
 const EVENTS: &str = include_str!("../../demo/events.jsonl");
-const ACCOUNT: &str = "support";
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -42,9 +57,9 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     Ok(Outcome::Ok)
 }
 
-/// The demo's rules, compiled (they are checked by the tests).
-pub fn rules() -> RuleSet {
-    let loaded = load_str("demo/rules/support.rules", RULES.to_string(), Syntax::Dsl);
+/// One account's demo rules, compiled (they are checked by the tests).
+pub fn account_rules(path: &str, text: &str) -> RuleSet {
+    let loaded = load_str(path, text.to_string(), Syntax::Dsl);
     debug_assert!(check(&loaded.file, &CheckOptions::default())
         .iter()
         .all(|d| !d.is_error()));
@@ -56,39 +71,59 @@ pub fn rules() -> RuleSet {
 
 /// Runs the demo on `store` and returns its report.
 pub fn report(store: &Store) -> Result<String, CliError> {
-    let rules = rules();
-    let agreements = from_api_json(AGREEMENTS).map_err(CliError::Usage)?;
+    let mut rules = AccountRules::default();
+    let mut out = String::from("ticket-rules demo\n");
     store.begin()?;
-    store.ensure_account(ACCOUNT)?;
-    store.import_agreements(ACCOUNT, &agreements)?;
+    for (account, path, text, agreements) in ACCOUNTS {
+        let set = account_rules(path, text);
+        let agreements = from_api_json(agreements).map_err(CliError::Usage)?;
+        store.ensure_account(account)?;
+        store.import_agreements(account, &agreements)?;
+        out.push_str(&format!(
+            "  account `{account}`: {} triggers; agreements: {}\n",
+            set.triggers.len(),
+            agreements
+                .iter()
+                .map(|a| format!(
+                    "{:?} ({} {}, {})",
+                    a.name,
+                    a.direction.as_str(),
+                    a.partner(),
+                    a.status.as_str()
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        rules.own.insert(account.to_string(), set);
+    }
     store.commit()?;
-    let mut out = format!(
-        "ticket-rules demo: account `{ACCOUNT}`, {} triggers, {} sharing agreements, {} events\n\n",
-        rules.triggers.len(),
-        agreements.len(),
-        EVENTS.lines().count()
-    );
+    out.push_str(&format!("  {} events\n\n", EVENTS.lines().count()));
     let events = incoming(EVENTS.as_bytes());
     let summary = Pipeline::new(store, &rules, Explain::None).run(events, false, |p| {
         out.push_str(&event_text(p));
         out.push('\n');
     })?;
     out.push_str(&format!("summary: {summary}\n\n"));
-    for id in [101, 102] {
-        if let Some(t) = store.ticket(ACCOUNT, id)? {
-            let comments = store.comments(ACCOUNT, id)?;
-            let audit = store.audit(ACCOUNT, id)?;
+    for (account, id) in [
+        ("support", 101),
+        ("acme", 1),
+        ("support", 102),
+        ("support", 103),
+    ] {
+        if let Some(t) = store.ticket(account, id)? {
+            let comments = store.comments(account, id)?;
+            let audit = store.audit(account, id)?;
             out.push_str(&crate::report::ticket_text(&t, &comments, &audit));
             out.push('\n');
         }
     }
     let outbox = store.outbox()?;
     out.push_str(&format!(
-        "outbox: {} notification(s) waiting\n",
+        "outbox: {} row(s) waiting for a transport\n",
         outbox.len()
     ));
     for o in &outbox {
-        out.push_str(&format!("  {}\n", o.payload));
+        out.push_str(&format!("  #{} {}: {}\n", o.seq, o.kind, o.payload));
     }
     Ok(out)
 }

@@ -3,7 +3,7 @@
 //! transaction that is rolled back, so the store file is untouched.
 
 use super::ingest::ExplainArg;
-use super::running::{account_of, open_input, rules_for_run, DbArg};
+use super::running::{account_of, account_rules, open_input, DbArg, RulesArg};
 use super::{CliError, Format, Outcome};
 use crate::engine::{Explain, RuleSet};
 use crate::event::parse_ticket_json;
@@ -18,9 +18,10 @@ use std::path::PathBuf;
 pub struct Args {
     #[command(flatten)]
     db: DbArg,
-    /// Rule files or folders to try (repeat `--rules` for more)
-    #[arg(long, required = true, value_name = "PATH")]
-    rules: Vec<PathBuf>,
+    /// Rule files or folders: `ACCOUNT=PATH` for one account's, `PATH` for
+    /// every account without its own (repeat `--rules` for more)
+    #[arg(long, required = true, value_name = "[ACCOUNT=]PATH")]
+    rules: Vec<RulesArg>,
     /// Events (JSON Lines) to try against the store
     #[arg(long, value_name = "FILE", conflicts_with = "ticket")]
     event: Option<PathBuf>,
@@ -48,7 +49,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<Outcome, CliError> {
-    let Some(rules) = rules_for_run(&args.rules)? else {
+    let Some(rules) = account_rules(&args.rules)? else {
         return Ok(Outcome::Failed);
     };
     let at = parse_at(args.at.as_deref())?;

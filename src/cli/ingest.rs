@@ -1,6 +1,6 @@
 //! `ticket-rules ingest`: run events through the rules into the store.
 
-use super::running::{open_input, rules_for_run, DbArg};
+use super::running::{account_rules, open_input, DbArg, RulesArg};
 use super::{stderr_style, CliError, Format, Outcome};
 use crate::engine::Explain;
 use crate::ingest::{incoming, Pipeline, Processed, Status};
@@ -13,9 +13,10 @@ use std::path::PathBuf;
 pub struct Args {
     #[command(flatten)]
     db: DbArg,
-    /// Rule files or folders the account runs (repeat `--rules` for more)
-    #[arg(long, required = true, value_name = "PATH")]
-    rules: Vec<PathBuf>,
+    /// Rule files or folders: `ACCOUNT=PATH` for one account's, `PATH` for
+    /// every account without its own (repeat `--rules` for more)
+    #[arg(long, required = true, value_name = "[ACCOUNT=]PATH")]
+    rules: Vec<RulesArg>,
     /// Events as JSON Lines; `-` for stdin
     #[arg(default_value = "-")]
     file: PathBuf,
@@ -49,7 +50,7 @@ impl From<ExplainArg> for Explain {
 }
 
 pub fn run(args: Args) -> Result<Outcome, CliError> {
-    let Some(rules) = rules_for_run(&args.rules)? else {
+    let Some(rules) = account_rules(&args.rules)? else {
         return Ok(Outcome::Failed);
     };
     let store = args.db.open()?;
@@ -90,6 +91,8 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
                 "rejected": summary.rejected,
                 "duplicate": summary.duplicate,
                 "rules_fired": summary.rules_fired,
+                "shared_updates": summary.shared_updates,
+                "queued": summary.queued,
             });
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }

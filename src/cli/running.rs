@@ -3,9 +3,11 @@
 
 use super::{report, stderr_style, CliError, Format};
 use crate::engine::{self, RuleSet};
+use crate::ingest::AccountRules;
 use crate::rules::check::CheckOptions;
 use crate::rules::check_paths;
 use crate::store::Store;
+use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
@@ -27,6 +29,62 @@ impl DbArg {
     pub fn open_existing(&self) -> Result<Store, CliError> {
         Ok(Store::open_existing(&self.db)?)
     }
+}
+
+/// `--rules [ACCOUNT=]PATH`: rule files or a folder, for one account or,
+/// with no account, for every account that has none of its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RulesArg {
+    pub account: Option<String>,
+    pub path: PathBuf,
+}
+
+impl std::str::FromStr for RulesArg {
+    type Err = String;
+
+    /// `support=rules/support` names an account; a path with `=` in it
+    /// needs one (`support=a=b.rules`), or a `./` in front.
+    fn from_str(text: &str) -> Result<RulesArg, String> {
+        let account_like =
+            |a: &str| !a.is_empty() && a.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c));
+        match text.split_once('=') {
+            Some((account, path)) if account_like(account) && !path.is_empty() => Ok(RulesArg {
+                account: Some(account.to_string()),
+                path: PathBuf::from(path),
+            }),
+            Some((_, "")) => Err(format!("`{text}` names no rule files after `=`")),
+            _ => Ok(RulesArg {
+                account: None,
+                path: PathBuf::from(text),
+            }),
+        }
+    }
+}
+
+/// Loads, checks and compiles each account's rules (`--rules
+/// ACCOUNT=PATH`) and the rules for the rest (`--rules PATH`). Rule errors
+/// are printed to stderr and give `None` (exit 1): rules with errors
+/// never run.
+pub fn account_rules(args: &[RulesArg]) -> Result<Option<AccountRules>, CliError> {
+    let mut groups: BTreeMap<Option<&str>, Vec<PathBuf>> = BTreeMap::new();
+    for arg in args {
+        let paths = groups.entry(arg.account.as_deref()).or_default();
+        paths.push(arg.path.clone());
+    }
+    let mut rules = AccountRules::default();
+    let mut failed = false;
+    for (account, paths) in groups {
+        match rules_for_run(&paths)? {
+            None => failed = true,
+            Some(set) => match account {
+                Some(account) => {
+                    rules.own.insert(account.to_string(), set);
+                }
+                None => rules.rest = set,
+            },
+        }
+    }
+    Ok((!failed).then_some(rules))
 }
 
 /// Loads, checks and compiles rule files for running. Rule errors are

@@ -89,7 +89,16 @@ pub fn apply_changes(
     if let Some(from) = &c.received_from {
         out.push(received(t, from, agreements));
     }
-    let comments = comment(t, u, &mut out);
+    if let Some(id) = c.stop_share {
+        out.extend(stop_share(t, id));
+    }
+    out.extend(
+        c.sharing_notes
+            .iter()
+            .map(|note| Change::Sharing { note: note.clone() }),
+    );
+    let mut comments = comment(t, u, &mut out);
+    comments.extend(shared_comments(t, u, &mut out));
     touch(t, u);
     (out, comments)
 }
@@ -152,6 +161,49 @@ fn comment(t: &mut Ticket, u: &Update, out: &mut Vec<Change>) -> Vec<AddedCommen
         rule: None,
         comment: c.clone(),
     }]
+}
+
+/// Comments from a partner's copy, each under its own author.
+fn shared_comments(t: &mut Ticket, u: &Update, out: &mut Vec<Change>) -> Vec<AddedComment> {
+    let mut added = Vec::new();
+    for c in &u.changes.shared_comments {
+        t.add_comment(Comment {
+            via: u.via.clone(),
+            at: u.at,
+            ..c.clone()
+        });
+        out.push(Change::CommentAdded {
+            public: c.public,
+            body: c.body.clone(),
+        });
+        added.push(AddedComment {
+            author: Some(c.author.clone()),
+            rule: None,
+            comment: crate::model::NewComment {
+                body: c.body.clone(),
+                public: c.public,
+            },
+        });
+    }
+    added
+}
+
+/// The partner stopped sharing: this ticket's link over the agreement
+/// stops syncing, sent or received.
+fn stop_share(t: &mut Ticket, agreement_id: i64) -> Option<Change> {
+    let sent = t
+        .shares
+        .iter_mut()
+        .filter(|s| s.active && s.agreement_id == agreement_id)
+        .map(|s| (&mut s.active, s.agreement.clone(), s.partner.clone()));
+    let received = t
+        .received
+        .iter_mut()
+        .filter(|r| r.active && r.agreement_id == agreement_id)
+        .map(|r| (&mut r.active, r.agreement.clone(), r.partner.clone()));
+    let (active, agreement, partner) = sent.chain(received).next()?;
+    *active = false;
+    Some(Change::Unshared { agreement, partner })
 }
 
 /// Moves the update times: the ticket's, and the requester's or assignee's

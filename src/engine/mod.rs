@@ -68,6 +68,19 @@ pub struct Context<'a> {
 
 /// Runs the triggers of `rules` on one update of a ticket (`before` is
 /// `None` when the update creates it).
+/// The ticket with only the update's own changes, as the rules first see
+/// it: what a synced update brought, before this side's triggers ran.
+pub fn own_changes(before: Option<&Ticket>, update: &Update, agreements: &[Agreement]) -> Ticket {
+    let mut ticket = match before {
+        Some(t) => t.clone(),
+        None => Ticket::new(&update.account, update.ticket_id, &update.via, update.at),
+    };
+    if before.is_none_or(|b| b.status != Status::Closed) {
+        changes::apply_changes(&mut ticket, update, agreements);
+    }
+    ticket
+}
+
 pub fn run(rules: &RuleSet, before: Option<&Ticket>, update: &Update, cx: &Context) -> Outcome {
     let mut ticket = match before {
         Some(t) => t.clone(),

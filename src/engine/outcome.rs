@@ -89,6 +89,11 @@ pub enum Change {
     Skipped {
         why: String,
     },
+    /// The sharing network's word on an update: what it left out, or that
+    /// the partner stopped sharing.
+    Sharing {
+        note: String,
+    },
 }
 
 impl Change {
@@ -118,6 +123,7 @@ impl Change {
             }
             Change::Nothing { why } => format!("no change: {why}"),
             Change::Skipped { why } => format!("skipped: {why}"),
+            Change::Sharing { note } => note.clone(),
         }
     }
 
@@ -130,9 +136,10 @@ impl Change {
             Change::CommentAdded { public: true, .. } => "public comment".into(),
             Change::CommentAdded { public: false, .. } => "private comment".into(),
             Change::Notified { .. } => "notification".into(),
-            Change::Shared { .. } | Change::ShareRefused { .. } | Change::Unshared { .. } => {
-                "share".into()
-            }
+            Change::Shared { .. }
+            | Change::ShareRefused { .. }
+            | Change::Unshared { .. }
+            | Change::Sharing { .. } => "share".into(),
             Change::Nothing { .. } | Change::Skipped { .. } => "nothing".into(),
         }
     }
@@ -148,7 +155,9 @@ impl Change {
             Change::Shared { partner, .. } => (None, Some(partner.clone())),
             Change::Unshared { partner, .. } => (Some(partner.clone()), None),
             Change::ShareRefused { reason, .. } => (None, Some(format!("refused: {reason}"))),
-            Change::Nothing { .. } | Change::Skipped { .. } => (None, None),
+            Change::Nothing { .. } | Change::Skipped { .. } | Change::Sharing { .. } => {
+                (None, None)
+            }
         }
     }
 }

@@ -1,6 +1,6 @@
 //! An update to a ticket: what an event asks for, before any rule runs.
 
-use super::{Priority, Role, Status, TicketType, Time};
+use super::{Comment, Priority, Role, Status, TicketType, Time};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -65,6 +65,18 @@ pub struct Changes {
     /// On a create: the ticket is a partner's copy, received over this
     /// (inbound) agreement.
     pub received_from: Option<ReceivedFrom>,
+    /// Comments that came over a share, each with its own author. Only
+    /// the sharing network sets these (events carry one `comment`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shared_comments: Vec<Comment>,
+    /// What the sharing network left out of this update and why (a custom
+    /// field whose type does not fit), for the audit trail.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sharing_notes: Vec<String>,
+    /// The partner stopped sharing: the link over this agreement (this
+    /// account's side, by id) stops syncing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stop_share: Option<i64>,
 }
 
 /// Where a received copy came from.

@@ -21,12 +21,14 @@
 mod agreements;
 mod codec;
 mod events;
+mod network;
 pub mod schema;
 mod tickets;
 mod users;
 
 pub use codec::time_value;
 pub use events::{Applied, AuditEntry, EventRecord, EventState, OutboxEntry, Rejected};
+pub use network::{Note, OutboxRow};
 pub use tickets::{StoredComment, TicketFilter};
 pub use users::User;
 
@@ -353,6 +355,32 @@ impl Store {
             self.forget_users();
         }
         result
+    }
+
+    /// The live copy of ticket `origin_id` that `account` received over its
+    /// agreement `agreement_id`, by id.
+    pub fn copy_of(
+        &self,
+        account: &str,
+        agreement_id: i64,
+        origin_id: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        network::copy_of(&self.conn, account, agreement_id, origin_id).map_err(self.fail())
+    }
+
+    /// The id the next new ticket of `account` gets: one past its highest.
+    pub fn next_ticket_id(&self, account: &str) -> Result<i64, StoreError> {
+        network::next_ticket_id(&self.conn, account).map_err(self.fail())
+    }
+
+    /// Queues something for a transport to deliver; returns its `seq`.
+    pub fn push_outbox(&self, row: &OutboxRow) -> Result<i64, StoreError> {
+        self.write(|| network::push_outbox(&self.conn, row).map_err(self.fail()))
+    }
+
+    /// Adds a line to a ticket's audit trail that no rule wrote.
+    pub fn note(&self, note: &Note) -> Result<(), StoreError> {
+        self.write(|| network::note(&self.conn, note).map_err(self.fail()))
     }
 
     /// Records an event that could not be applied, and why. Rejecting the
