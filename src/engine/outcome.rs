@@ -136,10 +136,10 @@ impl Change {
             Change::CommentAdded { public: true, .. } => "public comment".into(),
             Change::CommentAdded { public: false, .. } => "private comment".into(),
             Change::Notified { .. } => "notification".into(),
-            Change::Shared { .. }
-            | Change::ShareRefused { .. }
-            | Change::Unshared { .. }
-            | Change::Sharing { .. } => "share".into(),
+            Change::Shared { .. } | Change::ShareRefused { .. } | Change::Unshared { .. } => {
+                "share".into()
+            }
+            Change::Sharing { .. } => "sharing".into(),
             Change::Nothing { .. } | Change::Skipped { .. } => "nothing".into(),
         }
     }
@@ -155,9 +155,8 @@ impl Change {
             Change::Shared { partner, .. } => (None, Some(partner.clone())),
             Change::Unshared { partner, .. } => (Some(partner.clone()), None),
             Change::ShareRefused { reason, .. } => (None, Some(format!("refused: {reason}"))),
-            Change::Nothing { .. } | Change::Skipped { .. } | Change::Sharing { .. } => {
-                (None, None)
-            }
+            Change::Sharing { note } => (None, Some(note.clone())),
+            Change::Nothing { .. } | Change::Skipped { .. } => (None, None),
         }
     }
 }
