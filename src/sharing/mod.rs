@@ -4,6 +4,7 @@
 //! The stages, in order:
 //!
 //! 1. [`agreements`]: an agreement's life (invite, accept, decline,
-//!    deactivate) on both sides when both accounts live in the store.
+//!    deactivate) on both sides when both accounts live in the store, and
+//!    through the outbox when the partner is remote.
 
 pub mod agreements;

@@ -77,8 +77,8 @@ fn bind(
         agreement.partner_name,
         agreement.remote_subdomain,
         agreement.status.as_str(),
-        direction_name(agreement.direction),
-        terms_name(agreement.comments),
+        agreement.direction.as_str(),
+        agreement.comments.as_str(),
         agreement.sync_tags,
         agreement.sync_custom_fields,
         agreement.created_at,
@@ -147,39 +147,12 @@ fn agreement_at(row: &Row) -> rusqlite::Result<Agreement> {
         partner_name: row.get(3)?,
         remote_subdomain: row.get(4)?,
         status: named_at(row, 5, "agreement status", AgreementStatus::parse)?,
-        direction: named_at(row, 6, "agreement type", parse_direction)?,
-        comments: named_at(row, 7, "comment terms", parse_terms)?,
+        direction: named_at(row, 6, "agreement type", Direction::parse)?,
+        comments: named_at(row, 7, "comment terms", CommentTerms::parse)?,
         sync_tags: row.get(8)?,
         sync_custom_fields: row.get(9)?,
         created_at: row.get(10)?,
         updated_at: row.get(11)?,
         url: row.get(12)?,
     })
-}
-
-/// A direction's stored name, as the API's `type` writes it.
-fn direction_name(direction: Direction) -> &'static str {
-    match direction {
-        Direction::Outbound => "outbound",
-        Direction::Inbound => "inbound",
-    }
-}
-
-fn parse_direction(text: &str) -> Option<Direction> {
-    [Direction::Outbound, Direction::Inbound]
-        .into_iter()
-        .find(|d| direction_name(*d) == text)
-}
-
-fn terms_name(terms: CommentTerms) -> &'static str {
-    match terms {
-        CommentTerms::PublicAndPrivate => "public_and_private",
-        CommentTerms::PrivateOnly => "private_only",
-    }
-}
-
-fn parse_terms(text: &str) -> Option<CommentTerms> {
-    [CommentTerms::PublicAndPrivate, CommentTerms::PrivateOnly]
-        .into_iter()
-        .find(|t| terms_name(*t) == text)
 }
