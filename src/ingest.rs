@@ -16,7 +16,7 @@ use crate::sharing::network::{TicketRef, World, VIA};
 use crate::sharing::{
     follow_ups, Done, FollowUp, Network, NoteLine, Reached, Step, StepResult, Work, MAX_HOPS,
 };
-use crate::store::{Applied, EventState, Note, OutboxRow, Rejected, Store, StoreError};
+use crate::store::{Applied, EventState, Note, Rejected, Store, StoreError};
 use std::collections::{BTreeMap, VecDeque};
 
 /// Events per transaction.
@@ -293,15 +293,14 @@ impl<'a> Pipeline<'a> {
                     queue.extend(self.run_work(*work, event_id, &mut network)?);
                 }
                 FollowUp::Queue(mut queued) => {
-                    let text = serde_json::to_string(&queued.payload).unwrap_or_default();
-                    queued.seq = Some(self.store.push_outbox(&OutboxRow {
-                        event_id: &update.event_id,
-                        account: &queued.from.account,
-                        ticket_id: queued.from.id,
-                        kind: queued.kind,
-                        payload: &text,
-                        at: update.at,
-                    })?);
+                    queued.seq = Some(self.store.push_outbox(
+                        &update.event_id,
+                        &queued.from.account,
+                        queued.from.id,
+                        queued.kind,
+                        &queued.payload,
+                        update.at,
+                    )?);
                     network.items.push(Reached::Queued(queued));
                 }
                 FollowUp::Note(line) => {

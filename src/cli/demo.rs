@@ -11,6 +11,7 @@ use super::{CliError, Outcome};
 use crate::engine::{self, Explain, Input, RuleSet};
 use crate::ingest::{incoming, AccountRules, Pipeline};
 use crate::model::agreement::from_api_json;
+use crate::model::FieldType;
 use crate::report::event_text;
 use crate::rules::check::{check, CheckOptions};
 use crate::rules::{load_str, Syntax};
@@ -79,6 +80,8 @@ pub fn report(store: &Store) -> Result<String, CliError> {
         let agreements = from_api_json(agreements).map_err(CliError::Usage)?;
         store.ensure_account(account)?;
         store.import_agreements(account, &agreements)?;
+        // Custom fields sync only where both accounts have the field.
+        store.set_field(account, "Camera model", FieldType::Text)?;
         out.push_str(&format!(
             "  account `{account}`: {} triggers; agreements: {}\n",
             set.triggers.len(),

@@ -14,7 +14,14 @@ pub enum Direction {
 }
 
 impl Direction {
-    /// The API's name for it: `outbound` or `inbound`.
+    pub const ALL: [Direction; 2] = [Direction::Outbound, Direction::Inbound];
+
+    /// Reads a type by its API name.
+    pub fn parse(text: &str) -> Option<Direction> {
+        Self::ALL.into_iter().find(|d| d.as_str() == text)
+    }
+
+    /// The type as the API writes it (`outbound`, `inbound`).
     pub fn as_str(self) -> &'static str {
         match self {
             Direction::Outbound => "outbound",
@@ -75,6 +82,23 @@ pub enum CommentTerms {
     PublicAndPrivate,
     /// Comments arrive private; status does not sync.
     PrivateOnly,
+}
+
+impl CommentTerms {
+    pub const ALL: [CommentTerms; 2] = [CommentTerms::PublicAndPrivate, CommentTerms::PrivateOnly];
+
+    /// Reads terms by their API name.
+    pub fn parse(text: &str) -> Option<CommentTerms> {
+        Self::ALL.into_iter().find(|t| t.as_str() == text)
+    }
+
+    /// The terms as the API writes them (`public_and_private`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommentTerms::PublicAndPrivate => "public_and_private",
+            CommentTerms::PrivateOnly => "private_only",
+        }
+    }
 }
 
 /// One account's side of a sharing agreement.
@@ -175,6 +199,20 @@ mod tests {
             let json = serde_json::to_value(status).unwrap();
             assert_eq!(json.as_str(), Some(status.as_str()));
             assert_eq!(AgreementStatus::parse(status.as_str()), Some(status));
+        }
+    }
+
+    #[test]
+    fn type_and_terms_names_are_the_api_names() {
+        for direction in Direction::ALL {
+            let json = serde_json::to_value(direction).unwrap();
+            assert_eq!(json.as_str(), Some(direction.as_str()));
+            assert_eq!(Direction::parse(direction.as_str()), Some(direction));
+        }
+        for terms in CommentTerms::ALL {
+            let json = serde_json::to_value(terms).unwrap();
+            assert_eq!(json.as_str(), Some(terms.as_str()));
+            assert_eq!(CommentTerms::parse(terms.as_str()), Some(terms));
         }
     }
 

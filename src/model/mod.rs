@@ -1,15 +1,18 @@
 //! The help desk's data as the engine and the store see it: tickets, the
-//! updates that change them, and sharing agreements. Plain data, no I/O;
-//! `event` reads updates from JSON Lines, `store` reads and writes these
-//! types, `engine` turns a ticket and an update into an outcome.
+//! updates that change them, sharing agreements and custom field types.
+//! Plain data, no I/O; `event` reads updates from JSON Lines, `store` reads
+//! and writes these types, `engine` turns a ticket and an update into an
+//! outcome.
 
 pub mod agreement;
 pub mod enums;
+pub mod field;
 pub mod ticket;
 pub mod update;
 
 pub use agreement::{Agreement, AgreementStatus, CommentTerms, Direction};
 pub use enums::{Priority, Role, Status, TicketType};
+pub use field::FieldType;
 pub use ticket::{Comment, Received, Share, Ticket, Times};
 pub use update::{Actor, Changes, NewComment, ReceivedFrom, Update, UpdateKind};
 

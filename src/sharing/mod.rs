@@ -4,7 +4,8 @@
 //! The stages, in order:
 //!
 //! 1. [`agreements`]: an agreement's life (invite, accept, decline,
-//!    deactivate) on both sides when both accounts live in the store.
+//!    deactivate) on both sides when both accounts live in the store, and
+//!    through the outbox when the partner is remote.
 //! 2. [`network`]: after an update has run, what it owes the partners:
 //!    a copy for a new share, a synced update for each live link, a note
 //!    for an unshare, to a local account as an update to run, or to a

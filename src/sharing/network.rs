@@ -319,7 +319,7 @@ fn share(world: &mut World, done: &Done, agreement_id: i64) -> Result<Vec<Follow
     };
     let mut update = update_for(UpdateKind::Create, &partner, 0, done);
     update.changes = copy::changes(t, &comments, &a, &peer);
-    let fits = field_fits(world, &partner, &mut update)?;
+    let fits = field_fits(world, &t.account, &partner, &mut update)?;
     update.changes.sharing_notes.extend(fits);
     if let Some(email) = &t.requester {
         let known = world.store.user(&partner, email)?.is_some();
@@ -349,16 +349,40 @@ fn users<'w>(
     Ok(found)
 }
 
-/// Drops custom fields whose values do not fit the partner's field types;
-/// returns a note for each.
+/// Keeps the custom fields the partner can take: it must have a field of
+/// that title (ignoring case), of the sender's type when the sender has
+/// one, that the value fits. Returns a note for each field left out.
 fn field_fits(
     world: &mut World,
-    account: &str,
+    from: &str,
+    to: &str,
     update: &mut Update,
 ) -> Result<Vec<String>, StoreError> {
-    let _ = (world, account);
-    let notes = Vec::new();
-    update.changes.custom_fields.retain(|_| true);
+    let mut notes = Vec::new();
+    let mut kept = Vec::new();
+    for (title, value) in std::mem::take(&mut update.changes.custom_fields) {
+        let theirs = world.store.field_type(to, &title)?;
+        let ours = world.store.field_type(from, &title)?;
+        let why = match (theirs, ours) {
+            (None, _) => Some(format!("`{to}` has no such field")),
+            (Some(t), Some(o)) if t != o => Some(format!(
+                "it is a {} field in `{from}` but a {} field in `{to}`",
+                o.as_str(),
+                t.as_str()
+            )),
+            (Some(t), _) if !t.fits(&value) => Some(format!(
+                "{} does not fit a {} field",
+                crate::model::ticket::value_text(&value),
+                t.as_str()
+            )),
+            _ => None,
+        };
+        match why {
+            Some(why) => notes.push(format!("custom field `{title}` not synced: {why}")),
+            None => kept.push((title, value)),
+        }
+    }
+    update.changes.custom_fields = kept;
     Ok(notes)
 }
 
@@ -500,7 +524,7 @@ fn sync_link(world: &mut World, done: &Done, link: &Link) -> Result<Vec<FollowUp
     };
     let mut update = update_for(UpdateKind::Update, &link.partner, target, done);
     update.changes = delta.into_changes();
-    let fits = field_fits(world, &link.partner, &mut update)?;
+    let fits = field_fits(world, &t.account, &link.partner, &mut update)?;
     update.changes.sharing_notes.extend(fits);
     Ok(vec![run(done, StepKind::Sync, update, peer.id)])
 }

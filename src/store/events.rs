@@ -91,7 +91,9 @@ pub struct OutboxEntry {
     pub event_id: String,
     pub account: String,
     pub ticket_id: i64,
-    /// `notification` (a JSON [`crate::engine::Notification`]).
+    /// `notification` (a JSON [`crate::engine::Notification`]) or
+    /// `agreement` (`{"sharing_agreement": {...}}`, a status change a
+    /// remote partner is to hear of).
     pub kind: String,
     pub payload: String,
     pub created_at: Time,
@@ -447,25 +449,79 @@ pub(super) fn audit(
     rows.collect()
 }
 
+/// The columns [`outbox_at`] reads, followed by the rest of a statement.
+macro_rules! select_outbox {
+    ($rest:literal) => {
+        concat!(
+            "SELECT seq, event_id, account, ticket_id, kind, payload, created_at, acked
+             FROM outbox ",
+            $rest
+        )
+    };
+}
+
 /// Every outbox entry, oldest first.
 pub(super) fn outbox(conn: &Connection) -> rusqlite::Result<Vec<OutboxEntry>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT seq, event_id, account, ticket_id, kind, payload, created_at, acked
-         FROM outbox ORDER BY seq",
-    )?;
-    let rows = statement.query_map([], |row| {
-        Ok(OutboxEntry {
-            seq: row.get(0)?,
-            event_id: row.get(1)?,
-            account: row.get(2)?,
-            ticket_id: row.get(3)?,
-            kind: row.get(4)?,
-            payload: row.get(5)?,
-            created_at: time_at(row, 6)?,
-            acked: row.get(7)?,
-        })
-    })?;
+    let mut statement = conn.prepare_cached(select_outbox!("ORDER BY seq"))?;
+    let rows = statement.query_map([], outbox_at)?;
     rows.collect()
+}
+
+/// The entries not yet delivered, oldest first (from the partial index
+/// `outbox_pending`, so delivered rows are never read).
+pub(super) fn pending(conn: &Connection) -> rusqlite::Result<Vec<OutboxEntry>> {
+    let mut statement = conn.prepare_cached(select_outbox!("WHERE acked = 0 ORDER BY seq"))?;
+    let rows = statement.query_map([], outbox_at)?;
+    rows.collect()
+}
+
+/// One outbox entry, by its sequence number.
+pub(super) fn entry(conn: &Connection, seq: i64) -> rusqlite::Result<Option<OutboxEntry>> {
+    conn.prepare_cached(select_outbox!("WHERE seq = ?1"))?
+        .query_row([seq], outbox_at)
+        .optional()
+}
+
+/// Reads a row of [`select_outbox!`].
+fn outbox_at(row: &rusqlite::Row) -> rusqlite::Result<OutboxEntry> {
+    Ok(OutboxEntry {
+        seq: row.get(0)?,
+        event_id: row.get(1)?,
+        account: row.get(2)?,
+        ticket_id: row.get(3)?,
+        kind: row.get(4)?,
+        payload: row.get(5)?,
+        created_at: time_at(row, 6)?,
+        acked: row.get(7)?,
+    })
+}
+
+/// Queues something for a transport to deliver; see
+/// [`super::Store::push_outbox`]. Returns the entry's sequence number.
+pub(super) fn push(conn: &Connection, entry: &NewOutboxRow) -> rusqlite::Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO outbox (event_id, account, ticket_id, kind, payload, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        entry.event_id,
+        entry.account,
+        entry.ticket_id,
+        entry.kind,
+        entry.payload,
+        entry.created_at,
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// An outbox row to write, its time already in nanoseconds.
+pub(super) struct NewOutboxRow<'a> {
+    pub event_id: &'a str,
+    pub account: &'a str,
+    pub ticket_id: i64,
+    pub kind: &'a str,
+    pub payload: &'a str,
+    pub created_at: i64,
 }
 
 /// Marks an outbox entry delivered.

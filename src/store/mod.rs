@@ -21,6 +21,7 @@
 mod agreements;
 mod codec;
 mod events;
+mod fields;
 mod network;
 pub mod schema;
 mod tickets;
@@ -28,11 +29,11 @@ mod users;
 
 pub use codec::time_value;
 pub use events::{Applied, AuditEntry, EventRecord, EventState, OutboxEntry, Rejected};
-pub use network::{Note, OutboxRow};
+pub use network::Note;
 pub use tickets::{StoredComment, TicketFilter};
-pub use users::User;
+pub use users::{AccountSettings, User};
 
-use crate::model::{Agreement, Ticket};
+use crate::model::{Agreement, AgreementStatus, FieldType, Ticket, Time};
 use rusqlite::{Connection, OpenFlags};
 use std::cell::RefCell;
 use std::path::Path;
@@ -248,11 +249,22 @@ impl Store {
     /// Runs `write` in the caller's transaction, or in one of its own when
     /// none is open, so that every write method is all or nothing.
     fn write<T>(&self, write: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
+        self.transaction(write)
+    }
+
+    /// Runs `work` in a transaction: the caller's when one is open (the
+    /// caller then decides to commit), else one of its own that commits
+    /// when `work` returns `Ok` and rolls back when it returns `Err`. For
+    /// work that writes several rows that stand or fall together.
+    pub fn transaction<T, E: From<StoreError>>(
+        &self,
+        work: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
         if !self.conn.is_autocommit() {
-            return write();
+            return work();
         }
         self.begin()?;
-        let result = write().and_then(|value| self.commit().map(|()| value));
+        let result = work().and_then(|value| self.commit().map(|()| value).map_err(E::from));
         if result.is_err() {
             // The first error says what went wrong; a failed rollback after
             // it (no transaction left to roll back, say) would only hide it.
@@ -266,6 +278,45 @@ impl Store {
     /// Records an account (idempotent).
     pub fn ensure_account(&self, account: &str) -> Result<(), StoreError> {
         self.write(|| users::ensure_account(&self.conn, account).map_err(self.fail()))
+    }
+
+    /// Records a new account; false, writing nothing, when it is already
+    /// there.
+    pub fn add_account(&self, name: &str) -> Result<bool, StoreError> {
+        self.write(|| users::add_account(&self.conn, name).map_err(self.fail()))
+    }
+
+    /// An account's settings; `None` when the store has no such account.
+    pub fn account_settings(&self, name: &str) -> Result<Option<AccountSettings>, StoreError> {
+        users::settings(&self.conn, name).map_err(self.fail())
+    }
+
+    /// Turns declining all invites on or off for an account; false, writing
+    /// nothing, when the store has no such account.
+    pub fn set_decline_all_invites(&self, name: &str, on: bool) -> Result<bool, StoreError> {
+        self.write(|| users::set_decline_all_invites(&self.conn, name, on).map_err(self.fail()))
+    }
+
+    /// Defines an account's custom field (or changes its type, and how its
+    /// title is spelled: titles match ignoring case); false, writing
+    /// nothing, when the store has no such account.
+    pub fn set_field(
+        &self,
+        account: &str,
+        title: &str,
+        field_type: FieldType,
+    ) -> Result<bool, StoreError> {
+        self.write(|| fields::set(&self.conn, account, title, field_type).map_err(self.fail()))
+    }
+
+    /// An account's custom fields, by title ignoring case.
+    pub fn fields(&self, account: &str) -> Result<Vec<(String, FieldType)>, StoreError> {
+        fields::list(&self.conn, account).map_err(self.fail())
+    }
+
+    /// The type of an account's custom field, by title ignoring case.
+    pub fn field_type(&self, account: &str, title: &str) -> Result<Option<FieldType>, StoreError> {
+        fields::field_type(&self.conn, account, title).map_err(self.fail())
     }
 
     /// Every account, by name.
@@ -298,6 +349,43 @@ impl Store {
         agreements::list(&self.conn, account).map_err(self.fail())
     }
 
+    /// One account's side of an agreement, by id.
+    pub fn agreement(&self, account: &str, id: i64) -> Result<Option<Agreement>, StoreError> {
+        agreements::one(&self.conn, account, id).map_err(self.fail())
+    }
+
+    /// Every account's side with this id, by account: one for ids the store
+    /// handed out, maybe more for imported ones.
+    pub fn agreements_with_id(&self, id: i64) -> Result<Vec<Agreement>, StoreError> {
+        agreements::with_id(&self.conn, id).map_err(self.fail())
+    }
+
+    /// The id for a new agreement side: one more than the highest in the
+    /// whole store, 1 in an empty one.
+    pub fn next_agreement_id(&self) -> Result<i64, StoreError> {
+        agreements::next_id(&self.conn).map_err(self.fail())
+    }
+
+    /// Stores a new agreement side as its own `account`'s. The account must
+    /// be in the store, and must not have a side with that id already.
+    pub fn insert_agreement(&self, agreement: &Agreement) -> Result<(), StoreError> {
+        self.write(|| agreements::insert(&self.conn, agreement).map_err(self.fail()))
+    }
+
+    /// Sets one side's status and `updated_at` (RFC 3339); false, writing
+    /// nothing, when the account has no agreement with that id.
+    pub fn set_agreement_status(
+        &self,
+        account: &str,
+        id: i64,
+        status: AgreementStatus,
+        updated_at: &str,
+    ) -> Result<bool, StoreError> {
+        self.write(|| {
+            agreements::set_status(&self.conn, account, id, status, updated_at).map_err(self.fail())
+        })
+    }
+
     /// Stores an account's side of each agreement, replacing any with the
     /// same id; `account` overrides each agreement's own `account`. Returns
     /// how many were written.
@@ -328,6 +416,46 @@ impl Store {
     /// Every outbox entry, acknowledged or not, oldest first.
     pub fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
         events::outbox(&self.conn).map_err(self.fail())
+    }
+
+    /// The outbox entries not yet delivered, oldest first.
+    pub fn pending_outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
+        events::pending(&self.conn).map_err(self.fail())
+    }
+
+    /// One outbox entry, by its sequence number.
+    pub fn outbox_entry(&self, seq: i64) -> Result<Option<OutboxEntry>, StoreError> {
+        events::entry(&self.conn, seq).map_err(self.fail())
+    }
+
+    /// Queues something for a transport to deliver and returns its
+    /// sequence number. `ticket_id` is 0 for what concerns no ticket (an
+    /// agreement's status); `event_id` names what caused it.
+    pub fn push_outbox(
+        &self,
+        event_id: &str,
+        account: &str,
+        ticket_id: i64,
+        kind: &str,
+        payload: &serde_json::Value,
+        at: Time,
+    ) -> Result<i64, StoreError> {
+        let unstorable = |why: String| StoreError::Unstorable {
+            path: self.path.clone(),
+            why,
+        };
+        let created_at = codec::time_value(&at)
+            .ok_or_else(|| unstorable(format!("time {at} is out of the store's range")))?;
+        let payload = payload.to_string();
+        let row = events::NewOutboxRow {
+            event_id,
+            account,
+            ticket_id,
+            kind,
+            payload: &payload,
+            created_at,
+        };
+        self.write(|| events::push(&self.conn, &row).map_err(self.fail()))
     }
 
     /// Marks an outbox entry delivered; false when there is no such entry.
@@ -371,11 +499,6 @@ impl Store {
     /// The id the next new ticket of `account` gets: one past its highest.
     pub fn next_ticket_id(&self, account: &str) -> Result<i64, StoreError> {
         network::next_ticket_id(&self.conn, account).map_err(self.fail())
-    }
-
-    /// Queues something for a transport to deliver; returns its `seq`.
-    pub fn push_outbox(&self, row: &OutboxRow) -> Result<i64, StoreError> {
-        self.write(|| network::push_outbox(&self.conn, row).map_err(self.fail()))
     }
 
     /// Adds a line to a ticket's audit trail that no rule wrote.

@@ -1,24 +1,10 @@
 //! What the sharing network reads and writes beyond an applied event: a
-//! partner's copy of a ticket, the next ticket id of an account, outbox
-//! rows for remote partners, and audit notes on what did not cross.
+//! partner's copy of a ticket, the next ticket id of an account, and
+//! audit notes on what did not cross.
 
 use super::codec::nanos;
 use crate::model::Time;
 use rusqlite::{params, Connection, OptionalExtension};
-
-/// A row for the outbox: something for a transport to deliver.
-#[derive(Clone, Copy, Debug)]
-pub struct OutboxRow<'a> {
-    pub event_id: &'a str,
-    /// The sending account.
-    pub account: &'a str,
-    pub ticket_id: i64,
-    /// `share`, `update`, `unshare`, `agreement`, `notification`.
-    pub kind: &'a str,
-    /// JSON text.
-    pub payload: &'a str,
-    pub at: Time,
-}
 
 /// A line of the audit trail that no rule or update wrote: the network's
 /// word on a ticket (a sync cut off, a copy that is closed).
@@ -53,22 +39,6 @@ pub(super) fn copy_of(
 pub(super) fn next_ticket_id(conn: &Connection, account: &str) -> rusqlite::Result<i64> {
     conn.prepare_cached("SELECT COALESCE(MAX(id), 0) + 1 FROM tickets WHERE account = ?1")?
         .query_row([account], |row| row.get(0))
-}
-
-pub(super) fn push_outbox(conn: &Connection, row: &OutboxRow) -> rusqlite::Result<i64> {
-    conn.prepare_cached(
-        "INSERT INTO outbox (event_id, account, ticket_id, kind, payload, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![
-        row.event_id,
-        row.account,
-        row.ticket_id,
-        row.kind,
-        row.payload,
-        nanos(&row.at)?
-    ])?;
-    Ok(conn.last_insert_rowid())
 }
 
 pub(super) fn note(conn: &Connection, note: &Note) -> rusqlite::Result<()> {

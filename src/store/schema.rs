@@ -191,6 +191,24 @@ CREATE TABLE outbox (
 -- What a transport has still to deliver.
 CREATE INDEX outbox_pending ON outbox (seq) WHERE acked = 0;
 "#,
+    // 2: account settings and custom field definitions.
+    r#"
+-- An account that declines all invites has every new invite to it
+-- created declined on both sides.
+ALTER TABLE accounts ADD COLUMN decline_all_invites INTEGER NOT NULL DEFAULT 0
+    CHECK (decline_all_invites IN (0, 1));
+
+-- An account's custom ticket fields: `key` is the title lowercased (titles
+-- match ignoring case, as on tickets), `title` as last written, `type`
+-- Zendesk's field type name (`text`, `dropdown`, ...).
+CREATE TABLE fields (
+    account TEXT NOT NULL REFERENCES accounts(name),
+    key     TEXT NOT NULL,
+    title   TEXT NOT NULL,
+    type    TEXT NOT NULL,
+    PRIMARY KEY (account, key)
+) WITHOUT ROWID;
+"#,
 ];
 
 /// The schema version a store has.

@@ -5,8 +5,8 @@ use super::schema::{self, MIGRATIONS};
 use super::*;
 use crate::engine::{AddedComment, Change, Effect, Fired, Notification, Outcome};
 use crate::model::{
-    Actor, AgreementStatus, Changes, Comment, CommentTerms, Direction, NewComment, Priority,
-    Received, Role, Share, Status, TicketType, Time, Times, Update, UpdateKind,
+    Actor, AgreementStatus, Changes, Comment, CommentTerms, Direction, FieldType, NewComment,
+    Priority, Received, Role, Share, Status, TicketType, Time, Times, Update, UpdateKind,
 };
 use serde_json::json;
 use std::path::PathBuf;
@@ -895,4 +895,239 @@ fn importing_agreements_again_replaces_them_by_id() {
     assert_eq!(stored, expected);
     assert!(store.agreements("beta").expect("agreements").is_empty());
     assert_eq!(store.accounts().expect("accounts"), ["acme"]);
+}
+
+/// A store file as ticket-rules wrote it before migration 2, with a row in
+/// each table migration 2 touches or sits next to.
+fn version_1_file(path: &std::path::Path) {
+    let conn = rusqlite::Connection::open(path).expect("sqlite");
+    conn.execute_batch(MIGRATIONS[0]).expect("migration 1");
+    conn.execute_batch(
+        "INSERT INTO accounts (name) VALUES ('acme'), ('beta');
+         INSERT INTO users (account, email, name, role)
+             VALUES ('acme', 'ann@acme.test', 'Ann', 'agent');
+         INSERT INTO agreements (account, id, name, partner_name, remote_subdomain, status,
+             type, comments, sync_tags, sync_custom_fields, created_at, updated_at, url)
+         VALUES ('acme', 7, 'Beta', 'Beta', 'beta', 'accepted', 'outbound',
+             'private_only', 1, 0, '2024-01-01T00:00:00Z', NULL, NULL);
+         INSERT INTO outbox (event_id, account, ticket_id, kind, payload, created_at)
+             VALUES ('e1', 'acme', 1, 'notification', '{}', 0);",
+    )
+    .expect("rows");
+    conn.pragma_update(None, "user_version", 1)
+        .expect("version");
+}
+
+#[test]
+fn a_version_1_store_migrates_to_2_and_keeps_its_data() {
+    let dir = TempDir::new("v1");
+    let path = dir.path("old.db");
+    version_1_file(&path);
+    let store = Store::open_existing(&path).expect("open migrates");
+    assert_eq!(schema::version(&store.conn).expect("version"), 2);
+    assert_eq!(store.accounts().expect("accounts"), ["acme", "beta"]);
+    let ann = store.user("acme", "ann@acme.test").expect("user");
+    assert_eq!(ann.and_then(|u| u.name).as_deref(), Some("Ann"));
+    let kept = store.agreements("acme").expect("agreements");
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        (kept[0].id, kept[0].status, kept[0].comments),
+        (7, AgreementStatus::Accepted, CommentTerms::PrivateOnly)
+    );
+    assert_eq!(store.outbox().expect("outbox").len(), 1);
+    // The new column's default, and the new table, empty and usable.
+    let settings = store.account_settings("acme").expect("settings");
+    assert_eq!(settings.map(|s| s.decline_all_invites), Some(false));
+    assert!(store.fields("acme").expect("fields").is_empty());
+    assert!(store
+        .set_field("acme", "Model", FieldType::Text)
+        .expect("set"));
+    drop(store);
+    // Reopening a migrated file migrates nothing again.
+    let store = Store::open(&path).expect("reopen");
+    assert_eq!(
+        store.field_type("acme", "model").expect("type"),
+        Some(FieldType::Text)
+    );
+}
+
+#[test]
+fn account_settings_are_kept_per_account() {
+    let store = Store::in_memory().expect("store");
+    assert!(store.add_account("acme").expect("add"));
+    assert!(!store.add_account("acme").expect("add again"));
+    assert_eq!(store.account_settings("nope").expect("settings"), None);
+    assert!(!store
+        .set_decline_all_invites("nope", true)
+        .expect("unknown account"));
+    assert!(store.set_decline_all_invites("acme", true).expect("set"));
+    store.add_account("beta").expect("add");
+    let settings = |name| store.account_settings(name).expect("settings").unwrap();
+    assert!(settings("acme").decline_all_invites);
+    assert!(!settings("beta").decline_all_invites);
+    assert!(store.set_decline_all_invites("acme", false).expect("set"));
+    assert!(!settings("acme").decline_all_invites);
+    assert_eq!(store.accounts().expect("accounts"), ["acme", "beta"]);
+}
+
+#[test]
+fn fields_are_matched_by_title_ignoring_case() {
+    let store = Store::in_memory().expect("store");
+    store.add_account("acme").expect("add");
+    assert!(!store
+        .set_field("nope", "Model", FieldType::Text)
+        .expect("unknown account"));
+    assert!(store.fields("nope").expect("fields").is_empty());
+    store
+        .set_field("acme", "Camera Model", FieldType::Text)
+        .expect("set");
+    store
+        .set_field("acme", "Seats", FieldType::Integer)
+        .expect("set");
+    // The same title in other letters changes the type and the spelling.
+    store
+        .set_field("acme", "camera model", FieldType::Dropdown)
+        .expect("set");
+    assert_eq!(
+        store.fields("acme").expect("fields"),
+        [
+            ("camera model".to_string(), FieldType::Dropdown),
+            ("Seats".to_string(), FieldType::Integer)
+        ]
+    );
+    assert_eq!(
+        store.field_type("acme", "CAMERA MODEL").expect("type"),
+        Some(FieldType::Dropdown)
+    );
+    assert_eq!(store.field_type("acme", "Colour").expect("type"), None);
+    store.add_account("beta").expect("add");
+    assert_eq!(store.field_type("beta", "Seats").expect("type"), None);
+}
+
+#[test]
+fn agreement_sides_are_inserted_found_and_updated_one_by_one() {
+    let store = Store::in_memory().expect("store");
+    assert_eq!(store.next_agreement_id().expect("id"), 1);
+    store.add_account("acme").expect("add");
+    store.add_account("beta").expect("add");
+    let mut side = agreement(5, "Beta", AgreementStatus::Pending);
+    side.account = "acme".to_string();
+    store.insert_agreement(&side).expect("insert");
+    let mut other = agreement(5, "Beta", AgreementStatus::Pending);
+    other.account = "beta".to_string();
+    other.direction = Direction::Inbound;
+    store
+        .insert_agreement(&other)
+        .expect("the same id on another side");
+    assert!(
+        store.insert_agreement(&side).is_err(),
+        "an id the side has is never replaced"
+    );
+    assert_eq!(store.next_agreement_id().expect("id"), 6);
+    assert_eq!(store.agreement("acme", 5).expect("one"), Some(side.clone()));
+    assert_eq!(store.agreement("acme", 6).expect("one"), None);
+    assert_eq!(
+        store.agreements_with_id(5).expect("with id"),
+        [side.clone(), other.clone()]
+    );
+
+    let when = "2024-06-01T10:00:00Z";
+    assert!(store
+        .set_agreement_status("acme", 5, AgreementStatus::Accepted, when)
+        .expect("set"));
+    assert!(!store
+        .set_agreement_status("acme", 9, AgreementStatus::Accepted, when)
+        .expect("no such side"));
+    let now = store.agreement("acme", 5).expect("one").unwrap();
+    assert_eq!(now.status, AgreementStatus::Accepted);
+    assert_eq!(now.updated_at.as_deref(), Some(when));
+    assert_eq!(
+        store.agreement("beta", 5).expect("one"),
+        Some(other),
+        "the other side is its own row"
+    );
+    let mut stray = agreement(1, "Stray", AgreementStatus::Pending);
+    stray.account = "nobody".to_string();
+    assert!(
+        store.insert_agreement(&stray).is_err(),
+        "the account must be in the store"
+    );
+}
+
+#[test]
+fn outbox_rows_are_pushed_listed_pending_and_acked() {
+    let store = Store::in_memory().expect("store");
+    let when = at("2024-06-01T10:00:00Z");
+    let payload = json!({"sharing_agreement": {"id": 3, "status": "accepted"}});
+    let first = store
+        .push_outbox(
+            "agreement-3-accepted",
+            "acme",
+            0,
+            "agreement",
+            &payload,
+            when,
+        )
+        .expect("push");
+    let second = store
+        .push_outbox(
+            "agreement-3-inactive",
+            "acme",
+            0,
+            "agreement",
+            &payload,
+            when,
+        )
+        .expect("push");
+    assert!(second > first);
+    let entry = store.outbox_entry(first).expect("entry").expect("there");
+    assert_eq!(entry.kind, "agreement");
+    assert_eq!(entry.ticket_id, 0);
+    assert_eq!(entry.created_at, when);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&entry.payload).unwrap(),
+        payload
+    );
+    assert!(store.ack(first).expect("ack"));
+    let pending: Vec<i64> = store
+        .pending_outbox()
+        .expect("pending")
+        .iter()
+        .map(|e| e.seq)
+        .collect();
+    assert_eq!(pending, [second]);
+    assert_eq!(store.outbox().expect("all").len(), 2);
+    assert_eq!(store.outbox_entry(99).expect("entry"), None);
+    let far = Time::MAX_UTC;
+    let err = store
+        .push_outbox("x", "acme", 0, "agreement", &payload, far)
+        .expect_err("out of range");
+    assert!(matches!(err, StoreError::Unstorable { .. }), "{err}");
+    assert_eq!(store.outbox().expect("all").len(), 2);
+}
+
+#[test]
+fn a_transaction_commits_on_ok_and_rolls_back_on_err() {
+    let store = Store::in_memory().expect("store");
+    store
+        .transaction(|| store.add_account("kept").map(|_| ()))
+        .expect("commit");
+    let failed: Result<(), StoreError> = store.transaction(|| {
+        store.add_account("lost")?;
+        Err(StoreError::NoTransaction {
+            path: "test".into(),
+        })
+    });
+    assert!(failed.is_err());
+    assert_eq!(store.accounts().expect("accounts"), ["kept"]);
+    // Inside the caller's transaction it neither commits nor rolls back.
+    store.begin().expect("begin");
+    let _: Result<(), StoreError> = store.transaction(|| {
+        store.add_account("caller decides")?;
+        Err(StoreError::NoTransaction {
+            path: "test".into(),
+        })
+    });
+    store.rollback().expect("rollback");
+    assert_eq!(store.accounts().expect("accounts"), ["kept"]);
 }

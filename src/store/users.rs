@@ -1,4 +1,5 @@
-//! Accounts and their users: who made updates and who requested tickets.
+//! Accounts, their settings, and their users: who made updates and who
+//! requested tickets.
 
 use super::codec::{role_at, role_name};
 use crate::model::Role;
@@ -49,6 +50,14 @@ impl KnownUsers {
     }
 }
 
+/// What an account has chosen for itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AccountSettings {
+    pub name: String,
+    /// Every new invite to this account is declined as it arrives.
+    pub decline_all_invites: bool,
+}
+
 /// A user of an account, as first seen.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct User {
@@ -63,6 +72,42 @@ pub(super) fn ensure_account(conn: &Connection, account: &str) -> rusqlite::Resu
     conn.prepare_cached("INSERT INTO accounts (name) VALUES (?1) ON CONFLICT DO NOTHING")?
         .execute([account])?;
     Ok(())
+}
+
+/// Records a new account; false, writing nothing, when it is already there.
+pub(super) fn add_account(conn: &Connection, account: &str) -> rusqlite::Result<bool> {
+    let added = conn
+        .prepare_cached("INSERT INTO accounts (name) VALUES (?1) ON CONFLICT DO NOTHING")?
+        .execute([account])?;
+    Ok(added > 0)
+}
+
+/// An account's settings, or `None` when the store has no such account.
+pub(super) fn settings(
+    conn: &Connection,
+    account: &str,
+) -> rusqlite::Result<Option<AccountSettings>> {
+    conn.prepare_cached("SELECT decline_all_invites FROM accounts WHERE name = ?1")?
+        .query_row([account], |row| {
+            Ok(AccountSettings {
+                name: account.to_string(),
+                decline_all_invites: row.get(0)?,
+            })
+        })
+        .optional()
+}
+
+/// Turns declining all invites on or off; false when there is no such
+/// account.
+pub(super) fn set_decline_all_invites(
+    conn: &Connection,
+    account: &str,
+    on: bool,
+) -> rusqlite::Result<bool> {
+    let changed = conn
+        .prepare_cached("UPDATE accounts SET decline_all_invites = ?2 WHERE name = ?1")?
+        .execute(params![account, on])?;
+    Ok(changed > 0)
 }
 
 /// Every account, by name.
