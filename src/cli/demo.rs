@@ -50,7 +50,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     print!("{}", report(&store)?);
     if let Some(path) = &args.db {
         println!(
-            "\nthe store is in `{}`; try `ticket-rules tickets show 101 --db {}`",
+            "\nthe store is in `{}`; try `ticket-rules tickets show acme/1 --db {}`",
             path.display(),
             path.display()
         );

@@ -18,7 +18,8 @@ pub struct Args {
 enum Command {
     /// One ticket: fields, tags, comments, sharing and audit trail
     Show {
-        id: i64,
+        /// The ticket's id, or `ACCOUNT/ID` (as `tickets list` prints it)
+        id: TicketId,
         #[command(flatten)]
         db: DbArg,
         /// The account, when the store has several
@@ -53,6 +54,28 @@ enum Command {
     },
 }
 
+/// `42` or `acme/42`.
+#[derive(Clone, Debug)]
+struct TicketId {
+    account: Option<String>,
+    id: i64,
+}
+
+impl std::str::FromStr for TicketId {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<TicketId, String> {
+        let (account, id) = match text.rsplit_once('/') {
+            Some((account, id)) if !account.is_empty() => (Some(account.to_string()), id),
+            _ => (None, text),
+        };
+        let id = id
+            .parse()
+            .map_err(|_| format!("`{text}` is not a ticket id (`42` or `acme/42`)"))?;
+        Ok(TicketId { account, id })
+    }
+}
+
 pub fn run(args: Args) -> Result<Outcome, CliError> {
     match args.command {
         Command::Show {
@@ -62,8 +85,9 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             format,
         } => {
             let store = db.open_existing()?;
-            let account = account_of(&store, account.as_deref())?;
-            show(&store, &account, id, format)
+            let named = id.account.as_deref().or(account.as_deref());
+            let account = account_of(&store, named)?;
+            show(&store, &account, id.id, format)
         }
         Command::List {
             db,
