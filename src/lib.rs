@@ -12,6 +12,10 @@
 //!    tickets: schema migrations, loading tickets, and writing each applied
 //!    or rejected event with its audit trail and outbox in a transaction.
 //!
+//! [`sharing`] moves sharing agreements through their life (invite,
+//! accept, decline, deactivate) on both sides, or through the outbox for a
+//! remote partner.
+//!
 //! [`ingest`] runs the stages over an event stream, one savepoint per
 //! event; [`report`] prints what each event did (`dry-run`, `ingest
 //! --report`). [`model`] holds the data they share, and [`cli`] wires them

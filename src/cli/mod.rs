@@ -2,6 +2,7 @@
 //! [`main`] turns it into the exit code (0 ok, 1 rule or input errors,
 //! 2 usage or environment errors) and prints the one top-level report.
 
+mod accounts;
 mod agreements;
 mod check;
 mod convert;
@@ -9,7 +10,9 @@ mod demo;
 mod dry_run;
 mod fmt;
 mod ingest;
+mod outbox;
 mod running;
+mod table;
 mod tickets;
 
 use crate::rules::diagnostics::{render, Diagnostic, JsonDiagnostic, Style};
@@ -43,8 +46,13 @@ enum Command {
     DryRun(dry_run::Args),
     /// Show and list stored tickets with their audit trail
     Tickets(tickets::Args),
-    /// Import sharing agreements into the store
+    /// Sharing agreements: list, show, export, import, invite, accept,
+    /// decline, deactivate
     Agreements(agreements::Args),
+    /// Accounts in the store and their settings
+    Accounts(accounts::Args),
+    /// What waits for a transport to deliver
+    Outbox(outbox::Args),
     /// Run the whole pipeline on built-in sample data
     Demo(demo::Args),
 }
@@ -73,6 +81,9 @@ pub enum CliError {
     Agreements(#[from] crate::rules::check::AgreementsError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    /// An agreement that could not move on (a refused accept, say).
+    #[error(transparent)]
+    Lifecycle(#[from] crate::sharing::agreements::AgreementError),
     #[error("{0}")]
     Usage(String),
     #[error("cannot read `{path}`: {source}")]
@@ -98,6 +109,8 @@ pub fn main() -> ExitCode {
         Command::DryRun(args) => dry_run::run(args),
         Command::Tickets(args) => tickets::run(args),
         Command::Agreements(args) => agreements::run(args),
+        Command::Accounts(args) => accounts::run(args),
+        Command::Outbox(args) => outbox::run(args),
         Command::Demo(args) => demo::run(args),
     };
     match result {
