@@ -397,12 +397,17 @@ fn changed_text(c: &Changed) -> String {
         Some(p) => side_text(p),
         None => absent_text(&c.side.partner(), c.partner_local, c.outbox),
     };
-    format!(
+    let mut text = format!(
         "agreement `{}` {}: {}\n",
         c.side.name,
         c.action.done(),
         outbound_first(&c.side, this, other)
-    )
+    );
+    if c.stopped > 0 {
+        let s = if c.stopped == 1 { "" } else { "s" };
+        text.push_str(&format!("{} shared ticket{s} stopped syncing\n", c.stopped));
+    }
+    text
 }
 
 fn invited_text(i: &Invited) -> String {

@@ -216,6 +216,7 @@ pub fn apply(act: &Act, t: &mut Ticket, cx: &ActionContext, out: &mut Produced) 
                 at,
             });
             out.comments.push(AddedComment {
+                at: None,
                 author: None,
                 rule: Some(cx.rule.to_string()),
                 comment,

@@ -157,6 +157,7 @@ fn comment(t: &mut Ticket, u: &Update, out: &mut Vec<Change>) -> Vec<AddedCommen
         body: c.body.clone(),
     });
     vec![AddedComment {
+        at: None,
         author,
         rule: None,
         comment: c.clone(),
@@ -169,7 +170,6 @@ fn shared_comments(t: &mut Ticket, u: &Update, out: &mut Vec<Change>) -> Vec<Add
     for c in &u.changes.shared_comments {
         t.add_comment(Comment {
             via: u.via.clone(),
-            at: u.at,
             ..c.clone()
         });
         out.push(Change::CommentAdded {
@@ -177,6 +177,7 @@ fn shared_comments(t: &mut Ticket, u: &Update, out: &mut Vec<Change>) -> Vec<Add
             body: c.body.clone(),
         });
         added.push(AddedComment {
+            at: Some(c.at),
             author: Some(c.author.clone()),
             rule: None,
             comment: crate::model::NewComment {

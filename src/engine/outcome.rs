@@ -209,6 +209,10 @@ pub struct AddedComment {
     /// The actor's email, or `None` when a rule added it.
     pub author: Option<String>,
     pub rule: Option<String>,
+    /// When it was written, if not at the update's time: a partner's
+    /// conversation copied onto a new share keeps its own times.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<crate::model::Time>,
     #[serde(flatten)]
     pub comment: NewComment,
 }

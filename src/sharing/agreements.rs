@@ -101,6 +101,9 @@ pub struct Changed {
     pub peer: Option<Agreement>,
     /// The outbox entry that tells a remote partner.
     pub outbox: Option<i64>,
+    /// Shared tickets (on either side) that stopped syncing: a
+    /// deactivation stops every ticket shared over the agreement.
+    pub stopped: usize,
 }
 
 /// Why an agreement's life could not move on. Nothing was written.
@@ -191,23 +194,25 @@ pub fn peer(store: &Store, agreement: &Agreement) -> Result<Option<Agreement>, S
     let Some(partner) = agreement.remote_subdomain.as_deref() else {
         return Ok(None);
     };
-    let mut candidates: Vec<Agreement> = store
-        .agreements(partner)?
-        .into_iter()
-        .filter(|other| {
-            other.direction != agreement.direction
-                && other.remote_subdomain.as_deref() == Some(agreement.account.as_str())
-                && other.name.eq_ignore_ascii_case(&agreement.name)
-        })
-        .collect();
+    Ok(peer_among(agreement, &store.agreements(partner)?).cloned())
+}
+
+/// [`peer`] among the partner's agreements, already read.
+pub fn peer_among<'a>(agreement: &Agreement, partners: &'a [Agreement]) -> Option<&'a Agreement> {
+    let is_peer = |other: &&Agreement| {
+        other.direction != agreement.direction
+            && other.remote_subdomain.as_deref() == Some(agreement.account.as_str())
+            && other.name.eq_ignore_ascii_case(&agreement.name)
+    };
+    let mut candidates = partners.iter().filter(is_peer);
+    let first = candidates.next()?;
     // `invite` never makes two candidates, but imported agreements can:
     // the one that agrees on the status is the likelier pair, else the
     // oldest (the list is by id).
-    let agreeing = candidates.iter().position(|c| c.status == agreement.status);
-    Ok(match agreeing {
-        Some(i) => Some(candidates.swap_remove(i)),
-        None => candidates.into_iter().next(),
-    })
+    let agreeing = std::iter::once(first)
+        .chain(candidates)
+        .find(|c| c.status == agreement.status);
+    Some(agreeing.unwrap_or(first))
 }
 
 /// Invites `to` to share tickets with `from` under `name` and `terms`:
@@ -395,6 +400,13 @@ pub fn transition(
         if let Some(p) = &peer {
             store.set_agreement_status(&p.account, p.id, status, &updated)?;
         }
+        let mut stopped = 0;
+        if action == Action::Deactivate {
+            stopped += store.stop_links(&side.account, side.id)?;
+            if let Some(p) = &peer {
+                stopped += store.stop_links(&p.account, p.id)?;
+            }
+        }
         let before = side.status;
         let side = moved(side);
         let outbox = if partner_local {
@@ -409,6 +421,7 @@ pub fn transition(
             partner_local,
             peer: peer.map(moved),
             outbox,
+            stopped,
         })
     })
 }

@@ -59,16 +59,13 @@ impl<'a> World<'a> {
         Ok(self.accounts.as_ref().is_some_and(|a| a.contains(account)))
     }
 
-    /// The partner's side of a local agreement: the opposite type, in the
-    /// partner's account, naming this account, with the same name.
+    /// The partner's side of a local agreement ([`super::agreements::peer`]).
     pub fn peer(&mut self, a: &Agreement) -> Result<Option<Agreement>, StoreError> {
-        let partner = a.partner();
-        let found = self.agreements(&partner)?.iter().find(|p| {
-            p.direction != a.direction
-                && p.partner() == a.account
-                && p.name.eq_ignore_ascii_case(&a.name)
-        });
-        Ok(found.cloned())
+        let Some(partner) = a.remote_subdomain.clone() else {
+            return Ok(None);
+        };
+        let partners = self.agreements(&partner)?;
+        Ok(super::agreements::peer_among(a, partners).cloned())
     }
 }
 
@@ -360,30 +357,46 @@ fn field_fits(
 ) -> Result<Vec<String>, StoreError> {
     let mut notes = Vec::new();
     let mut kept = Vec::new();
+    let declared = world.store.fields(to)?;
     for (title, value) in std::mem::take(&mut update.changes.custom_fields) {
-        let theirs = world.store.field_type(to, &title)?;
+        let theirs = declared
+            .iter()
+            .find(|(t, _)| t.to_lowercase() == title.to_lowercase());
         let ours = world.store.field_type(from, &title)?;
         let why = match (theirs, ours) {
             (None, _) => Some(format!("`{to}` has no such field")),
-            (Some(t), Some(o)) if t != o => Some(format!(
-                "it is a {} field in `{from}` but a {} field in `{to}`",
-                o.as_str(),
-                t.as_str()
+            (Some((_, t)), Some(o)) if *t != o => Some(format!(
+                "it is {} field in `{from}` but {} field in `{to}`",
+                a_type(o),
+                a_type(*t)
             )),
-            (Some(t), _) if !t.fits(&value) => Some(format!(
-                "{} does not fit a {} field",
+            (Some((_, t)), _) if !t.fits(&value) => Some(format!(
+                "`{}` does not fit {} field",
                 crate::model::ticket::value_text(&value),
-                t.as_str()
+                a_type(*t)
             )),
             _ => None,
         };
-        match why {
-            Some(why) => notes.push(format!("custom field `{title}` not synced: {why}")),
-            None => kept.push((title, value)),
+        match (why, theirs) {
+            (Some(why), _) => notes.push(format!("custom field `{title}` not synced: {why}")),
+            // Under the receiving account's own title for the field.
+            (None, Some((theirs, _))) => kept.push((theirs.clone(), value)),
+            (None, None) => kept.push((title, value)),
         }
     }
     update.changes.custom_fields = kept;
     Ok(notes)
+}
+
+/// `an integer`, `a text`: a field type with its article.
+fn a_type(t: crate::model::FieldType) -> String {
+    let name = t.as_str();
+    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} `{name}`")
 }
 
 /// An unshare: word to the other side that its copy no longer syncs.

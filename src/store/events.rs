@@ -281,6 +281,11 @@ fn write_rest(
         } else {
             update.via.as_str()
         };
+        // Times a partner's copy keeps came from a store: always in range.
+        let at = match &added.at {
+            Some(time) => nanos(time)?,
+            None => at,
+        };
         tickets::insert_comment(
             conn,
             &NewCommentRow {

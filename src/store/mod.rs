@@ -501,6 +501,12 @@ impl Store {
         network::next_ticket_id(&self.conn, account).map_err(self.fail())
     }
 
+    /// Stops every live link of `account`'s tickets over its agreement
+    /// `agreement_id` (a deactivation); returns how many stopped.
+    pub fn stop_links(&self, account: &str, agreement_id: i64) -> Result<usize, StoreError> {
+        self.write(|| network::stop_links(&self.conn, account, agreement_id).map_err(self.fail()))
+    }
+
     /// Adds a line to a ticket's audit trail that no rule wrote.
     pub fn note(&self, note: &Note) -> Result<(), StoreError> {
         self.write(|| network::note(&self.conn, note).map_err(self.fail()))

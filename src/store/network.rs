@@ -41,10 +41,24 @@ pub(super) fn next_ticket_id(conn: &Connection, account: &str) -> rusqlite::Resu
         .query_row([account], |row| row.get(0))
 }
 
+/// Stops every live link of `account`'s tickets over its agreement
+/// `agreement_id`, sent or received; returns how many.
+pub(super) fn stop_links(
+    conn: &Connection,
+    account: &str,
+    agreement_id: i64,
+) -> rusqlite::Result<usize> {
+    conn.prepare_cached(
+        "UPDATE shares SET active = 0
+         WHERE account = ?1 AND agreement_id = ?2 AND active = 1",
+    )?
+    .execute(params![account, agreement_id])
+}
+
 pub(super) fn note(conn: &Connection, note: &Note) -> rusqlite::Result<()> {
     conn.prepare_cached(
-        "INSERT INTO audit (event_id, account, ticket_id, rule, action, change, at)
-         VALUES (?1, ?2, ?3, NULL, 'sharing', ?4, ?5)",
+        "INSERT INTO audit (event_id, account, ticket_id, rule, action, change, after, at)
+         VALUES (?1, ?2, ?3, NULL, 'sharing', ?4, ?4, ?5)",
     )?
     .execute(params![
         note.event_id,

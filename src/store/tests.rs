@@ -295,6 +295,7 @@ fn apply_records_comments_audit_outbox_users_and_the_event() {
         notifications: vec![notification.clone()],
         comments: vec![
             AddedComment {
+                at: None,
                 author: Some("agent@acme.test".to_string()),
                 rule: None,
                 comment: NewComment {
@@ -303,6 +304,7 @@ fn apply_records_comments_audit_outbox_users_and_the_event() {
                 },
             },
             AddedComment {
+                at: None,
                 author: None,
                 rule: Some("Escalate VIP".to_string()),
                 comment: NewComment {
