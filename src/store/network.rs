@@ -41,10 +41,13 @@ pub(super) fn next_ticket_id(conn: &Connection, account: &str) -> rusqlite::Resu
         .query_row([account], |row| row.get(0))
 }
 
+/// Writes a note as the audit trail's other sharing lines are written:
+/// the text is the change and its `after`, so the trail shows
+/// `sharing: + <text>` rather than a line with no change in it.
 pub(super) fn note(conn: &Connection, note: &Note) -> rusqlite::Result<()> {
     conn.prepare_cached(
-        "INSERT INTO audit (event_id, account, ticket_id, rule, action, change, at)
-         VALUES (?1, ?2, ?3, NULL, 'sharing', ?4, ?5)",
+        "INSERT INTO audit (event_id, account, ticket_id, rule, action, change, after, at)
+         VALUES (?1, ?2, ?3, NULL, 'sharing', ?4, ?4, ?5)",
     )?
     .execute(params![
         note.event_id,
