@@ -1133,3 +1133,41 @@ fn a_transaction_commits_on_ok_and_rolls_back_on_err() {
     store.rollback().expect("rollback");
     assert_eq!(store.accounts().expect("accounts"), ["kept"]);
 }
+
+#[test]
+fn a_network_note_reads_back_with_its_text() {
+    let store = Store::in_memory().expect("store");
+    store.begin().expect("begin");
+    apply(&store, "e1", None, &outcome(full_ticket()));
+    let text = "sync to `beta` not applied: ticket 1 is closed";
+    store
+        .note(&Note {
+            event_id: "e2~1",
+            account: "acme",
+            ticket_id: 42,
+            text,
+            at: at("2026-11-21T10:00:00Z"),
+        })
+        .expect("note");
+    store.commit().expect("commit");
+    let audit = store.audit("acme", 42).expect("audit");
+    let last = audit.last().expect("the note");
+    assert_eq!(
+        (
+            last.action.as_str(),
+            last.change.as_str(),
+            last.before.as_deref(),
+            last.after.as_deref()
+        ),
+        ("sharing", text, None, Some(text))
+    );
+    let shown = crate::report::ticket_text(
+        &store.ticket("acme", 42).expect("load").expect("ticket"),
+        &[],
+        &audit,
+    );
+    assert!(
+        shown.contains(&format!("e2~1 update: sharing: + {text}")),
+        "{shown}"
+    );
+}
