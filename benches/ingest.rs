@@ -2,14 +2,17 @@
 //! with their audit trail, a savepoint each, into a store file. Measured
 //! with the demo's rules and with no rules at all (the same rows written,
 //! nothing fired), so the cost of the rules shows as a ratio. The design's
-//! target: 100,000 events/s, within 2x of no rules. Run with
-//! `cargo bench --bench ingest`.
+//! target: 100,000 events/s, within 2x of no rules. A third run has a
+//! local partner: a quarter of the tickets are shared with `acme`, so each
+//! of their updates also syncs to Acme's copy and runs Acme's rules. Run
+//! with `cargo bench --bench ingest`.
 
 use divan::Bencher;
 use std::path::PathBuf;
 use ticket_rules::engine::{self, Explain, Input, RuleSet};
 use ticket_rules::event::read_events;
-use ticket_rules::ingest::{incoming, Incoming, Pipeline};
+use ticket_rules::ingest::{incoming, AccountRules, Incoming, Pipeline, Rules};
+use ticket_rules::model::agreement::from_api_json;
 use ticket_rules::rules::{load_str, Syntax};
 use ticket_rules::store::Store;
 
@@ -52,8 +55,11 @@ fn events() -> String {
 }
 
 fn demo_rules() -> RuleSet {
-    let text = include_str!("../demo/rules/support.rules");
-    let loaded = load_str("support.rules", text.to_string(), Syntax::Dsl);
+    compiled(include_str!("../demo/rules/support.rules"))
+}
+
+fn compiled(text: &str) -> RuleSet {
+    let loaded = load_str("rules", text.to_string(), Syntax::Dsl);
     engine::compile(&[Input {
         source: &loaded.source,
         file: &loaded.file,
@@ -70,17 +76,34 @@ fn store_path(name: &str) -> PathBuf {
     path
 }
 
-fn ingest(bencher: Bencher, rules: RuleSet, name: &str) {
+/// `support` and `acme` with their sides of the demo's agreements.
+fn with_partner(store: &Store) {
+    let sides = [
+        ("support", include_str!("../demo/agreements/support.json")),
+        ("acme", include_str!("../demo/agreements/acme.json")),
+    ];
+    for (account, json) in sides {
+        store.ensure_account(account).unwrap();
+        let list = from_api_json(json).unwrap();
+        store.import_agreements(account, &list).unwrap();
+    }
+}
+
+fn ingest<'a>(bencher: Bencher, rules: impl Into<Rules<'a>>, name: &str, partner: bool) {
+    let rules = rules.into();
     let text = events();
     bencher
         .counter(divan::counter::ItemsCount::new(EVENTS))
         .with_inputs(|| {
             let store = Store::open(&store_path(name)).unwrap();
+            if partner {
+                with_partner(&store);
+            }
             let events: Vec<Incoming> = incoming(text.as_bytes()).collect();
             (store, events)
         })
         .bench_local_values(|(store, events)| {
-            let summary = Pipeline::new(&store, &rules, Explain::None)
+            let summary = Pipeline::new(&store, rules, Explain::None)
                 .run(events, false, |_| {})
                 .unwrap();
             assert_eq!(summary.applied, EVENTS);
@@ -103,10 +126,21 @@ fn read_only(bencher: Bencher) {
 
 #[divan::bench(sample_count = 10)]
 fn with_demo_rules(bencher: Bencher) {
-    ingest(bencher, demo_rules(), "rules.db");
+    ingest(bencher, &demo_rules(), "rules.db", false);
 }
 
 #[divan::bench(sample_count = 10)]
 fn with_no_rules(bencher: Bencher) {
-    ingest(bencher, RuleSet::default(), "none.db");
+    ingest(bencher, &RuleSet::default(), "none.db", false);
+}
+
+/// The demo's two accounts: image sensor tickets are shared with `acme`,
+/// whose copies then take every synced update.
+#[divan::bench(sample_count = 10)]
+fn with_local_partner(bencher: Bencher) {
+    let mut rules = AccountRules::default();
+    rules.own.insert("support".into(), demo_rules());
+    let acme = compiled(include_str!("../demo/rules/acme.rules"));
+    rules.own.insert("acme".into(), acme);
+    ingest(bencher, &rules, "partner.db", true);
 }

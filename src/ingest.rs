@@ -345,11 +345,12 @@ impl<'a> Pipeline<'a> {
                     on: work.from.clone(),
                     text,
                 };
-                self.note(&work.update.event_id, line, work.update.at, network)?;
-                network.items.push(Reached::Ran(Box::new(step(
-                    work,
-                    StepResult::NotApplied(reason),
-                ))));
+                let (event_id, at) = (work.update.event_id.clone(), work.update.at);
+                let not_applied = StepResult::NotApplied(reason);
+                network
+                    .items
+                    .push(Reached::Ran(Box::new(step(work, not_applied))));
+                self.note(&event_id, line, at, network)?;
                 return Ok(Vec::new());
             }
             Err(e) => {

@@ -4,7 +4,7 @@
 //! `decline` and `deactivate` move an agreement through its life on both
 //! sides (see [`crate::sharing::agreements`]).
 
-use super::running::{account_of, DbArg};
+use super::running::{account_of, time_arg, DbArg};
 use super::table;
 use super::{CliError, Format, Outcome};
 use crate::model::agreement::from_api_json;
@@ -84,6 +84,9 @@ enum Command {
         /// Sync custom fields both ways
         #[arg(long)]
         sync_custom_fields: bool,
+        /// When it happened, for `created_at` (RFC 3339; default now)
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
     },
     /// Accept a pending invite (the receiving account)
     Accept(Move),
@@ -103,6 +106,9 @@ struct Move {
     as_account: String,
     #[command(flatten)]
     db: DbArg,
+    /// When it happened, for `updated_at` (RFC 3339; default now)
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
 }
 
 /// `--comments`, by the API's names.
@@ -156,6 +162,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             comments,
             sync_tags,
             sync_custom_fields,
+            at,
         } => {
             let terms = Terms {
                 comments: comments.into(),
@@ -163,8 +170,8 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
                 sync_custom_fields,
             };
             let store = db.open_existing()?;
-            let now = chrono::Utc::now();
-            let invited = lifecycle::invite(&store, &from, &to, &name, terms, now)?;
+            let at = time_arg(at.as_deref())?;
+            let invited = lifecycle::invite(&store, &from, &to, &name, terms, at)?;
             print!("{}", invited_text(&invited));
         }
         Command::Accept(m) => move_one(m, Action::Accept)?,
@@ -384,8 +391,8 @@ fn import(file: &std::path::Path, db: &DbArg, account: Option<&str>) -> Result<(
 
 fn move_one(m: Move, action: Action) -> Result<(), CliError> {
     let store = m.db.open_existing()?;
-    let now = chrono::Utc::now();
-    let changed = lifecycle::transition(&store, m.id, &m.as_account, action, now)?;
+    let at = time_arg(m.at.as_deref())?;
+    let changed = lifecycle::transition(&store, m.id, &m.as_account, action, at)?;
     print!("{}", changed_text(&changed));
     Ok(())
 }

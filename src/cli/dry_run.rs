@@ -3,7 +3,7 @@
 //! transaction that is rolled back, so the store file is untouched.
 
 use super::ingest::ExplainArg;
-use super::running::{account_of, account_rules, open_input, DbArg, RulesArg};
+use super::running::{account_of, account_rules, open_input, time_arg, DbArg, RulesArg};
 use super::{CliError, Format, Outcome};
 use crate::engine::{Explain, RuleSet};
 use crate::event::parse_ticket_json;
@@ -52,7 +52,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     let Some(rules) = account_rules(&args.rules)? else {
         return Ok(Outcome::Failed);
     };
-    let at = parse_at(args.at.as_deref())?;
+    let at = time_arg(args.at.as_deref())?;
     let explain: Explain = args.explain.into();
     let mut results = Vec::new();
     let collect = |p: &Processed| results.push(render(p, args.format));
@@ -131,15 +131,6 @@ fn touch(account: &str, id: i64, at: Time) -> Update {
         via: "api".into(),
         actor: None,
         changes: Changes::default(),
-    }
-}
-
-fn parse_at(at: Option<&str>) -> Result<Time, CliError> {
-    match at {
-        None => Ok(chrono::Utc::now()),
-        Some(text) => chrono::DateTime::parse_from_rfc3339(text)
-            .map(|t| t.with_timezone(&chrono::Utc))
-            .map_err(|e| CliError::Usage(format!("`--at {text}` is not an RFC 3339 time: {e}"))),
     }
 }
 

@@ -134,3 +134,13 @@ pub fn account_of(store: &Store, named: Option<&str>) -> Result<String, CliError
         ))),
     }
 }
+
+/// `--at TIME` (RFC 3339), or now.
+pub fn time_arg(at: Option<&str>) -> Result<crate::model::Time, CliError> {
+    match at {
+        None => Ok(chrono::Utc::now()),
+        Some(text) => chrono::DateTime::parse_from_rfc3339(text)
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .map_err(|e| CliError::Usage(format!("`--at {text}` is not an RFC 3339 time: {e}"))),
+    }
+}

@@ -217,13 +217,34 @@ pub fn follow_ups(world: &mut World, done: &Done) -> Result<Vec<FollowUp>, Store
     if done.outcome.skipped.is_some() {
         return Ok(out);
     }
+    // What counts is where the update left the links: a share the same
+    // update then unshared never reached the partner, so there is no copy
+    // to make and no one to tell.
+    let (after, before) = (&done.outcome.after, done.before);
+    let live_after = |id: i64| {
+        after
+            .shares
+            .iter()
+            .any(|s| s.active && s.agreement_id == id)
+    };
+    let live_before = |id: i64| {
+        before.is_some_and(|b| {
+            let sent = b.shares.iter().any(|s| s.active && s.agreement_id == id);
+            sent || b
+                .received
+                .as_ref()
+                .is_some_and(|r| r.active && r.agreement_id == id)
+        })
+    };
     for op in &done.outcome.shares {
         match op {
-            ShareOp::Share { agreement_id, .. } => out.extend(share(world, done, *agreement_id)?),
-            ShareOp::Unshare { agreement_id, .. } => {
+            ShareOp::Share { agreement_id, .. } if live_after(*agreement_id) => {
+                out.extend(share(world, done, *agreement_id)?);
+            }
+            ShareOp::Unshare { agreement_id, .. } if live_before(*agreement_id) => {
                 out.extend(unshare(world, done, *agreement_id)?);
             }
-            ShareOp::Refused { .. } => {}
+            _ => {}
         }
     }
     for link in live_links(done) {

@@ -7,7 +7,7 @@
 
 use super::{mapped_status, sync::Delta};
 use crate::engine::hash::fnv1a;
-use crate::model::{Agreement, CommentTerms, Status, Ticket, Time};
+use crate::model::{Agreement, CommentTerms, Ticket, Time};
 use crate::store::{StoredComment, User};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -77,14 +77,6 @@ fn wrap(a: &Agreement, ticket: Value) -> Value {
     })
 }
 
-/// The status the partner sees, if the terms share status.
-fn status_for(a: &Agreement, status: Status) -> Value {
-    match a.comments {
-        CommentTerms::PublicAndPrivate => Value::from(mapped_status(status).as_str()),
-        CommentTerms::PrivateOnly => Value::Null,
-    }
-}
-
 fn fields_json(fields: impl Iterator<Item = (String, Value)>) -> Value {
     fields
         .map(|(title, value)| json!({"title": title, "value": value}))
@@ -109,7 +101,11 @@ pub fn share(t: &Ticket, comments: &[StoredComment], users: &Users, a: &Agreemen
     ticket.insert("subject".into(), t.subject.clone().into());
     let requested = t.times.created_at.as_ref().map(time);
     ticket.insert("requested_at".into(), requested.into());
-    ticket.insert("status".into(), status_for(a, t.status));
+    // Under `private_only` status is not shared, as in an update.
+    if a.comments == CommentTerms::PublicAndPrivate {
+        let status = mapped_status(t.status).as_str();
+        ticket.insert("status".into(), status.into());
+    }
     let requester = t
         .requester
         .as_deref()
