@@ -22,6 +22,10 @@ use std::collections::{BTreeMap, VecDeque};
 /// Events per transaction.
 pub const BATCH: usize = 1000;
 
+/// What joins an event's id and a number to name an update it set off on
+/// a partner's copy (`e1~2`); events from outside may not use it.
+pub const DERIVED: char = '~';
+
 /// What became of one event.
 #[derive(Debug)]
 pub enum Status {
@@ -272,6 +276,12 @@ impl<'a> Pipeline<'a> {
         payload: &str,
         line: Option<usize>,
     ) -> Result<Ran, StoreError> {
+        if update.event_id.contains(DERIVED) {
+            return Ok(Err(format!(
+                "event id `{}` may not contain `{DERIVED}`: ticket-rules names the updates an event sets off on partners `<id>{DERIVED}1`",
+                update.event_id
+            )));
+        }
         let (before, outcome) = match self.run_one(update, payload, line)? {
             Ok(done) => done,
             Err(reason) => return Ok(Err(reason)),
@@ -289,7 +299,7 @@ impl<'a> Pipeline<'a> {
             match next {
                 FollowUp::Run(work) => {
                     let n = network.steps().count() + 1;
-                    let event_id = format!("{}~{n}", update.event_id);
+                    let event_id = format!("{}{DERIVED}{n}", update.event_id);
                     queue.extend(self.run_work(*work, event_id, &mut network)?);
                 }
                 FollowUp::Queue(mut queued) => {
