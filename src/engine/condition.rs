@@ -272,9 +272,8 @@ impl Test {
             Test::Comment(public) => facts
                 .update
                 .changes
-                .comment
-                .as_ref()
-                .is_some_and(|c| c.public == *public),
+                .the_comment()
+                .is_some_and(|(_, p)| p == *public),
             Test::Role(role, want) => {
                 let have = facts.update.actor.as_ref().map(|a| a.role.as_condition());
                 have.is_some_and(|r| (r == *role) == *want)
@@ -394,13 +393,15 @@ pub fn saw(leaf: &Leaf, facts: &Facts) -> String {
             format!("tags are {}", tags.join(" "))
         }
         Test::Text(TextOf::Subject, _) => format!("subject is {:?}", t.subject),
-        Test::Text(TextOf::Comment, _) | Test::Comment(_) => match &facts.update.changes.comment {
-            None => "this update has no comment".into(),
-            Some(c) if matches!(leaf.test, Test::Comment(_)) => {
-                format!("comment is {}", if c.public { "public" } else { "private" })
+        Test::Text(TextOf::Comment, _) | Test::Comment(_) => {
+            match facts.update.changes.the_comment() {
+                None => "this update has no comment".into(),
+                Some((_, public)) if matches!(leaf.test, Test::Comment(_)) => {
+                    format!("comment is {}", if public { "public" } else { "private" })
+                }
+                Some((body, _)) => format!("comment text is {body:?}"),
             }
-            Some(c) => format!("comment text is {:?}", c.body),
-        },
+        }
         Test::Role(..) => match &facts.update.actor {
             Some(a) => format!("role is {}", a.role.as_condition()),
             None => "the update has no actor".into(),

@@ -56,8 +56,8 @@ impl<'a> Facts<'a> {
     pub fn comment(&self) -> Option<&str> {
         self.comment
             .get_or_init(|| {
-                let c = self.update.changes.comment.as_ref();
-                c.map(|c| c.body.to_lowercase())
+                let c = self.update.changes.the_comment();
+                c.map(|(body, _)| body.to_lowercase())
             })
             .as_deref()
     }

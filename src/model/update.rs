@@ -79,6 +79,16 @@ pub struct Changes {
     pub stop_share: Option<i64>,
 }
 
+impl Changes {
+    /// The comment this update adds, as `comment …` conditions see it:
+    /// its own, or, on a synced update, the last one that came over.
+    pub fn the_comment(&self) -> Option<(&str, bool)> {
+        let own = self.comment.as_ref().map(|c| (c.body.as_str(), c.public));
+        let shared = self.shared_comments.last();
+        own.or_else(|| shared.map(|c| (c.body.as_str(), c.public)))
+    }
+}
+
 /// Where a received copy came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ReceivedFrom {
