@@ -66,32 +66,40 @@ pub struct Context<'a> {
     pub walk: Walk,
 }
 
-/// Runs the triggers of `rules` on one update of a ticket (`before` is
-/// `None` when the update creates it).
 /// The ticket with only the update's own changes, as the rules first see
 /// it: what a synced update brought, before this side's triggers ran.
 pub fn own_changes(before: Option<&Ticket>, update: &Update, agreements: &[Agreement]) -> Ticket {
-    let mut ticket = match before {
-        Some(t) => t.clone(),
-        None => Ticket::new(&update.account, update.ticket_id, &update.via, update.at),
-    };
-    if before.is_none_or(|b| b.status != Status::Closed) {
-        changes::apply_changes(&mut ticket, update, agreements);
-    }
-    ticket
+    start(before, update, agreements).0
 }
 
-pub fn run(rules: &RuleSet, before: Option<&Ticket>, update: &Update, cx: &Context) -> Outcome {
+/// What the update itself changed, and the comments it added.
+type OwnChanges = (Vec<Change>, Vec<AddedComment>);
+
+/// The working ticket with the update's own changes applied, and those
+/// changes; `None` for a ticket closed before the update, which the update
+/// does not touch.
+fn start(
+    before: Option<&Ticket>,
+    update: &Update,
+    agreements: &[Agreement],
+) -> (Ticket, Option<OwnChanges>) {
     let mut ticket = match before {
         Some(t) => t.clone(),
         None => Ticket::new(&update.account, update.ticket_id, &update.via, update.at),
     };
-    let closed = before.is_some_and(|b| b.status == Status::Closed);
-    let (changes, comments) = if closed {
-        (Vec::new(), Vec::new())
-    } else {
-        changes::apply_changes(&mut ticket, update, cx.agreements)
-    };
+    if before.is_some_and(|b| b.status == Status::Closed) {
+        return (ticket, None);
+    }
+    let own = changes::apply_changes(&mut ticket, update, agreements);
+    (ticket, Some(own))
+}
+
+/// Runs the triggers of `rules` on one update of a ticket (`before` is
+/// `None` when the update creates it).
+pub fn run(rules: &RuleSet, before: Option<&Ticket>, update: &Update, cx: &Context) -> Outcome {
+    let (mut ticket, own) = start(before, update, cx.agreements);
+    let closed = own.is_none();
+    let (changes, comments) = own.unwrap_or_default();
     let mut produced = Produced {
         comments,
         ..Produced::default()

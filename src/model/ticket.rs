@@ -150,6 +150,20 @@ impl Ticket {
         self.shares.iter().find(|s| s.active)
     }
 
+    /// Does the ticket still sync over its share by agreement `id`?
+    pub fn sends_over(&self, id: i64) -> bool {
+        self.shares.iter().any(|s| s.active && s.agreement_id == id)
+    }
+
+    /// Does the ticket still sync over agreement `id`, shared or received?
+    pub fn syncs_over(&self, id: i64) -> bool {
+        self.sends_over(id)
+            || self
+                .received
+                .as_ref()
+                .is_some_and(|r| r.active && r.agreement_id == id)
+    }
+
     /// Is the ticket shared with a partner or received from one, and still
     /// syncing? (`ticket is shared`.)
     pub fn is_shared(&self) -> bool {

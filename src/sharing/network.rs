@@ -8,7 +8,7 @@
 
 use super::{copy, payload, sync};
 use crate::engine::{self, AddedComment, Outcome, ShareOp};
-use crate::model::{Agreement, AgreementStatus, Direction, Ticket, Update, UpdateKind};
+use crate::model::{Agreement, AgreementStatus, Direction, FieldType, Ticket, Update, UpdateKind};
 use crate::store::{Store, StoreError};
 use serde::Serialize;
 use serde_json::Value;
@@ -21,6 +21,7 @@ pub const VIA: &str = "ticket sharing";
 pub struct World<'a> {
     pub store: &'a Store,
     agreements: HashMap<String, Vec<Agreement>>,
+    fields: HashMap<String, Vec<(String, FieldType)>>,
     accounts: Option<BTreeSet<String>>,
 }
 
@@ -29,6 +30,7 @@ impl<'a> World<'a> {
         World {
             store,
             agreements: HashMap::new(),
+            fields: HashMap::new(),
             accounts: None,
         }
     }
@@ -40,6 +42,25 @@ impl<'a> World<'a> {
             self.agreements.insert(account.to_string(), list);
         }
         Ok(self.agreements.get(account).map_or(&[], Vec::as_slice))
+    }
+
+    /// The type of an account's custom field, by title ignoring case, with
+    /// the title as the account writes it (cached like the agreements).
+    fn field(
+        &mut self,
+        account: &str,
+        title: &str,
+    ) -> Result<Option<(String, FieldType)>, StoreError> {
+        if !self.fields.contains_key(account) {
+            let list = self.store.fields(account)?;
+            self.fields.insert(account.to_string(), list);
+        }
+        let title = title.to_lowercase();
+        let list = self.fields.get(account).map_or(&[][..], Vec::as_slice);
+        Ok(list
+            .iter()
+            .find(|(t, _)| t.to_lowercase() == title)
+            .cloned())
     }
 
     /// One side of an agreement, by its id.
@@ -221,24 +242,10 @@ pub fn follow_ups(world: &mut World, done: &Done) -> Result<Vec<FollowUp>, Store
     // update then unshared never reached the partner, so there is no copy
     // to make and no one to tell.
     let (after, before) = (&done.outcome.after, done.before);
-    let live_after = |id: i64| {
-        after
-            .shares
-            .iter()
-            .any(|s| s.active && s.agreement_id == id)
-    };
-    let live_before = |id: i64| {
-        before.is_some_and(|b| {
-            let sent = b.shares.iter().any(|s| s.active && s.agreement_id == id);
-            sent || b
-                .received
-                .as_ref()
-                .is_some_and(|r| r.active && r.agreement_id == id)
-        })
-    };
+    let live_before = |id: i64| before.is_some_and(|b| b.syncs_over(id));
     for op in &done.outcome.shares {
         match op {
-            ShareOp::Share { agreement_id, .. } if live_after(*agreement_id) => {
+            ShareOp::Share { agreement_id, .. } if after.sends_over(*agreement_id) => {
                 out.extend(share(world, done, *agreement_id)?);
             }
             ShareOp::Unshare { agreement_id, .. } if live_before(*agreement_id) => {
@@ -378,31 +385,31 @@ fn field_fits(
 ) -> Result<Vec<String>, StoreError> {
     let mut notes = Vec::new();
     let mut kept = Vec::new();
-    let declared = world.store.fields(to)?;
     for (title, value) in std::mem::take(&mut update.changes.custom_fields) {
-        let theirs = declared
-            .iter()
-            .find(|(t, _)| t.to_lowercase() == title.to_lowercase());
-        let ours = world.store.field_type(from, &title)?;
-        let why = match (theirs, ours) {
-            (None, _) => Some(format!("`{to}` has no such field")),
-            (Some((_, t)), Some(o)) if *t != o => Some(format!(
+        let Some((theirs, t)) = world.field(to, &title)? else {
+            notes.push(format!(
+                "custom field `{title}` not synced: `{to}` has no such field"
+            ));
+            continue;
+        };
+        let ours = world.field(from, &title)?.map(|(_, o)| o);
+        let why = match ours {
+            Some(o) if o != t => Some(format!(
                 "it is {} field in `{from}` but {} field in `{to}`",
                 a_type(o),
-                a_type(*t)
+                a_type(t)
             )),
-            (Some((_, t)), _) if !t.fits(&value) => Some(format!(
+            _ if !t.fits(&value) => Some(format!(
                 "`{}` does not fit {} field",
                 crate::model::ticket::value_text(&value),
-                a_type(*t)
+                a_type(t)
             )),
             _ => None,
         };
-        match (why, theirs) {
-            (Some(why), _) => notes.push(format!("custom field `{title}` not synced: {why}")),
+        match why {
+            Some(why) => notes.push(format!("custom field `{title}` not synced: {why}")),
             // Under the receiving account's own title for the field.
-            (None, Some((theirs, _))) => kept.push((theirs.clone(), value)),
-            (None, None) => kept.push((title, value)),
+            None => kept.push((theirs, value)),
         }
     }
     update.changes.custom_fields = kept;
@@ -410,7 +417,7 @@ fn field_fits(
 }
 
 /// `an integer`, `a text`: a field type with its article.
-fn a_type(t: crate::model::FieldType) -> String {
+fn a_type(t: FieldType) -> String {
     let name = t.as_str();
     let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
         "an"
@@ -470,8 +477,7 @@ struct Link {
 /// A share made by this update is not one: the copy has it all.
 fn live_links(done: &Done) -> Vec<Link> {
     let (after, before) = (&done.outcome.after, done.before);
-    let was_sent =
-        |id: i64| before.is_some_and(|b| b.shares.iter().any(|s| s.active && s.agreement_id == id));
+    let was_sent = |id: i64| before.is_some_and(|b| b.sends_over(id));
     let sent = after
         .shares
         .iter()
@@ -508,8 +514,8 @@ fn sync_link(world: &mut World, done: &Done, link: &Link) -> Result<Vec<FollowUp
     };
     let echo = done.over == Some(link.agreement_id);
     let base = if echo {
-        let agreements = world.agreements(&t.account)?.to_vec();
-        engine::own_changes(done.before, done.update, &agreements)
+        let agreements = world.agreements(&t.account)?;
+        engine::own_changes(done.before, done.update, agreements)
     } else {
         match done.before {
             Some(b) => b.clone(),
