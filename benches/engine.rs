@@ -82,6 +82,7 @@ fn update(n: usize, seed: usize) -> (Ticket, Update) {
             }),
             ..Changes::default()
         },
+        automation: None,
     };
     (t, u)
 }

@@ -110,6 +110,7 @@ fn update(r: &mut Rng, id: usize) -> (Option<Ticket>, Update) {
         via: "web".into(),
         actor: None,
         changes,
+        automation: None,
     };
     (before, update)
 }

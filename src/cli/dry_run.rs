@@ -131,6 +131,7 @@ fn touch(account: &str, id: i64, at: Time) -> Update {
         via: "api".into(),
         actor: None,
         changes: Changes::default(),
+        automation: None,
     }
 }
 

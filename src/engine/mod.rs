@@ -4,9 +4,11 @@
 //!
 //! Step one, [`compile`]: checked rules become a [`RuleSet`] (conditions in
 //! [`condition`], actions in [`action`], the trigger [`index`]). Step two,
-//! [`run`]: the update's own [`changes`] are applied, then the trigger
-//! cycle (below). Step three, [`explain`]: why each other trigger did not
-//! fire. [`outcome`] is what comes out.
+//! [`run`]: the update's own [`changes`] are applied, or the actions of
+//! the [`automation`] it names, then the trigger cycle (below). Step
+//! three, [`explain`]: why each other trigger did not fire. [`outcome`] is
+//! what comes out. Automations' sweeps start from [`sweep`], the part of
+//! their conditions SQL can test.
 //!
 //! The trigger cycle, as Zendesk runs it: walk the active triggers in
 //! order and fire the first whose conditions hold, applying its actions to
@@ -17,6 +19,7 @@
 //! before the update.
 
 pub mod action;
+pub mod automation;
 pub mod changes;
 pub mod compile;
 pub mod condition;
@@ -26,6 +29,7 @@ pub mod hash;
 pub mod index;
 pub mod outcome;
 pub mod placeholders;
+pub mod sweep;
 
 pub use compile::{compile, Input, RuleSet};
 pub use outcome::*;
@@ -106,6 +110,19 @@ pub fn run(rules: &RuleSet, before: Option<&Ticket>, update: &Update, cx: &Conte
     };
     let mut fired = Vec::new();
     let mut trace = Vec::new();
+    if let Some(rule) = automation::named(rules, update).filter(|_| !closed) {
+        if automation::holds(rules, rule, &ticket, update.at) {
+            let facts = Facts::new(&rules.interner, &ticket, before, update, update.at);
+            let conditions = match cx.explain {
+                Explain::All => every_condition(rule, &facts),
+                _ => Vec::new(),
+            };
+            drop(facts);
+            let mut done = fire(rule, &mut ticket, update, cx, &mut produced);
+            done.conditions = conditions;
+            fired.push(done);
+        }
+    }
     if !closed {
         let done = cycle(
             rules,

@@ -49,6 +49,7 @@ pub(super) fn event<'t>(cx: &Cx<'t>, entries: Entries<'t>) -> Result<Update> {
         via,
         actor,
         changes,
+        automation: None,
     })
 }
 
@@ -86,6 +87,7 @@ pub(super) fn bare_ticket<'t>(
         via: "web".to_string(),
         actor,
         changes,
+        automation: None,
     })
 }
 

@@ -40,6 +40,10 @@ pub struct Update {
     pub via: String,
     pub actor: Option<Actor>,
     pub changes: Changes,
+    /// An automation's update: the automation (by title) whose actions
+    /// this update applies, before the triggers run on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub automation: Option<String>,
 }
 
 /// What an update sets. `None` leaves a field as it is; `Some(None)`

@@ -302,6 +302,7 @@ fn update_for(kind: UpdateKind, account: &str, ticket_id: i64, done: &Done) -> U
         via: VIA.to_string(),
         actor: None,
         changes: Default::default(),
+        automation: None,
     }
 }
 

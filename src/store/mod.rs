@@ -24,6 +24,7 @@ mod events;
 mod fields;
 mod network;
 pub mod schema;
+mod sweep;
 mod tickets;
 mod users;
 
@@ -33,6 +34,7 @@ pub use network::Note;
 pub use tickets::{StoredComment, TicketFilter};
 pub use users::{AccountSettings, User};
 
+use crate::engine::sweep::SqlFilter;
 use crate::model::{Agreement, AgreementStatus, FieldType, Ticket, Time};
 use rusqlite::{Connection, OpenFlags};
 use std::cell::RefCell;
@@ -337,6 +339,21 @@ impl Store {
     /// Tickets that match every filter given, ordered by account and id.
     pub fn tickets(&self, filter: &TicketFilter) -> Result<Vec<Ticket>, StoreError> {
         tickets::list(&self.conn, filter).map_err(self.fail())
+    }
+
+    /// Ids of the account's tickets, not closed, that `filter` lets
+    /// through, in id order: where an automation sweep starts.
+    pub fn sweep_candidates(
+        &self,
+        account: &str,
+        filter: &SqlFilter,
+    ) -> Result<Vec<i64>, StoreError> {
+        sweep::candidates(&self.conn, account, filter).map_err(self.fail())
+    }
+
+    /// The account's tickets with these ids, in the order given.
+    pub fn tickets_by_id(&self, account: &str, ids: &[i64]) -> Result<Vec<Ticket>, StoreError> {
+        sweep::load_many(&self.conn, account, ids).map_err(self.fail())
     }
 
     /// A ticket's comments, oldest first.

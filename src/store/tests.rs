@@ -122,6 +122,7 @@ fn update(event_id: &str, kind: UpdateKind, ticket: &Ticket, when: Time) -> Upda
             name: Some("Ann Agent".to_string()),
         }),
         changes: Changes::default(),
+        automation: None,
     }
 }
 
