@@ -24,12 +24,25 @@ use std::collections::BTreeSet;
 #[derive(Debug, Default)]
 pub struct Interner {
     ids: FnvMap<String, u32>,
+    /// Each id's name, by id: an automation sweep asks SQL for tags by name.
+    names: Vec<String>,
 }
 
 impl Interner {
     pub fn intern(&mut self, tag: &str) -> u32 {
-        let next = self.ids.len() as u32;
-        *self.ids.entry(tag.to_lowercase()).or_insert(next)
+        let key = tag.to_lowercase();
+        if let Some(id) = self.ids.get(&key) {
+            return *id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(key.clone());
+        self.ids.insert(key, id);
+        id
+    }
+
+    /// The name of an interned tag (lowercase).
+    pub fn name(&self, id: u32) -> Option<&str> {
+        self.names.get(id as usize).map(String::as_str)
     }
 
     pub fn id(&self, tag: &str) -> Option<u32> {

@@ -168,6 +168,7 @@ impl Store {
         conn.pragma_update(None, "temp_store", "MEMORY")
             .map_err(open)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        sweep::register(&conn).map_err(open)?;
         schema::migrate(&conn, &path)?;
         Ok(Store {
             conn,

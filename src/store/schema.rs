@@ -209,6 +209,19 @@ CREATE TABLE fields (
     PRIMARY KEY (account, key)
 ) WITHOUT ROWID;
 "#,
+    // 3: indexes for automation sweeps.
+    r#"
+-- An automation's time window (`hours since solved greater than 24`) is
+-- a range on one time column, and the sweep's filter always names the
+-- statuses it allows (every status but closed when the rule names
+-- none), so `(account, status, <time>)` serves a window with or without
+-- a status condition: one range scan per status. `id` last makes each
+-- index cover the sweep's `SELECT t.id`: no table row is read for a
+-- candidate until it is loaded.
+CREATE INDEX tickets_by_solved ON tickets (account, status, solved_at, id);
+CREATE INDEX tickets_by_pending ON tickets (account, status, pending_at, id);
+CREATE INDEX tickets_by_updated ON tickets (account, status, updated_at, id);
+"#,
 ];
 
 /// The schema version a store has.

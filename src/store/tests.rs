@@ -927,7 +927,21 @@ fn a_version_1_store_migrates_to_2_and_keeps_its_data() {
     let path = dir.path("old.db");
     version_1_file(&path);
     let store = Store::open_existing(&path).expect("open migrates");
-    assert_eq!(schema::version(&store.conn).expect("version"), 2);
+    // Every later migration too (3: the sweep's indexes).
+    assert_eq!(
+        schema::version(&store.conn).expect("version"),
+        MIGRATIONS.len() as i64
+    );
+    let indexes: i64 = store
+        .conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN
+                ('tickets_by_solved', 'tickets_by_pending', 'tickets_by_updated')",
+            [],
+            |row| row.get(0),
+        )
+        .expect("indexes");
+    assert_eq!(indexes, 3);
     assert_eq!(store.accounts().expect("accounts"), ["acme", "beta"]);
     let ann = store.user("acme", "ann@acme.test").expect("user");
     assert_eq!(ann.and_then(|u| u.name).as_deref(), Some("Ann"));
@@ -1170,5 +1184,121 @@ fn a_network_note_reads_back_with_its_text() {
     assert!(
         shown.contains(&format!("e2~1 update: sharing: + {text}")),
         "{shown}"
+    );
+}
+
+/// Tickets of every shape: children or none, times or none, statuses.
+fn varied_ticket(account: &str, id: i64) -> Ticket {
+    let mut ticket = full_ticket();
+    ticket.account = account.to_string();
+    ticket.id = id;
+    ticket.status = Status::ALL[id as usize % Status::ALL.len()];
+    if id % 2 == 0 {
+        ticket.tags.clear();
+        ticket.custom_fields.clear();
+        ticket.priority = None;
+        ticket.group = None;
+    }
+    if id % 3 == 0 {
+        ticket.shares.clear();
+        ticket.received = None;
+        ticket.latest_comment = None;
+        ticket.times.created_at = None;
+    }
+    if id % 5 == 0 {
+        ticket.tags.insert(format!("only_{id}"));
+        ticket.shares.truncate(1);
+        ticket.times.solved_at = Some(at("2024-05-03T00:00:00.000000001Z"));
+    }
+    ticket
+}
+
+#[test]
+fn bulk_loads_read_what_single_loads_read() {
+    let store = Store::in_memory().expect("store");
+    store.begin().expect("begin");
+    for account in ["acme", "beta"] {
+        for id in 1..=600 {
+            let ticket = varied_ticket(account, id);
+            apply(&store, &format!("{account}-{id}"), None, &outcome(ticket));
+        }
+    }
+    store.commit().expect("commit");
+    // Over several chunks, out of order, a repeat, ids with no ticket,
+    // and a last chunk that is short.
+    let mut ids: Vec<i64> = (1..=650).rev().collect();
+    ids.extend([7, -1, 0, 300]);
+    let single: Vec<Ticket> = ids
+        .iter()
+        .filter_map(|id| store.ticket("acme", *id).expect("load"))
+        .collect();
+    let bulk = store.tickets_by_id("acme", &ids).expect("bulk");
+    assert_eq!(bulk.len(), 602);
+    assert_eq!(bulk, single);
+    assert_eq!(store.tickets_by_id("acme", &[]).expect("none"), []);
+}
+
+#[test]
+fn a_changed_solved_or_pending_time_is_written_without_a_status_change() {
+    let store = Store::in_memory().expect("store");
+    let before = full_ticket();
+    apply(&store, "e1", None, &outcome(before.clone()));
+    let mut after = before.clone();
+    after.times.pending_at = Some(at("2024-05-09T00:00:00.5Z"));
+    after.times.solved_at = Some(at("2024-05-10T00:00:00Z"));
+    apply(&store, "e2", Some(&before), &outcome(after.clone()));
+    assert_eq!(store.ticket("acme", 42).expect("load"), Some(after.clone()));
+    let mut last = after.clone();
+    last.status = Status::Solved;
+    last.times.solved_at = None;
+    apply(&store, "e3", Some(&after), &outcome(last.clone()));
+    assert_eq!(store.ticket("acme", 42).expect("load"), Some(last));
+}
+
+/// The plan SQLite picks for an automation's candidate query.
+fn plan(store: &Store, when: &str) -> Vec<String> {
+    let text = format!("automation \"a\" {{\n  when {when}\n  then Add tags x\n}}\n");
+    let loaded = crate::rules::load_str("a.rules", text, crate::rules::Syntax::Dsl);
+    let rules = crate::engine::compile(&[crate::engine::Input {
+        source: &loaded.source,
+        file: &loaded.file,
+    }]);
+    let cond = rules.automations[0].cond.as_ref();
+    let filter = crate::engine::sweep::prefilter(cond, &rules.interner, at("2024-06-01T00:00:00Z"));
+    sweep::plan(&store.conn, "acme", &filter).expect("plan")
+}
+
+#[test]
+fn automation_sweeps_search_an_index() {
+    let store = Store::in_memory().expect("store");
+    apply(&store, "e1", None, &outcome(full_ticket()));
+    let uses = |when: &str, index: &str| {
+        let details = plan(&store, when);
+        assert!(
+            details
+                .iter()
+                .any(|d| d.starts_with("SEARCH t USING COVERING INDEX") && d.contains(index)),
+            "{when}: {details:?}"
+        );
+        assert!(
+            !details.iter().any(|d| d.starts_with("SCAN")),
+            "{when}: {details:?}"
+        );
+    };
+    uses(
+        "Status is solved and Hours since solved greater than 24",
+        // `solved_at>?` is SQLite's own bound past the NULLs.
+        "tickets_by_solved (account=? AND status=? AND solved_at>? AND solved_at<?)",
+    );
+    uses(
+        "Status is pending and Hours since pending is 48",
+        "tickets_by_pending (account=? AND status=? AND pending_at>? AND pending_at<?)",
+    );
+    // A window alone: one range per status that is not closed.
+    uses("Hours since updated greater than 72", "tickets_by_updated");
+    // Statuses alone: any index that leads with them covers the query.
+    uses(
+        "Status less than solved and Tags contains at least one of vip",
+        "(account=? AND status=?)",
     );
 }

@@ -65,6 +65,27 @@ macro_rules! ticket_columns {
 const LATEST_COMMENT: usize = 22;
 const LATEST_PUBLIC_COMMENT: usize = 27;
 
+/// The ticket row's columns, for statements built at run time.
+pub(super) const TICKET_COLUMNS: &str = ticket_columns!();
+
+/// The custom field columns [`custom_field_at`] reads.
+macro_rules! custom_field_columns {
+    () => {
+        "key, title, value"
+    };
+}
+pub(super) const CUSTOM_FIELD_COLUMNS: &str = custom_field_columns!();
+
+/// The share columns [`add_share_at`] reads; rows in `(direction, pos)`
+/// order rebuild `shares` in order and leave the last received in
+/// `received`.
+macro_rules! share_columns {
+    () => {
+        "direction, agreement_id, agreement, partner, origin_id, active"
+    };
+}
+pub(super) const SHARE_COLUMNS: &str = share_columns!();
+
 const SELECT_TICKETS: &str = concat!("SELECT ", ticket_columns!(), " FROM tickets t");
 
 const SELECT_TICKET: &str = concat!(
@@ -82,19 +103,25 @@ const INSERT_TICKET: &str = concat!(
 );
 
 /// Binds the same values as [`INSERT_TICKET`] but leaves `?5`, the status,
-/// alone: setting it would rewrite the ticket's `tickets_by_status` entry
-/// on every update, so it is set on its own when it changes.
+/// and `?18`, `?19`, the pending and solved times, alone: setting a column
+/// rewrites the entries of every index on it even when its value stays,
+/// and status and those times lead or end the sweep's indexes (migrations
+/// 1 and 3). [`RESTATUS_TICKET`] sets them, only when one of them changes.
 const UPDATE_TICKET: &str = "UPDATE tickets SET subject = ?3, description = ?4,
     priority = ?6, type = ?7, group_name = ?8, assignee = ?9, requester = ?10,
     organization = ?11, brand = ?12, via = ?13,
     created_at = ?14, updated_at = ?15, status_changed_at = ?16, open_at = ?17,
-    pending_at = ?18, solved_at = ?19, assigned_at = ?20, requester_updated_at = ?21,
+    assigned_at = ?20, requester_updated_at = ?21,
     assignee_updated_at = ?22,
     latest_comment_author = ?23, latest_comment_body = ?24, latest_comment_public = ?25,
     latest_comment_via = ?26, latest_comment_at = ?27,
     latest_public_comment_author = ?28, latest_public_comment_body = ?29,
     latest_public_comment_public = ?30, latest_public_comment_via = ?31,
     latest_public_comment_at = ?32
+    WHERE account = ?1 AND id = ?2";
+
+/// What [`UPDATE_TICKET`] leaves alone: status and the times indexed with it.
+const RESTATUS_TICKET: &str = "UPDATE tickets SET status = ?3, pending_at = ?4, solved_at = ?5
     WHERE account = ?1 AND id = ?2";
 
 /// One ticket, or `None` when the account has no such ticket.
@@ -188,7 +215,7 @@ pub(super) fn comments(
 }
 
 /// Reads a ticket row; tags, custom fields and shares come after.
-fn ticket_from_row(row: &Row) -> rusqlite::Result<Ticket> {
+pub(super) fn ticket_from_row(row: &Row) -> rusqlite::Result<Ticket> {
     Ok(Ticket {
         account: row.get(0)?,
         id: row.get(1)?,
@@ -247,43 +274,62 @@ fn load_children(conn: &Connection, ticket: &mut Ticket) -> rusqlite::Result<()>
         .query_map(key, |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
 
-    let mut fields = conn.prepare_cached(
-        "SELECT key, title, value FROM custom_fields WHERE account = ?1 AND ticket_id = ?2",
-    )?;
+    let mut fields = conn.prepare_cached(concat!(
+        "SELECT ",
+        custom_field_columns!(),
+        " FROM custom_fields WHERE account = ?1 AND ticket_id = ?2"
+    ))?;
     ticket.custom_fields = fields
-        .query_map(key, |row| {
-            let text: String = row.get(2)?;
-            let value = serde_json::from_str(&text)
-                .map_err(|err| unreadable(2, format!("custom field value is not JSON: {err}")))?;
-            let title = row.get(1)?;
-            Ok((row.get(0)?, CustomField { title, value }))
-        })?
+        .query_map(key, |row| custom_field_at(row, 0))?
         .collect::<rusqlite::Result<_>>()?;
 
-    let mut shares = conn.prepare_cached(
-        "SELECT direction, agreement_id, agreement, partner, origin_id, active FROM shares
-         WHERE account = ?1 AND ticket_id = ?2 ORDER BY direction, pos",
-    )?;
+    let mut shares = conn.prepare_cached(concat!(
+        "SELECT ",
+        share_columns!(),
+        " FROM shares WHERE account = ?1 AND ticket_id = ?2 ORDER BY direction, pos"
+    ))?;
     let mut rows = shares.query(key)?;
     while let Some(row) = rows.next()? {
-        let direction: String = row.get(0)?;
-        match direction.as_str() {
-            "sent" => ticket.shares.push(Share {
-                agreement_id: row.get(1)?,
-                agreement: row.get(2)?,
-                partner: row.get(3)?,
-                active: row.get(5)?,
-            }),
-            "received" => {
-                ticket.received = Some(Received {
-                    agreement_id: row.get(1)?,
-                    agreement: row.get(2)?,
-                    partner: row.get(3)?,
-                    origin_id: row.get(4)?,
-                    active: row.get(5)?,
-                })
-            }
-            other => return Err(unreadable(0, format!("unknown share direction `{other}`"))),
+        add_share_at(ticket, row, 0)?;
+    }
+    Ok(())
+}
+
+/// Reads a custom field from the columns of [`custom_field_columns`] at
+/// `start`: its key and the field.
+pub(super) fn custom_field_at(row: &Row, start: usize) -> rusqlite::Result<(String, CustomField)> {
+    let text: String = row.get(start + 2)?;
+    let value = serde_json::from_str(&text)
+        .map_err(|err| unreadable(start + 2, format!("custom field value is not JSON: {err}")))?;
+    let title = row.get(start + 1)?;
+    Ok((row.get(start)?, CustomField { title, value }))
+}
+
+/// Adds the share in the columns of [`share_columns`] at `start` to the
+/// ticket.
+pub(super) fn add_share_at(ticket: &mut Ticket, row: &Row, start: usize) -> rusqlite::Result<()> {
+    let direction: String = row.get(start)?;
+    match direction.as_str() {
+        "sent" => ticket.shares.push(Share {
+            agreement_id: row.get(start + 1)?,
+            agreement: row.get(start + 2)?,
+            partner: row.get(start + 3)?,
+            active: row.get(start + 5)?,
+        }),
+        "received" => {
+            ticket.received = Some(Received {
+                agreement_id: row.get(start + 1)?,
+                agreement: row.get(start + 2)?,
+                partner: row.get(start + 3)?,
+                origin_id: row.get(start + 4)?,
+                active: row.get(start + 5)?,
+            })
+        }
+        other => {
+            return Err(unreadable(
+                start,
+                format!("unknown share direction `{other}`"),
+            ))
         }
     }
     Ok(())
@@ -385,9 +431,19 @@ impl<'a> TicketWrite<'a> {
         if conn.prepare_cached(sql)?.execute(values)? == 0 {
             return Ok(false);
         }
-        if self.before.is_some_and(|b| b.status != after.status) {
-            conn.prepare_cached("UPDATE tickets SET status = ?3 WHERE account = ?1 AND id = ?2")?
-                .execute(params![after.account, after.id, after.status.as_str()])?;
+        let restatus = |b: &Ticket| {
+            b.status != after.status
+                || b.times.pending_at != after.times.pending_at
+                || b.times.solved_at != after.times.solved_at
+        };
+        if self.before.is_some_and(restatus) {
+            conn.prepare_cached(RESTATUS_TICKET)?.execute(params![
+                after.account,
+                after.id,
+                after.status.as_str(),
+                t4,
+                t5
+            ])?;
         }
         save_tags(conn, self.before, after)?;
         self.save_custom_fields(conn)?;
