@@ -1,0 +1,317 @@
+//! How fast an automation sweep reads: for each automation, the SQL
+//! prefilter's candidates, those tickets loaded in chunks, and the whole
+//! condition evaluated on each in memory. Over a store of 1,000,000
+//! tickets a year deep; the design's target is the whole sweep in 5 s
+//! with peak memory under 200 MB. Run with `cargo bench --bench
+//! automations`.
+//!
+//! The store is built once with plain batched inserts (not through the
+//! engine: a million events would take minutes) and kept under `target/`,
+//! so later runs reuse it; delete the file to build it again. Its mix is
+//! a help desk's a year on: most tickets closed, a backlog of solved ones
+//! from the last two weeks, open and pending work of the last month, a
+//! few tags per ticket, one ticket in twenty shared with a partner.
+
+use chrono::{Duration, TimeZone, Utc};
+use divan::Bencher;
+use rusqlite::{params, Connection};
+use std::path::{Path, PathBuf};
+use ticket_rules::engine::{self, automation, sweep, Input, RuleSet};
+use ticket_rules::model::Time;
+use ticket_rules::rules::{load_str, Syntax};
+use ticket_rules::store::{time_value, Store};
+
+fn main() {
+    divan::main();
+}
+
+const TICKETS: i64 = 1_000_000;
+const ACCOUNT: &str = "support";
+/// Tickets loaded at a time: a chunk's tickets, not the sweep's, are
+/// what a sweep holds in memory.
+const CHUNK: usize = 512;
+
+/// A help desk's usual automations: close what was solved days ago,
+/// unshare solved partner tickets, remind and then close pending ones,
+/// chase stale VIP and open tickets.
+const RULES: &str = r#"
+automation "Close solved after four days" {
+  when Status is Solved and Hours since solved greater than 96
+  then Set status closed
+}
+automation "Unshare solved partner tickets" {
+  when Status is Solved and Shared with "Acme Optics" and Hours since solved greater than 24
+  then Unshare ticket
+}
+automation "Remind pending once" {
+  when Status is Pending and Hours since pending is 48
+  then Notify requester "Still there?" "We are waiting on you for ticket {{ticket.id}}"
+}
+automation "Solve pending after ten days" {
+  when Status is Pending and Hours since pending greater than 240
+  then Set status solved
+}
+automation "Chase stale VIP tickets" {
+  when Tags contains at least one of vip and Status less than Solved
+   and Hours since updated greater than 8 and Tags contains none of vip_chased
+  then Add tags vip_chased
+}
+automation "Escalate old open tickets" {
+  when Status is Open and Hours since updated greater than 72
+   and not Tags contains at least one of stale
+   and Subject contains any of the words order refund
+  then Add tags stale
+}
+"#;
+
+/// The time the sweep runs at; every ticket time is before it.
+fn at() -> Time {
+    Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0).unwrap()
+}
+
+fn rules() -> RuleSet {
+    let loaded = load_str("automations.rules", RULES.to_string(), Syntax::Dsl);
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    engine::compile(&[Input {
+        source: &loaded.source,
+        file: &loaded.file,
+    }])
+}
+
+/// The store's file, built on first use.
+fn store() -> Store {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-automations");
+    std::fs::create_dir_all(&dir).unwrap();
+    // The version in the name: a change of the mix builds a new file.
+    let path = dir.join("tickets-1m-v1.db");
+    if !path.exists() {
+        build(&dir, &path);
+    }
+    Store::open_existing(&path).unwrap()
+}
+
+/// Writes the store to a scratch file and renames it into place, so an
+/// interrupted build leaves no half store behind.
+fn build(dir: &Path, path: &Path) {
+    let scratch: PathBuf = dir.join("building.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", scratch.display()));
+    }
+    drop(Store::open(&scratch).unwrap());
+    let conn = Connection::open(&scratch).unwrap();
+    conn.execute_batch("PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; BEGIN")
+        .unwrap();
+    fill(&conn);
+    // No ANALYZE: a store in use has no statistics either, and the plans
+    // measured should be the ones it gets.
+    conn.execute_batch("COMMIT; PRAGMA wal_checkpoint(TRUNCATE)")
+        .unwrap();
+    drop(conn);
+    std::fs::rename(&scratch, path).unwrap();
+}
+
+/// The tests' seeded generator: the same store on every machine.
+#[path = "../tests/common/rng.rs"]
+#[allow(dead_code)]
+mod rng;
+use rng::Rng;
+
+/// A time up to `days` before `from`, to the nanosecond.
+fn before(r: &mut Rng, from: Time, days: i64) -> Time {
+    let span = Duration::days(days).num_nanoseconds().unwrap_or(i64::MAX) as u64;
+    from - Duration::nanoseconds((r.next() % span.max(1)) as i64)
+}
+
+/// A number below `n`.
+fn below(r: &mut Rng, n: u64) -> u64 {
+    r.next() % n
+}
+
+const TAGS: &[(&str, u64)] = &[
+    ("vip", 3),
+    ("billing", 12),
+    ("image_sensor", 8),
+    ("lens_module", 8),
+    ("refund", 4),
+    ("shipping", 10),
+    ("warranty", 6),
+    ("stale", 2),
+];
+
+fn fill(conn: &Connection) {
+    conn.execute(
+        "INSERT OR IGNORE INTO accounts (name) VALUES (?1)",
+        [ACCOUNT],
+    )
+    .unwrap();
+    let mut ticket = conn
+        .prepare(
+            "INSERT INTO tickets (account, id, subject, description, status, priority, type,
+                group_name, requester, via, created_at, updated_at, status_changed_at,
+                open_at, pending_at, solved_at, assigned_at, requester_updated_at,
+                assignee_updated_at, latest_comment_author, latest_comment_body,
+                latest_comment_public, latest_comment_via, latest_comment_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'email', ?10, ?11, ?12, ?13, ?14,
+                ?15, ?16, ?17, ?18, ?9, ?4, 1, 'email', ?11)",
+        )
+        .unwrap();
+    let mut tag = conn
+        .prepare("INSERT INTO tags (account, ticket_id, tag) VALUES (?1, ?2, ?3)")
+        .unwrap();
+    let mut share = conn
+        .prepare(
+            "INSERT INTO shares (account, ticket_id, direction, pos, agreement_id, agreement,
+                partner, origin_id, active) VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6, ?7, ?8)",
+        )
+        .unwrap();
+    let nanos = |t: Time| time_value(&t);
+    let mut r = Rng(0x5EED_1234_ABCD_0001);
+    let now = at();
+    for id in 1..=TICKETS {
+        let created = before(&mut r, now, 365);
+        let age_days = (now - created).num_days();
+        // Recent tickets are still being worked; older ones are done.
+        let status = match (age_days, below(&mut r, 100)) {
+            (0..=14, 0..=14) => "new",
+            (0..=30, 0..=39) => "open",
+            (0..=30, 40..=59) => "pending",
+            (0..=30, 60..=64) => "hold",
+            (0..=14, _) => "solved",
+            (_, 0..=1) => "open",
+            (_, 2..=3) => "pending",
+            _ => "closed",
+        };
+        let worked = (now - created).num_days().clamp(1, 30);
+        let updated = before(&mut r, now.min(created + Duration::days(worked)), 1).max(created);
+        let open_at = (status != "new").then(|| created + Duration::minutes(5));
+        let pending_at = match status {
+            "pending" => Some(before(&mut r, now, 12).max(created)),
+            _ if below(&mut r, 3) == 0 => Some(created + Duration::hours(2)),
+            _ => None,
+        };
+        let solved_at = match status {
+            "solved" => Some(before(&mut r, now, 14).max(created)),
+            "closed" => Some((updated - Duration::days(4)).max(created)),
+            _ => None,
+        };
+        let changed = solved_at.or(pending_at).unwrap_or(updated);
+        let assigned = (status != "new").then(|| created + Duration::minutes(30));
+        let priority = ["low", "normal", "normal", "high", "urgent"][below(&mut r, 5) as usize];
+        let requester = format!("customer{}@example.com", below(&mut r, 200_000));
+        let words = ["order", "refund", "camera", "lens", "invoice", "shipping"];
+        let subject = format!(
+            "Question about my {} #{}",
+            words[below(&mut r, words.len() as u64) as usize],
+            id
+        );
+        let description = format!(
+            "Hello, I have a problem with my {} and would like some help, please. Ticket {id}.",
+            words[below(&mut r, words.len() as u64) as usize]
+        );
+        ticket
+            .execute(params![
+                ACCOUNT,
+                id,
+                subject,
+                description,
+                status,
+                priority,
+                ["question", "incident", "problem", "task"][below(&mut r, 4) as usize],
+                ["Tier 1", "Tier 2", "Billing"][below(&mut r, 3) as usize],
+                requester,
+                nanos(created),
+                nanos(updated),
+                nanos(changed),
+                open_at.and_then(nanos),
+                pending_at.and_then(nanos),
+                solved_at.and_then(nanos),
+                assigned.and_then(nanos),
+                nanos(created),
+                assigned.and_then(nanos),
+            ])
+            .unwrap();
+        for (name, percent) in TAGS {
+            if below(&mut r, 100) < *percent {
+                tag.execute(params![ACCOUNT, id, name]).unwrap();
+            }
+        }
+        match below(&mut r, 100) {
+            0..=4 => {
+                let (agreement_id, agreement) = match below(&mut r, 4) {
+                    0 => (2, "Northwind"),
+                    _ => (1, "Acme Optics"),
+                };
+                let active = below(&mut r, 5) != 0;
+                share
+                    .execute(params![
+                        ACCOUNT,
+                        id,
+                        "sent",
+                        agreement_id,
+                        agreement,
+                        "acme",
+                        None::<i64>,
+                        active
+                    ])
+                    .unwrap();
+            }
+            5..=6 => {
+                share
+                    .execute(params![
+                        ACCOUNT,
+                        id,
+                        "received",
+                        3,
+                        "Upstream",
+                        "upstream",
+                        id + 5_000_000,
+                        true
+                    ])
+                    .unwrap();
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One automation's sweep: its candidates, loaded a chunk at a time,
+/// and the ones it holds on counted.
+fn sweep_one(store: &Store, rules: &RuleSet, index: usize) -> (usize, usize) {
+    let rule = &rules.automations[index];
+    let filter = sweep::prefilter(rule.cond.as_ref(), &rules.interner, at());
+    let ids = store.sweep_candidates(ACCOUNT, &filter).unwrap();
+    let mut holds = 0;
+    for chunk in ids.chunks(CHUNK) {
+        let tickets = store.tickets_by_id(ACCOUNT, chunk).unwrap();
+        holds += tickets
+            .iter()
+            .filter(|t| automation::holds(rules, rule, t, at()))
+            .count();
+    }
+    (ids.len(), holds)
+}
+
+/// Every automation in turn: one run's reads.
+#[divan::bench(sample_count = 5)]
+fn whole_sweep(bencher: Bencher) {
+    let store = store();
+    let rules = rules();
+    bencher.bench_local(|| {
+        (0..rules.automations.len())
+            .map(|i| sweep_one(&store, &rules, i).1)
+            .sum::<usize>()
+    });
+}
+
+/// Each automation on its own, to see which costs what.
+#[divan::bench(sample_count = 5, args = [0, 1, 2, 3, 4, 5])]
+fn one_automation(bencher: Bencher, index: usize) {
+    let store = store();
+    let rules = rules();
+    let (candidates, holds) = sweep_one(&store, &rules, index);
+    eprintln!(
+        "{:?}: {candidates} candidates, {holds} hold",
+        rules.automations[index].title
+    );
+    bencher.bench_local(|| sweep_one(&store, &rules, index));
+}
