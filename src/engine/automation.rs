@@ -38,6 +38,8 @@ pub fn update(ticket: &Ticket, title: &str, at: Time, event_id: String) -> Updat
 /// as the hosted product runs them hourly, so a second run in the same
 /// hour finds the id applied and changes nothing.
 pub fn event_id(account: &str, title: &str, ticket_id: i64, at: Time) -> String {
+    // `~` names the updates an event sets off on partners (`id~1`).
+    let title = title.replace(crate::ingest::DERIVED, "-");
     format!(
         "automation/{account}/{ticket_id}/{}/{title}",
         at.format("%Y-%m-%dT%H")
