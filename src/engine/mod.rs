@@ -114,7 +114,8 @@ pub fn run(rules: &RuleSet, before: Option<&Ticket>, update: &Update, cx: &Conte
     let mut trace = Vec::new();
     if let (Some(title), None) = (&update.automation, &skipped) {
         match automation::named(rules, update) {
-            Some(rule) if automation::holds(rules, rule, &ticket, update.at) => {
+            // On the ticket as stored: the update itself moves `updated_at`.
+            Some(rule) if before.is_some_and(|b| automation::holds(rules, rule, b, update.at)) => {
                 fired.push(fire_automation(
                     rules,
                     rule,
