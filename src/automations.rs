@@ -97,14 +97,7 @@ impl std::fmt::Display for Summary {
             self.left,
             self.rules_fired
         )?;
-        if self.shared_updates + self.queued > 0 {
-            write!(
-                f,
-                "; sharing: {} partner updates, {} queued for remote partners",
-                self.shared_updates, self.queued
-            )?;
-        }
-        Ok(())
+        crate::ingest::sharing_counts(f, self.shared_updates, self.queued)
     }
 }
 

@@ -138,15 +138,23 @@ impl std::fmt::Display for Summary {
             "{} applied, {} rejected, {} duplicate, {} rules fired",
             self.applied, self.rejected, self.duplicate, self.rules_fired
         )?;
-        if self.shared_updates + self.queued > 0 {
-            write!(
-                f,
-                "; sharing: {} partner updates, {} queued for remote partners",
-                self.shared_updates, self.queued
-            )?;
-        }
-        Ok(())
+        sharing_counts(f, self.shared_updates, self.queued)
     }
+}
+
+/// The sharing part of a run's summary, when there is one.
+pub fn sharing_counts(
+    f: &mut std::fmt::Formatter<'_>,
+    shared_updates: usize,
+    queued: usize,
+) -> std::fmt::Result {
+    if shared_updates + queued > 0 {
+        write!(
+            f,
+            "; sharing: {shared_updates} partner updates, {queued} queued for remote partners"
+        )?;
+    }
+    Ok(())
 }
 
 /// One event as it arrives: its line, its raw text, and what reading it gave.
