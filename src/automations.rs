@@ -16,7 +16,7 @@
 //! [`Options::cap`] tickets per run; the rest are counted and left for the
 //! next run, as the hosted product does.
 
-use crate::engine::{automation, sweep, RuleSet};
+use crate::engine::{automation, sweep, Explain, RuleSet};
 use crate::ingest::{Incoming, Pipeline, Processed, Rules, BATCH};
 use crate::model::{Status as TicketStatus, Ticket, Time};
 use crate::store::{EventState, Store, StoreError};
@@ -38,6 +38,8 @@ pub struct Options {
     pub dry_run: bool,
     /// Only these accounts; empty for every account in the store.
     pub accounts: Vec<String>,
+    /// How much of each update's evaluation to explain.
+    pub explain: Explain,
 }
 
 /// One automation's part of a run.
@@ -115,7 +117,7 @@ pub fn run<'a>(
         [] => store.accounts()?,
         named => named.to_vec(),
     };
-    let mut pipeline = Pipeline::new(store, rules, crate::engine::Explain::None);
+    let mut pipeline = Pipeline::new(store, rules, options.explain);
     let mut summary = Summary::default();
     store.begin()?;
     let result = (|| {

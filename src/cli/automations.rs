@@ -2,6 +2,7 @@
 //! hosted product does every hour, or show what they would do
 //! (`--dry-run`, also `dry-run --automations`).
 
+use super::ingest::ExplainArg;
 use super::running::{account_rules, time_arg, DbArg, RulesArg};
 use super::{CliError, Format, Outcome};
 use crate::automations::{self, AutomationRun, Options, DEFAULT_CAP};
@@ -45,6 +46,10 @@ pub struct RunArgs {
     /// Print each update in full, as `dry-run` prints an event (implied by `--dry-run`)
     #[arg(long)]
     pub report: bool,
+    /// With the full report: the conditions that held (`all`), and why the
+    /// triggers that did not fire after each update did not (`failed`, `all`)
+    #[arg(long, value_enum, default_value_t = ExplainArg::None)]
+    pub explain: ExplainArg,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
@@ -83,6 +88,7 @@ pub fn sweep(store: &Store, args: RunArgs) -> Result<Outcome, CliError> {
         cap: args.cap,
         dry_run: args.dry_run,
         accounts: args.account.clone(),
+        explain: args.explain.into(),
     };
     let detail = args.report || args.dry_run;
     let mut runs = Vec::new();

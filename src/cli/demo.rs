@@ -84,6 +84,7 @@ fn automations(store: &Store, rules: &AccountRules) -> Result<String, CliError> 
         cap: DEFAULT_CAP,
         dry_run: false,
         accounts: Vec::new(),
+        explain: Explain::None,
     };
     let mut out = format!("automations at {AUTOMATIONS_AT}:\n");
     let summary = crate::automations::run(store, rules, &options, |run| {

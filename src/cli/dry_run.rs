@@ -64,6 +64,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             cap: DEFAULT_CAP,
             account: args.account.into_iter().collect(),
             report: true,
+            explain: args.explain,
             format: args.format,
         };
         return super::automations::sweep(&store, sweep);

@@ -238,7 +238,9 @@ fn fire_automation(
 ) -> Fired {
     let conditions = match cx.explain {
         Explain::All => {
-            let facts = Facts::new(&rules.interner, ticket, before, update, update.at);
+            // As the automation saw it: the update itself moves `updated_at`.
+            let seen = before.unwrap_or(ticket);
+            let facts = Facts::new(&rules.interner, seen, before, update, update.at);
             every_condition(rule, &facts)
         }
         _ => Vec::new(),
