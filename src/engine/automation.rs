@@ -41,9 +41,25 @@ pub fn event_id(account: &str, title: &str, ticket_id: i64, at: Time) -> String 
     // `~` names the updates an event sets off on partners (`id~1`).
     let title = title.replace(crate::ingest::DERIVED, "-");
     format!(
-        "automation/{account}/{ticket_id}/{}/{title}",
+        "{}{ticket_id}/{}/{title}",
+        id_prefix(account),
         at.format("%Y-%m-%dT%H")
     )
+}
+
+/// What every automation update of `account`'s tickets has its id start
+/// with.
+pub fn id_prefix(account: &str) -> String {
+    format!("automation/{account}/")
+}
+
+/// The clock hour (UTC) of `at`, as `[start, end)`: the hour an
+/// [`event_id`] names.
+pub fn hour(at: Time) -> (Time, Time) {
+    use chrono::DurationRound;
+    let one = chrono::TimeDelta::hours(1);
+    let start = at.duration_trunc(one).unwrap_or(at);
+    (start, start + one)
 }
 
 /// The automation an update names, if the rule set has it.

@@ -395,6 +395,32 @@ pub(super) fn state(conn: &Connection, event_id: &str) -> rusqlite::Result<Optio
         .optional()
 }
 
+/// The ids and tickets of the applied events whose id starts with
+/// `prefix` (not empty, ending in an ASCII character) and whose time is in
+/// `[from, to)`, read off the index on event ids.
+pub(super) fn applied_between(
+    conn: &Connection,
+    prefix: &str,
+    from: &Time,
+    to: &Time,
+) -> rusqlite::Result<Vec<(String, Option<i64>)>> {
+    // Every id that starts with `prefix` sorts before `prefix` with its
+    // last character raised by one.
+    let mut end = prefix.to_string();
+    match end.pop().filter(char::is_ascii) {
+        Some(last) => end.push(char::from(last as u8 + 1)),
+        None => return Err(unwritable(format!("bad event id prefix `{prefix}`"))),
+    }
+    let mut statement = conn.prepare_cached(
+        "SELECT event_id, ticket_id FROM events
+         WHERE event_id >= ?1 AND event_id < ?2 AND state = 'applied' AND at >= ?3 AND at < ?4",
+    )?;
+    let rows = statement.query_map(params![prefix, end, nanos(from)?, nanos(to)?], |row| {
+        Ok((row.get(0)?, row.get(1)?))
+    })?;
+    rows.collect()
+}
+
 /// Reads `state` and `reason` from columns `index` and `index + 1`.
 fn state_at(row: &rusqlite::Row, index: usize) -> rusqlite::Result<EventState> {
     let state: String = row.get(index)?;

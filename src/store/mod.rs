@@ -420,6 +420,18 @@ impl Store {
         events::state(&self.conn, event_id).map_err(self.fail())
     }
 
+    /// The ids and tickets of the applied events whose id starts with
+    /// `prefix` (ending in an ASCII character, `automation/support/`, say)
+    /// and whose time is in `[from, to)`.
+    pub fn applied_between(
+        &self,
+        prefix: &str,
+        from: Time,
+        to: Time,
+    ) -> Result<Vec<(String, Option<i64>)>, StoreError> {
+        events::applied_between(&self.conn, prefix, &from, &to).map_err(self.fail())
+    }
+
     /// Every event the store has seen, in the order it first saw them.
     pub fn events(&self) -> Result<Vec<EventRecord>, StoreError> {
         events::list(&self.conn).map_err(self.fail())
