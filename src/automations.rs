@@ -10,11 +10,14 @@
 //! triggers, then what that sets off across the sharing network.
 //!
 //! An automation fires on a ticket at most once per clock hour: its update
-//! has an id made of the account, ticket, hour and title
+//! has an id made of the account, hour, title and ticket
 //! ([`automation::event_id`]), so running again in the same hour finds it
 //! applied and changes nothing. Each automation changes at most
-//! [`Options::cap`] tickets per run; the rest are counted and left for the
-//! next run, as the hosted product does.
+//! [`Options::cap`] tickets per clock hour, as the hosted product does in
+//! its hourly run; the rest are counted and left for a run in a later
+//! hour. Tickets it changed in an earlier run in the same hour count
+//! towards the cap, so running again at the same time changes nothing
+//! more.
 
 use crate::engine::{automation, sweep, Explain, RuleSet};
 use crate::ingest::{Incoming, Pipeline, Processed, Rules, BATCH};
@@ -32,7 +35,8 @@ const CHUNK: usize = 256;
 pub struct Options {
     /// The time the automations run at: `hours since` counts to it.
     pub at: Time,
-    /// Tickets one automation may change in one run.
+    /// Tickets one automation may change in one run, or in several in
+    /// the same clock hour.
     pub cap: usize,
     /// Roll everything back at the end.
     pub dry_run: bool,
@@ -137,6 +141,7 @@ pub fn run<'a>(
                         already: 0,
                         left: 0,
                     },
+                    earlier: None,
                 };
                 sweep.over(rule, &mut pipeline)?;
                 since_commit += sweep.run.changed.len();
@@ -168,6 +173,9 @@ struct Sweep<'s> {
     set: &'s RuleSet,
     options: &'s Options,
     run: AutomationRun,
+    /// Tickets the automation changed in earlier runs this clock hour,
+    /// once counted: they count towards the cap.
+    earlier: Option<usize>,
 }
 
 impl Sweep<'_> {
@@ -180,7 +188,7 @@ impl Sweep<'_> {
         let filter = sweep::prefilter(rule.cond.as_ref(), &self.set.interner, at);
         let ids = self.store.sweep_candidates(&self.run.account, &filter)?;
         for (n, chunk) in ids.chunks(CHUNK).enumerate() {
-            if filter.exact && self.full() {
+            if filter.exact && self.full(&rule.title)? {
                 // Every candidate matches: what is left needs no loading.
                 for &id in &ids[n * CHUNK..] {
                     self.count_left(&rule.title, id)?;
@@ -191,7 +199,7 @@ impl Sweep<'_> {
                 if !self.matches(rule, &ticket) {
                     continue;
                 }
-                if self.full() {
+                if self.full(&rule.title)? {
                     self.count_left(&rule.title, ticket.id)?;
                     continue;
                 }
@@ -214,8 +222,29 @@ impl Sweep<'_> {
             && automation::holds(self.set, rule, ticket, self.options.at)
     }
 
-    fn full(&self) -> bool {
-        self.run.changed.len() >= self.options.cap
+    /// Has the automation reached its cap for this clock hour? Counts its
+    /// changes in earlier runs this hour the first time that matters.
+    fn full(&mut self, title: &str) -> Result<bool, StoreError> {
+        let changed = self.run.changed.len();
+        if changed >= self.options.cap {
+            return Ok(true);
+        }
+        let earlier = match self.earlier {
+            Some(n) => n,
+            None => {
+                let n = self.changed_earlier(title)?;
+                self.earlier = Some(n);
+                n
+            }
+        };
+        Ok(changed + earlier >= self.options.cap)
+    }
+
+    /// Tickets automation `title` changed in runs earlier in the clock
+    /// hour of this run: its applied updates with this hour's ids.
+    fn changed_earlier(&self, title: &str) -> Result<usize, StoreError> {
+        let prefix = automation::hour_prefix(&self.run.account, title, self.options.at);
+        self.store.applied_with_prefix(&prefix)
     }
 
     /// A ticket the automation holds on once the cap is reached: left for

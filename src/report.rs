@@ -143,7 +143,7 @@ pub fn automation_text(run: &AutomationRun, detail: bool, dry_run: bool) -> Stri
     if run.left > 0 {
         let _ = writeln!(
             out,
-            "  {} more left over the cap, for the next run",
+            "  {} more left over the cap, for a run in a later hour",
             run.left
         );
     }

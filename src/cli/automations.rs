@@ -37,7 +37,8 @@ pub struct RunArgs {
     /// Show what each automation would change, writing nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// Tickets one automation may change in one run; the rest wait for the next
+    /// Tickets one automation may change in a clock hour (earlier runs in the
+    /// hour count); the rest wait for a later hour
     #[arg(long, value_name = "N", default_value_t = DEFAULT_CAP)]
     pub cap: usize,
     /// Only this account's tickets (repeatable; default every account)

@@ -113,9 +113,11 @@ pub fn run(rules: &RuleSet, before: Option<&Ticket>, update: &Update, cx: &Conte
     let mut fired = Vec::new();
     let mut trace = Vec::new();
     if let (Some(title), None) = (&update.automation, &skipped) {
+        // On the ticket as the sweep saw it: the working ticket's updated
+        // time has already moved to this update's.
+        let holds = |rule| before.is_some_and(|b| automation::holds(rules, rule, b, update.at));
         match automation::named(rules, update) {
-            // On the ticket as stored: the update itself moves `updated_at`.
-            Some(rule) if before.is_some_and(|b| automation::holds(rules, rule, b, update.at)) => {
+            Some(rule) if holds(rule) => {
                 fired.push(fire_automation(
                     rules,
                     rule,

@@ -10,7 +10,9 @@
 //! `ingest --report` then prints must be the dry run's, byte for byte.
 //! At the end every `ingest` line is replayed: nothing may change.
 //! `automations run` lines are checked the same way against `--dry-run`,
-//! and each is run a second time at once, which must change nothing.
+//! and each is run a second time at once, which must change nothing. A
+//! line whose run fails (exit 1: rules with errors) is only recorded; it
+//! must fail as its dry run does and leave the store file untouched.
 //!
 //! The transcript of every command and the store afterwards (every
 //! ticket of every account with its comments and audit trail, and the
@@ -192,6 +194,21 @@ pub fn automations(dir: &Path, db: &str, name: &str, args: &[String]) -> Output 
     let mut real = base.clone();
     real.push("--report".into());
     let out = run(dir, &real);
+    if !out.status.success() {
+        // A refused run (rules with errors, say) is only recorded: it must
+        // fail as its dry run did and leave the store file as it was.
+        assert_eq!(
+            (out.status.code(), text(&out.stdout), text(&out.stderr)),
+            (dry.status.code(), text(&dry.stdout), text(&dry.stderr)),
+            "{name}: a failing automation run did not fail as its dry run did"
+        );
+        assert_eq!(
+            before,
+            std::fs::read(db).unwrap(),
+            "{name}: a failing automation run changed the store file"
+        );
+        return out;
+    }
     let predicted = text(&dry.stdout)
         .replace(": would change ", ": changed ")
         .replace("dry run, nothing written: ", "");
