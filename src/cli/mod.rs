@@ -4,6 +4,7 @@
 
 mod accounts;
 mod agreements;
+mod automations;
 mod check;
 mod convert;
 mod demo;
@@ -44,6 +45,8 @@ enum Command {
     Ingest(ingest::Args),
     /// Show what the rules would do to a ticket, and why, writing nothing
     DryRun(dry_run::Args),
+    /// Run automations over the store at a time, or show what they would do
+    Automations(automations::Args),
     /// Show and list stored tickets with their audit trail
     Tickets(tickets::Args),
     /// Sharing agreements: list, show, export, import, invite, accept,
@@ -107,6 +110,7 @@ pub fn main() -> ExitCode {
         Command::Convert(args) => convert::run(args),
         Command::Ingest(args) => ingest::run(args),
         Command::DryRun(args) => dry_run::run(args),
+        Command::Automations(args) => automations::run(args),
         Command::Tickets(args) => tickets::run(args),
         Command::Agreements(args) => agreements::run(args),
         Command::Accounts(args) => accounts::run(args),
