@@ -1,6 +1,8 @@
 //! How fast an automation sweep reads: for each automation, the SQL
 //! prefilter's candidates, those tickets loaded in chunks, and the whole
-//! condition evaluated on each in memory. Over a store of 1,000,000
+//! condition evaluated on each in memory; and the runner's dry run, which
+//! also runs each match (up to the cap of 1,000 per automation) through
+//! the pipeline and then rolls back. Over a store of 1,000,000
 //! tickets a year deep; the design's target is the whole sweep in 5 s
 //! with peak memory under 200 MB. Run with `cargo bench --bench
 //! automations`.
@@ -16,7 +18,8 @@ use chrono::{Duration, TimeZone, Utc};
 use divan::Bencher;
 use rusqlite::{params, Connection};
 use std::path::{Path, PathBuf};
-use ticket_rules::engine::{self, automation, sweep, Input, RuleSet};
+use ticket_rules::automations::{self, Options, DEFAULT_CAP};
+use ticket_rules::engine::{self, automation, sweep, Explain, Input, RuleSet};
 use ticket_rules::model::Time;
 use ticket_rules::rules::{load_str, Syntax};
 use ticket_rules::store::{time_value, Store};
@@ -314,4 +317,25 @@ fn one_automation(bencher: Bencher, index: usize) {
         rules.automations[index].title
     );
     bencher.bench_local(|| sweep_one(&store, &rules, index));
+}
+
+/// `automations run --dry-run`: the sweep, then up to the cap of tickets
+/// per automation through the pipeline (actions, triggers, the writes),
+/// all rolled back.
+#[divan::bench(sample_count = 5)]
+fn runner_dry_run(bencher: Bencher) {
+    let store = store();
+    let rules = rules();
+    let options = Options {
+        at: at(),
+        cap: DEFAULT_CAP,
+        dry_run: true,
+        accounts: Vec::new(),
+        explain: Explain::None,
+    };
+    bencher.bench_local(|| {
+        let summary = automations::run(&store, &rules, &options, |_| {}).unwrap();
+        assert!(summary.changed > 0);
+        summary
+    });
 }
