@@ -3,14 +3,17 @@
 //! 2 usage or environment errors) and prints the one top-level report.
 
 mod accounts;
+mod agents;
 mod agreements;
 mod check;
 mod convert;
 mod demo;
 mod dry_run;
 mod fmt;
+mod groups;
 mod ingest;
 mod outbox;
+mod replies;
 mod running;
 mod table;
 mod tickets;
@@ -44,13 +47,20 @@ enum Command {
     Ingest(ingest::Args),
     /// Show what the rules would do to a ticket, and why, writing nothing
     DryRun(dry_run::Args),
-    /// Show and list stored tickets with their audit trail
+    /// Show and list stored tickets with their audit trail; share one with
+    /// agents outside its group
     Tickets(tickets::Args),
     /// Sharing agreements: list, show, export, import, invite, accept,
     /// decline, deactivate
     Agreements(agreements::Args),
     /// Accounts in the store and their settings
     Accounts(accounts::Args),
+    /// An account's groups (inboxes): add, list
+    Groups(groups::Args),
+    /// An account's agents and admins and their groups: add, list
+    Agents(agents::Args),
+    /// Scheduled replies: post those that are due, list them
+    Replies(replies::Args),
     /// What waits for a transport to deliver
     Outbox(outbox::Args),
     /// Run the whole pipeline on built-in sample data
@@ -110,6 +120,9 @@ pub fn main() -> ExitCode {
         Command::Tickets(args) => tickets::run(args),
         Command::Agreements(args) => agreements::run(args),
         Command::Accounts(args) => accounts::run(args),
+        Command::Groups(args) => groups::run(args),
+        Command::Agents(args) => agents::run(args),
+        Command::Replies(args) => replies::run(args),
         Command::Outbox(args) => outbox::run(args),
         Command::Demo(args) => demo::run(args),
     };

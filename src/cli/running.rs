@@ -2,8 +2,10 @@
 //! arguments, loading rules for running, and reading events.
 
 use super::{report, stderr_style, CliError, Format};
-use crate::engine::{self, RuleSet};
-use crate::ingest::AccountRules;
+use crate::engine::{self, Explain, RuleSet};
+use crate::ingest::{AccountRules, Incoming, Pipeline, Summary};
+use crate::model::Update;
+use crate::report::event_text;
 use crate::rules::check::CheckOptions;
 use crate::rules::check_paths;
 use crate::store::Store;
@@ -143,4 +145,18 @@ pub fn time_arg(at: Option<&str>) -> Result<crate::model::Time, CliError> {
             .map(|t| t.with_timezone(&chrono::Utc))
             .map_err(|e| CliError::Usage(format!("`--at {text}` is not an RFC 3339 time: {e}"))),
     }
+}
+
+/// Runs updates a command makes (a share, a scheduled reply going out)
+/// through the pipeline `ingest` runs, with `rules`: access checks, each
+/// account's triggers, the sharing network, the audit trail. Prints what
+/// each did as `ingest --report` does.
+pub fn run_updates(
+    store: &Store,
+    rules: &AccountRules,
+    updates: Vec<Update>,
+) -> Result<Summary, CliError> {
+    let incoming = updates.into_iter().map(Incoming::internal);
+    let mut pipeline = Pipeline::new(store, rules, Explain::None);
+    Ok(pipeline.run(incoming, false, |p| print!("{}", event_text(p)))?)
 }

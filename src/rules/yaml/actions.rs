@@ -5,7 +5,7 @@ use super::loader::{At, Loader};
 use super::locate::{skip_item_marks, token_at};
 use super::values::*;
 use crate::rules::ast::*;
-use crate::rules::schema::ZENDESK_ACTIONS;
+use crate::rules::schema::{is_email, ZENDESK_ACTIONS};
 use serde_json::Value;
 
 /// One action as written, before mapping.
@@ -187,6 +187,20 @@ impl Loader<'_> {
                 };
                 (ActionKind::ShareTicket, args)
             }
+            "share_ticket_with_agent" | "unshare_ticket_from_agent" => {
+                let kind = if name == "share_ticket_with_agent" {
+                    ActionKind::ShareWithAgent
+                } else {
+                    ActionKind::UnshareFromAgent
+                };
+                let args = if a.value.is_null() {
+                    Vec::new()
+                } else {
+                    let email = scalar_text(&a.value).unwrap_or_default();
+                    self.one(a.value_at, fspan, Atom::Str(email))
+                };
+                (kind, args)
+            }
             "unshare_ticket" => {
                 let args = match &a.value {
                     Value::Null | Value::Bool(true) => Vec::new(),
@@ -306,12 +320,4 @@ fn comment_body(value: &Value) -> Option<String> {
         },
         _ => None,
     }
-}
-
-fn is_email(text: &str) -> bool {
-    let mut parts = text.split('@');
-    matches!(
-        (parts.next(), parts.next(), parts.next()),
-        (Some(a), Some(b), None) if !a.is_empty() && b.contains('.') && !text.contains(char::is_whitespace)
-    )
 }
