@@ -6,6 +6,7 @@
 
 pub mod rng;
 pub mod round_trip;
+pub mod scenario;
 
 use std::fmt::Write as _;
 use ticket_rules::rules::ast::*;

@@ -1,0 +1,246 @@
+//! The scenario harness `sharing_scenarios` and `agent_sharing_scenarios`
+//! share: a folder holds a `script` of commands run through the real
+//! binary against a store of its own (one command per line, each given
+//! `--db`), and one rules file per account under `rules/`
+//! (`rules/<account>.rules` or `.yaml`), passed to `ingest` and `dry-run`
+//! as `--rules <account>=<path>`.
+//!
+//! For every `ingest FILE` line the harness first dry-runs the same file:
+//! the store file must be byte-for-byte unchanged, and the report
+//! `ingest --report` then prints must be the dry run's, byte for byte.
+//! At the end every `ingest` line is replayed: nothing may change.
+//!
+//! The transcript of every command and the store afterwards (every ticket
+//! of every account with its comments and audit trail, the scheduled
+//! replies, and the outbox) make the scenario's snapshot, taken by the
+//! test file itself so that snapshots stay next to it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use ticket_rules::report::ticket_text;
+use ticket_rules::store::{ReplyFilter, Store, TicketFilter};
+
+/// Runs the binary in the scenario's folder, so scripts and reports name
+/// files relative to it.
+pub fn run(dir: &Path, args: &[String]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ticket-rules"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Splits a script line into words; double quotes group words.
+pub fn words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let (mut quoted, mut any) = (false, false);
+    for c in line.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if any {
+                    out.push(std::mem::take(&mut word));
+                    any = false;
+                }
+            }
+            c => {
+                word.push(c);
+                any = true;
+            }
+        }
+    }
+    assert!(!quoted, "unclosed quote in `{line}`");
+    if any {
+        out.push(word);
+    }
+    out
+}
+
+/// `--rules account=rules/<file>` for each `rules/<account>.*`.
+fn rules_args(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir.join("rules")) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .flat_map(|file| {
+            let account = file.split('.').next().unwrap_or_default();
+            ["--rules".to_string(), format!("{account}=rules/{file}")]
+        })
+        .collect()
+}
+
+/// Everything the store holds that a scenario is about.
+fn dump(db: &Path) -> String {
+    let store = Store::open_existing(db).unwrap();
+    let mut out = String::new();
+    for t in store.tickets(&TicketFilter::default()).unwrap() {
+        let comments = store.comments(&t.account, t.id).unwrap();
+        let audit = store.audit(&t.account, t.id).unwrap();
+        out.push_str(&ticket_text(&t, &comments, &audit));
+    }
+    let replies = store
+        .replies(&ReplyFilter {
+            account: None,
+            all: true,
+        })
+        .unwrap();
+    if !replies.is_empty() {
+        out.push_str("scheduled replies:\n");
+    }
+    for r in replies {
+        let done = r.done_event.map(|e| format!(" by {e}")).unwrap_or_default();
+        out.push_str(&format!(
+            "  #{} {}/{} by {} due {}: {}{done}: {:?}\n",
+            r.id,
+            r.account,
+            r.ticket_id,
+            r.author,
+            r.due_at.to_rfc3339(),
+            r.state.as_str(),
+            r.body
+        ));
+    }
+    let outbox = store.outbox().unwrap();
+    if !outbox.is_empty() {
+        out.push_str("outbox:\n");
+    }
+    for o in outbox {
+        let acked = if o.acked { " (acked)" } else { "" };
+        out.push_str(&format!(
+            "  #{} {} from {} ticket {}{acked}: {}\n",
+            o.seq, o.kind, o.account, o.ticket_id, o.payload
+        ));
+    }
+    out
+}
+
+/// One command's transcript entry.
+fn transcript(line: &str, out: &Output) -> String {
+    let mut entry = format!("$ {line}\n");
+    entry.push_str(&text(&out.stdout));
+    let err = text(&out.stderr);
+    if !err.is_empty() {
+        entry.push_str(&format!("[stderr]\n{err}"));
+    }
+    entry.push_str(&format!("[exit {}]\n", out.status.code().unwrap_or(-1)));
+    entry
+}
+
+/// `ingest FILE`: the dry run first, then the ingest it predicts.
+fn ingest(dir: &Path, db: &str, name: &str, file: &str) -> Output {
+    let events = file.to_string();
+    let mut dry = vec!["dry-run".to_string(), "--db".into(), db.into()];
+    dry.extend(rules_args(dir));
+    dry.extend(["--event".to_string(), events.clone()]);
+    dry.extend(["--explain".to_string(), "none".into()]);
+    let before = std::fs::read(db).unwrap();
+    let dry = run(dir, &dry);
+    assert!(
+        dry.status.code().is_some_and(|c| c < 2),
+        "{name}: dry-run failed: {}",
+        text(&dry.stderr)
+    );
+    assert_eq!(
+        before,
+        std::fs::read(db).unwrap(),
+        "{name}: dry-run of {file} changed the store file"
+    );
+    let mut args = vec!["ingest".to_string(), "--db".into(), db.into()];
+    args.extend(rules_args(dir));
+    args.extend([events, "--report".to_string()]);
+    let out = run(dir, &args);
+    let report = text(&out.stdout);
+    let body = report.rsplit_once('\n').map_or("", |(b, _)| b);
+    let body = body.rsplit_once('\n').map_or("", |(b, _)| b);
+    assert_eq!(
+        format!("{body}\n").trim_start(),
+        text(&dry.stdout).trim_start(),
+        "{name}: ingest of {file} did not do what dry-run said"
+    );
+    out
+}
+
+/// Runs the scenario in `dir` with a store of its own under the target's
+/// temp dir (`<suite>/<name>`), and returns its transcript and the store
+/// afterwards.
+pub fn scenario(suite: &str, dir: &Path, name: &str) -> String {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(suite)
+        .join(name);
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let db = std::path::absolute(tmp.join("store.db"))
+        .unwrap()
+        .display()
+        .to_string();
+    // The store exists from the start, so every step may open it.
+    drop(Store::open(Path::new(&db)).unwrap());
+    let script =
+        std::fs::read_to_string(dir.join("script")).unwrap_or_else(|_| panic!("{name}: no script"));
+    let mut out = String::new();
+    let mut ingested = Vec::new();
+    for line in script.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let args = words(line);
+        let result = if args[0] == "ingest" {
+            ingested.push(args[1].clone());
+            ingest(dir, &db, name, &args[1])
+        } else {
+            let mut full = args.clone();
+            full.extend(["--db".to_string(), db.clone()]);
+            run(dir, &full)
+        };
+        out.push_str(&transcript(line, &result).replace(&db, "<db>"));
+        out.push('\n');
+    }
+    let after = dump(Path::new(&db));
+    for file in ingested {
+        let mut args = vec!["ingest".to_string(), "--db".into(), db.clone()];
+        args.extend(rules_args(dir));
+        args.push(file.clone());
+        let again = run(dir, &args);
+        let summary = text(&again.stdout);
+        assert!(
+            summary.starts_with("0 applied"),
+            "{name}: replaying {file} applied events again: {summary}"
+        );
+    }
+    assert_eq!(
+        after,
+        dump(Path::new(&db)),
+        "{name}: replaying the events changed the store"
+    );
+    out.push_str("== store afterwards\n");
+    out.push_str(&after);
+    out
+}
+
+/// The scenario folders under `tests/<suite>`, in name order.
+pub fn scenario_dirs(suite: &str) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(suite);
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
