@@ -105,15 +105,17 @@ fn add(store: &Store, agent: &NewAgent) -> Result<(), CliError> {
         .iter()
         .map(|g| known_group(&staff, g))
         .collect::<Result<Vec<_>, _>>()?;
+    let was_admin = staff.agent(&email).map(|a| a.admin);
     let said = store.transaction(|| -> Result<Vec<String>, CliError> {
         let role = if agent.admin { "admin" } else { "agent" };
-        let mut said = vec![
-            if store.upsert_agent(account, &email, agent.name, agent.admin)? {
-                format!("added {role} `{email}` to `{account}`")
-            } else {
-                format!("`{email}` of `{account}` is now an {role}")
-            },
-        ];
+        store.upsert_agent(account, &email, agent.name, agent.admin)?;
+        let mut said = vec![match was_admin {
+            None => format!("added {role} `{email}` to `{account}`"),
+            Some(admin) if admin == agent.admin => {
+                format!("{role} `{email}` of `{account}` updated")
+            }
+            Some(_) => format!("`{email}` of `{account}` is now an {role}"),
+        }];
         for group in &groups {
             if store.add_member(account, &email, group)? {
                 said.push(format!("`{email}` is in group `{group}`"));
