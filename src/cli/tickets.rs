@@ -27,12 +27,7 @@ enum Command {
         /// The ticket's id, or `ACCOUNT/ID` (as `tickets list` prints it)
         id: TicketId,
         #[command(flatten)]
-        db: DbArg,
-        /// The account, when the store has several
-        #[arg(long)]
-        account: Option<String>,
-        #[arg(long, value_enum, default_value_t)]
-        format: Format,
+        read: ReadArgs,
     },
     /// Tickets, one line each
     List {
@@ -84,11 +79,7 @@ enum Command {
         /// The agent, by email
         agent: String,
         #[command(flatten)]
-        db: DbArg,
-        #[arg(long)]
-        account: Option<String>,
-        #[arg(long, value_enum, default_value_t)]
-        format: Format,
+        read: ReadArgs,
     },
     /// Whether an agent may see and change a ticket, and why (exit 1: no)
     Can {
@@ -97,12 +88,21 @@ enum Command {
         /// The ticket's id, or `ACCOUNT/ID`
         id: TicketId,
         #[command(flatten)]
-        db: DbArg,
-        #[arg(long)]
-        account: Option<String>,
-        #[arg(long, value_enum, default_value_t)]
-        format: Format,
+        read: ReadArgs,
     },
+}
+
+/// The store, the account, the output: what the commands that only read
+/// one account take.
+#[derive(clap::Args)]
+struct ReadArgs {
+    #[command(flatten)]
+    db: DbArg,
+    /// The account, when the store has several
+    #[arg(long)]
+    account: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
 }
 
 /// What `share` and `unshare` take besides the ticket and the agents.
@@ -139,6 +139,14 @@ struct TicketId {
     id: i64,
 }
 
+impl TicketId {
+    /// The account the id names (`acme/42`), else `--account`, else the
+    /// store's only one.
+    fn account_in(&self, store: &Store, flag: Option<&str>) -> Result<String, CliError> {
+        account_of(store, self.account.as_deref().or(flag))
+    }
+}
+
 impl std::str::FromStr for TicketId {
     type Err = String;
 
@@ -156,16 +164,10 @@ impl std::str::FromStr for TicketId {
 
 pub fn run(args: Args) -> Result<Outcome, CliError> {
     match args.command {
-        Command::Show {
-            id,
-            db,
-            account,
-            format,
-        } => {
-            let store = db.open_existing()?;
-            let named = id.account.as_deref().or(account.as_deref());
-            let account = account_of(&store, named)?;
-            show(&store, &account, id.id, format)
+        Command::Show { id, read } => {
+            let store = read.db.open_existing()?;
+            let account = id.account_in(&store, read.account.as_deref())?;
+            show(&store, &account, id.id, read.format)
         }
         Command::List {
             db,
@@ -200,34 +202,22 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         Command::Unshare { id, agents, change } => {
             change_shares(Verb::Unshare, &id, &agents, &change)
         }
-        Command::SharedWith {
-            agent,
-            db,
-            account,
-            format,
-        } => {
-            let store = db.open_existing()?;
-            let account = account_of(&store, account.as_deref())?;
+        Command::SharedWith { agent, read } => {
+            let store = read.db.open_existing()?;
+            let account = account_of(&store, read.account.as_deref())?;
             let ids = store.shared_with(&account, &agent)?;
             let tickets = store.tickets_by_id(&account, &ids)?;
-            if tickets.is_empty() && format == Format::Human {
+            if tickets.is_empty() && read.format == Format::Human {
                 println!("no tickets of `{account}` are shared with `{agent}`");
             } else {
-                print!("{}", list(&tickets, format));
+                print!("{}", list(&tickets, read.format));
             }
             Ok(Outcome::Ok)
         }
-        Command::Can {
-            agent,
-            id,
-            db,
-            account,
-            format,
-        } => {
-            let store = db.open_existing()?;
-            let named = id.account.as_deref().or(account.as_deref());
-            let account = account_of(&store, named)?;
-            can(&store, &account, id.id, &agent, format)
+        Command::Can { agent, id, read } => {
+            let store = read.db.open_existing()?;
+            let account = id.account_in(&store, read.account.as_deref())?;
+            can(&store, &account, id.id, &agent, read.format)
         }
     }
 }
@@ -254,8 +244,7 @@ fn change_shares(
     };
     let at = time_arg(args.at.as_deref())?;
     let store = args.db.open_existing()?;
-    let named = id.account.as_deref().or(args.account.as_deref());
-    let account = account_of(&store, named)?;
+    let account = id.account_in(&store, args.account.as_deref())?;
     let ticket = stored_ticket(&store, &account, id.id)?;
     let staff = store.staff(&account)?;
     let actor = args.by.as_deref().map(|by| actor(&staff, by)).transpose()?;

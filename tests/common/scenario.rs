@@ -233,9 +233,15 @@ pub fn scenario(suite: &str, dir: &Path, name: &str) -> String {
 
 /// The scenario folders under `tests/<suite>`, in name order.
 pub fn scenario_dirs(suite: &str) -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join(suite);
+    dirs_in(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests")
+            .join(suite),
+    )
+}
+
+/// The folders in `root`, in name order.
+pub fn dirs_in(root: &Path) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -176,16 +176,11 @@ impl Loader<'_> {
                 (kind, args)
             }
             "share_ticket" => {
-                let args = if a.value.is_null() {
-                    Vec::new()
-                } else {
-                    let atom = match integer(&a.value) {
-                        Some(n) => Atom::Num(n),
-                        None => Atom::Str(scalar_text(&a.value).unwrap_or_default()),
-                    };
-                    self.one(a.value_at, fspan, atom)
+                let atom = match integer(&a.value) {
+                    Some(n) => Atom::Num(n),
+                    None => Atom::Str(scalar_text(&a.value).unwrap_or_default()),
                 };
-                (ActionKind::ShareTicket, args)
+                (ActionKind::ShareTicket, self.one_unless_null(&a, atom))
             }
             "share_ticket_with_agent" | "unshare_ticket_from_agent" => {
                 let kind = if name == "share_ticket_with_agent" {
@@ -193,13 +188,8 @@ impl Loader<'_> {
                 } else {
                     ActionKind::UnshareFromAgent
                 };
-                let args = if a.value.is_null() {
-                    Vec::new()
-                } else {
-                    let email = scalar_text(&a.value).unwrap_or_default();
-                    self.one(a.value_at, fspan, Atom::Str(email))
-                };
-                (kind, args)
+                let email = Atom::Str(scalar_text(&a.value).unwrap_or_default());
+                (kind, self.one_unless_null(&a, email))
             }
             "unshare_ticket" => {
                 let args = match &a.value {
@@ -262,6 +252,15 @@ impl Loader<'_> {
             args,
             span,
         }
+    }
+
+    /// `atom` as the action's one argument, at its value; none for a null
+    /// value (which `check` reports as missing).
+    fn one_unless_null(&mut self, a: &RawAction, atom: Atom) -> Vec<Spanned<Atom>> {
+        if a.value.is_null() {
+            return Vec::new();
+        }
+        self.one(a.value_at, a.field_span, atom)
     }
 
     fn passthrough_action(&mut self, a: &RawAction) -> (ActionKind, Vec<Spanned<Atom>>) {
