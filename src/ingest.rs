@@ -64,7 +64,8 @@ pub enum Rules<'a> {
 }
 
 impl<'a> Rules<'a> {
-    fn of(self, account: &str) -> &'a RuleSet {
+    /// The rules an account runs.
+    pub fn of(self, account: &str) -> &'a RuleSet {
         match self {
             Rules::Same(rules) => rules,
             Rules::PerAccount(r) => r.own.get(account).unwrap_or(&r.rest),
@@ -99,6 +100,13 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// One event's counts.
+    pub fn of(p: &Processed) -> Summary {
+        let mut one = Summary::default();
+        one.count(p);
+        one
+    }
+
     fn count(&mut self, p: &Processed) {
         match &p.status {
             Status::Applied(_, o) => {
@@ -130,15 +138,23 @@ impl std::fmt::Display for Summary {
             "{} applied, {} rejected, {} duplicate, {} rules fired",
             self.applied, self.rejected, self.duplicate, self.rules_fired
         )?;
-        if self.shared_updates + self.queued > 0 {
-            write!(
-                f,
-                "; sharing: {} partner updates, {} queued for remote partners",
-                self.shared_updates, self.queued
-            )?;
-        }
-        Ok(())
+        sharing_counts(f, self.shared_updates, self.queued)
     }
+}
+
+/// The sharing part of a run's summary, when there is one.
+pub fn sharing_counts(
+    f: &mut std::fmt::Formatter<'_>,
+    shared_updates: usize,
+    queued: usize,
+) -> std::fmt::Result {
+    if shared_updates + queued > 0 {
+        write!(
+            f,
+            "; sharing: {shared_updates} partner updates, {queued} queued for remote partners"
+        )?;
+    }
+    Ok(())
 }
 
 /// One event as it arrives: its line, its raw text, and what reading it gave.
@@ -241,8 +257,9 @@ impl<'a> Pipeline<'a> {
         Ok(summary)
     }
 
-    /// One event in its own savepoint.
-    fn one(&mut self, incoming: Incoming) -> Result<Processed, StoreError> {
+    /// One event in its own savepoint, inside a transaction the caller
+    /// began.
+    pub fn one(&mut self, incoming: Incoming) -> Result<Processed, StoreError> {
         let id = match &incoming.event {
             Ok(u) => Some(u.event_id.clone()),
             Err(_) => event_id_of(&incoming.text),

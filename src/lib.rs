@@ -17,10 +17,12 @@
 //! remote partner.
 //!
 //! [`ingest`] runs the stages over an event stream, one savepoint per
-//! event; [`report`] prints what each event did (`dry-run`, `ingest
+//! event; [`automations`] runs automations on a clock through the same
+//! pipeline; [`report`] prints what each event did (`dry-run`, `ingest
 //! --report`). [`model`] holds the data they share, and [`cli`] wires them
 //! to the `ticket-rules` subcommands.
 
+pub mod automations;
 pub mod cli;
 pub mod engine;
 pub mod event;

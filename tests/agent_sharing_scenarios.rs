@@ -9,17 +9,16 @@
 
 mod common;
 
-use common::scenario::{scenario, scenario_dirs};
+use common::scenario::{folders, scenario};
 
 /// The issue asks for at least this many.
 const MIN_SCENARIOS: usize = 12;
 
 #[test]
 fn scenarios() {
-    let dirs = scenario_dirs("agent_sharing");
-    for dir in &dirs {
-        let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        let text = scenario("agent_sharing", dir, &name);
+    let dirs = folders("agent_sharing");
+    for (dir, name) in &dirs {
+        let text = scenario(dir, "agent_sharing", name);
         insta::with_settings!({ snapshot_suffix => name.clone(), prepend_module_to_snapshot => false, omit_expression => true }, {
             insta::assert_snapshot!("agent_sharing", text);
         });

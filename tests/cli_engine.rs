@@ -91,15 +91,32 @@ fn demo_runs_on_built_in_data() {
         text.contains("ticket 1 in acme: \"Camera won't focus\""),
         "{text}"
     );
+    // A day later the automations unshare the solved ticket; Acme's copy stays.
     assert!(
-        text.contains("received from \"Acme Optics\" (account support, their ticket 101): syncing"),
+        text.contains("ticket 101: unshared from \"Acme Optics\" (account acme), tag unshared_after_solve added; 1 partner update"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "ticket 103: notification to dee@example.com: \"Still need help with Shutter sticks?\""
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("summary: 2 automations ran: 2 tickets changed, 0 already changed this hour, 0 left over the cap, 2 rules fired"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "received from \"Acme Optics\" (account support, their ticket 101): unshared"
+        ),
         "{text}"
     );
     assert!(
         text.contains("outbox #4: share of ticket 103 in support for remote `northwind`"),
         "{text}"
     );
-    assert!(text.contains("outbox: 5 row(s) waiting"), "{text}");
+    assert!(text.contains("outbox: 6 row(s) waiting"), "{text}");
 }
 
 #[test]

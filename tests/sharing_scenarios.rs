@@ -1,23 +1,19 @@
 //! Scenario folders under `tests/sharing/`, each a small network of
-//! accounts in one store, driven through the real binary by a `script`:
-//! one command per line (`agreements invite …`, `accounts set …`,
-//! `ingest FILE`), each run with `--db` pointing at the scenario's store.
-//! The harness (dry run before every ingest, replay at the end, the
-//! snapshot of the transcript and the store) is `common::scenario`.
+//! accounts in one store, driven through the real binary by a `script`
+//! (see `common::scenario` for what the harness checks on each line).
 
 mod common;
 
-use common::scenario::{scenario, scenario_dirs, words};
+use common::scenario::{folders, scenario, words};
 
 /// The issue asks for at least this many.
 const MIN_SCENARIOS: usize = 20;
 
 #[test]
 fn scenarios() {
-    let dirs = scenario_dirs("sharing");
-    for dir in &dirs {
-        let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        let text = scenario("sharing", dir, &name);
+    let dirs = folders("sharing");
+    for (dir, name) in &dirs {
+        let text = scenario(dir, "sharing", name);
         insta::with_settings!({ snapshot_suffix => name.clone(), prepend_module_to_snapshot => false, omit_expression => true }, {
             insta::assert_snapshot!("sharing", text);
         });

@@ -5,14 +5,17 @@
 //! `northwind`. A short event stream runs through both accounts' rules:
 //! shares create Acme's copy and run Acme's triggers, updates sync both
 //! ways, the remote share lands in the outbox, and bad events are
-//! rejected. The report shows what fired and where the tickets ended up.
+//! rejected. A day later the automations run: a solved ticket stops
+//! syncing with Acme, and a pending one gets a reminder. The report shows
+//! what fired and where the tickets ended up.
 
 use super::{CliError, Outcome};
+use crate::automations::{Options, DEFAULT_CAP};
 use crate::engine::{self, Explain, Input, RuleSet};
 use crate::ingest::{incoming, AccountRules, Pipeline};
 use crate::model::agreement::from_api_json;
 use crate::model::FieldType;
-use crate::report::event_text;
+use crate::report::{automation_text, event_text};
 use crate::rules::check::{check, CheckOptions};
 use crate::rules::{load_str, Syntax};
 use crate::store::Store;
@@ -70,6 +73,27 @@ pub fn account_rules(path: &str, text: &str) -> RuleSet {
     }])
 }
 
+/// The hour the demo runs its automations: a day after the events.
+const AUTOMATIONS_AT: &str = "2026-11-22T12:00:00Z";
+
+/// Runs the automations a day later, as the hourly run would.
+fn automations(store: &Store, rules: &AccountRules) -> Result<String, CliError> {
+    let at = super::running::time_arg(Some(AUTOMATIONS_AT))?;
+    let options = Options {
+        at,
+        cap: DEFAULT_CAP,
+        dry_run: false,
+        accounts: Vec::new(),
+        explain: Explain::None,
+    };
+    let mut out = format!("automations at {AUTOMATIONS_AT}:\n");
+    let summary = crate::automations::run(store, rules, &options, |run| {
+        out.push_str(&automation_text(run, false, false));
+    })?;
+    out.push_str(&format!("summary: {summary}\n\n"));
+    Ok(out)
+}
+
 /// Runs the demo on `store` and returns its report.
 pub fn report(store: &Store) -> Result<String, CliError> {
     let mut rules = AccountRules::default();
@@ -83,8 +107,9 @@ pub fn report(store: &Store) -> Result<String, CliError> {
         // Custom fields sync only where both accounts have the field.
         store.set_field(account, "Camera model", FieldType::Text)?;
         out.push_str(&format!(
-            "  account `{account}`: {} triggers; agreements: {}\n",
+            "  account `{account}`: {} triggers, {} automations; agreements: {}\n",
             set.triggers.len(),
+            set.automations.len(),
             agreements
                 .iter()
                 .map(|a| format!(
@@ -107,6 +132,7 @@ pub fn report(store: &Store) -> Result<String, CliError> {
         out.push('\n');
     })?;
     out.push_str(&format!("summary: {summary}\n\n"));
+    out.push_str(&automations(store, &rules)?);
     for (account, id) in [
         ("support", 101),
         ("acme", 1),

@@ -2,9 +2,11 @@
 //! with nothing written. It runs the very pipeline `ingest` runs, inside a
 //! transaction that is rolled back, so the store file is untouched.
 
+use super::automations::RunArgs;
 use super::ingest::ExplainArg;
 use super::running::{account_of, account_rules, open_input, time_arg, DbArg, RulesArg};
 use super::{CliError, Format, Outcome};
+use crate::automations::DEFAULT_CAP;
 use crate::engine::{Explain, RuleSet};
 use crate::event::parse_ticket_json;
 use crate::ingest::{incoming, Incoming, Pipeline, Processed};
@@ -14,7 +16,7 @@ use crate::store::Store;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
-#[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["event", "ticket", "ticket_json"])))]
+#[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["event", "ticket", "ticket_json", "automations"])))]
 pub struct Args {
     #[command(flatten)]
     db: DbArg,
@@ -32,6 +34,9 @@ pub struct Args {
     /// ticket is the one the events update
     #[arg(long, value_name = "FILE", conflicts_with = "ticket")]
     ticket_json: Option<PathBuf>,
+    /// Run the automations at `--at` instead, as `automations run --dry-run`
+    #[arg(long, conflicts_with_all = ["event", "ticket", "ticket_json"])]
+    automations: bool,
     /// The account, when the store has several (default: its only one)
     #[arg(long)]
     account: Option<String>,
@@ -49,6 +54,21 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<Outcome, CliError> {
+    if args.automations {
+        let store = args.db.open_existing()?;
+        let sweep = RunArgs {
+            db: args.db,
+            rules: args.rules,
+            at: args.at,
+            dry_run: true,
+            cap: DEFAULT_CAP,
+            account: args.account.into_iter().collect(),
+            report: true,
+            explain: args.explain,
+            format: args.format,
+        };
+        return super::automations::sweep(&store, sweep);
+    }
     let Some(rules) = account_rules(&args.rules)? else {
         return Ok(Outcome::Failed);
     };

@@ -5,6 +5,7 @@
 mod accounts;
 mod agents;
 mod agreements;
+mod automations;
 mod check;
 mod convert;
 mod demo;
@@ -47,6 +48,8 @@ enum Command {
     Ingest(ingest::Args),
     /// Show what the rules would do to a ticket, and why, writing nothing
     DryRun(dry_run::Args),
+    /// Run automations over the store at a time, or show what they would do
+    Automations(automations::Args),
     /// Show and list stored tickets with their audit trail; share one with
     /// agents outside its group
     Tickets(tickets::Args),
@@ -117,6 +120,7 @@ pub fn main() -> ExitCode {
         Command::Convert(args) => convert::run(args),
         Command::Ingest(args) => ingest::run(args),
         Command::DryRun(args) => dry_run::run(args),
+        Command::Automations(args) => automations::run(args),
         Command::Tickets(args) => tickets::run(args),
         Command::Agreements(args) => agreements::run(args),
         Command::Accounts(args) => accounts::run(args),

@@ -105,7 +105,9 @@ fn start(
 /// `None` when the update creates it).
 pub fn run(rules: &RuleSet, before: Option<&Ticket>, update: &Update, cx: &Context) -> Outcome {
     let (mut ticket, own) = start(before, update, cx.agreements);
-    let closed = own.is_none();
+    let mut skipped = own
+        .is_none()
+        .then(|| "the ticket was closed before the update".to_string());
     let (changes, comments) = own.unwrap_or_default();
     let mut produced = Produced {
         comments,
@@ -113,20 +115,26 @@ pub fn run(rules: &RuleSet, before: Option<&Ticket>, update: &Update, cx: &Conte
     };
     let mut fired = Vec::new();
     let mut trace = Vec::new();
-    if let Some(rule) = automation::named(rules, update).filter(|_| !closed) {
-        if automation::holds(rules, rule, &ticket, update.at) {
-            let facts = Facts::new(&rules.interner, &ticket, before, update, update.at);
-            let conditions = match cx.explain {
-                Explain::All => every_condition(rule, &facts),
-                _ => Vec::new(),
-            };
-            drop(facts);
-            let mut done = fire(rule, &mut ticket, update, cx, &mut produced);
-            done.conditions = conditions;
-            fired.push(done);
+    if let (Some(title), None) = (&update.automation, &skipped) {
+        // On the ticket as the sweep saw it: the working ticket's updated
+        // time has already moved to this update's.
+        let holds = |rule| before.is_some_and(|b| automation::holds(rules, rule, b, update.at));
+        match automation::named(rules, update) {
+            Some(rule) if holds(rule) => {
+                fired.push(fire_automation(
+                    rules,
+                    rule,
+                    &mut ticket,
+                    before,
+                    update,
+                    cx,
+                    &mut produced,
+                ));
+            }
+            _ => skipped = Some(format!("automation `{title}` does not hold on the ticket")),
         }
     }
-    if !closed {
+    if skipped.is_none() {
         let done = cycle(
             rules,
             before,
@@ -142,7 +150,7 @@ pub fn run(rules: &RuleSet, before: Option<&Ticket>, update: &Update, cx: &Conte
         }
     }
     Outcome {
-        skipped: closed.then(|| "the ticket was closed before the update".into()),
+        skipped,
         changes,
         fired,
         after: ticket,
@@ -221,6 +229,31 @@ pub fn fire(
         effects,
         conditions: Vec::new(),
     }
+}
+
+/// Fires the automation an update names, with the conditions that held
+/// when every condition is asked for.
+fn fire_automation(
+    rules: &RuleSet,
+    rule: &CompiledRule,
+    ticket: &mut Ticket,
+    before: Option<&Ticket>,
+    update: &Update,
+    cx: &Context,
+    produced: &mut Produced,
+) -> Fired {
+    let conditions = match cx.explain {
+        Explain::All => {
+            // As the automation saw it: the update itself moves `updated_at`.
+            let seen = before.unwrap_or(ticket);
+            let facts = Facts::new(&rules.interner, seen, before, update, update.at);
+            every_condition(rule, &facts)
+        }
+        _ => Vec::new(),
+    };
+    let mut done = fire(rule, ticket, update, cx, produced);
+    done.conditions = conditions;
+    done
 }
 
 fn every_condition(rule: &CompiledRule, facts: &Facts) -> Vec<ConditionResult> {

@@ -451,6 +451,23 @@ pub(super) fn state(conn: &Connection, event_id: &str) -> rusqlite::Result<Optio
         .optional()
 }
 
+/// How many applied events have an id that starts with `prefix` (not
+/// empty, ending in an ASCII character), counted off the index on ids.
+pub(super) fn applied_with_prefix(conn: &Connection, prefix: &str) -> rusqlite::Result<usize> {
+    // Every id that starts with `prefix` sorts before `prefix` with its
+    // last character raised by one.
+    let mut end = prefix.to_string();
+    match end.pop().filter(char::is_ascii) {
+        Some(last) => end.push(char::from(last as u8 + 1)),
+        None => return Err(unwritable(format!("bad event id prefix `{prefix}`"))),
+    }
+    let mut statement = conn.prepare_cached(
+        "SELECT count(*) FROM events
+         WHERE event_id >= ?1 AND event_id < ?2 AND state = 'applied'",
+    )?;
+    statement.query_row(params![prefix, end], |row| row.get(0))
+}
+
 /// Reads `state` and `reason` from columns `index` and `index + 1`.
 fn state_at(row: &rusqlite::Row, index: usize) -> rusqlite::Result<EventState> {
     let state: String = row.get(index)?;

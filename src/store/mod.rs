@@ -489,6 +489,12 @@ impl Store {
         events::state(&self.conn, event_id).map_err(self.fail())
     }
 
+    /// How many applied events have an id that starts with `prefix`
+    /// (ending in an ASCII character: `automation/support/…/`).
+    pub fn applied_with_prefix(&self, prefix: &str) -> Result<usize, StoreError> {
+        events::applied_with_prefix(&self.conn, prefix).map_err(self.fail())
+    }
+
     /// Every event the store has seen, in the order it first saw them.
     pub fn events(&self) -> Result<Vec<EventRecord>, StoreError> {
         events::list(&self.conn).map_err(self.fail())

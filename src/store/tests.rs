@@ -1180,6 +1180,39 @@ fn a_network_note_reads_back_with_its_text() {
 }
 
 #[test]
+fn applied_events_are_counted_by_id_prefix() {
+    let store = Store::in_memory().expect("store");
+    let mut t = full_ticket();
+    for (n, id) in ["auto/a/1", "auto/a/2", "auto/ab/1", "auto/b/1"]
+        .into_iter()
+        .enumerate()
+    {
+        t.id = n as i64 + 1;
+        apply(&store, id, None, &outcome(t.clone()));
+    }
+    store
+        .reject(&Rejected {
+            event_id: "auto/a/9",
+            line: None,
+            account: None,
+            ticket_id: None,
+            payload: "{}",
+            reason: "no",
+            at: None,
+        })
+        .expect("reject");
+    let count = |p: &str| store.applied_with_prefix(p).expect("count");
+    assert_eq!(
+        count("auto/a/"),
+        2,
+        "rejected events and `auto/ab/` are not counted"
+    );
+    assert_eq!(count("auto/"), 4);
+    assert_eq!(count("auto/c/"), 0);
+    assert!(store.applied_with_prefix("auto/é").is_err());
+}
+
+#[test]
 fn staff_is_read_back_with_groups_members_and_the_setting() {
     let store = Store::in_memory().expect("store");
     assert!(store.add_account("acme").expect("add"));

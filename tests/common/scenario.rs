@@ -1,24 +1,42 @@
-//! The scenario harness `sharing_scenarios` and `agent_sharing_scenarios`
-//! share: a folder holds a `script` of commands run through the real
-//! binary against a store of its own (one command per line, each given
-//! `--db`), and one rules file per account under `rules/`
-//! (`rules/<account>.rules` or `.yaml`), passed to `ingest` and `dry-run`
-//! as `--rules <account>=<path>`.
+//! Script-driven scenarios run through the real binary, for the sharing
+//! and automation suites: one command per line (`agreements invite …`,
+//! `accounts set …`, `ingest FILE`, `automations run --at T`), each run
+//! with `--db` pointing at the scenario's store. Each account's rules are
+//! `rules/<account>.rules` (or `.yaml`), passed as `--rules
+//! <account>=<path>`.
 //!
 //! For every `ingest FILE` line the harness first dry-runs the same file:
 //! the store file must be byte-for-byte unchanged, and the report
 //! `ingest --report` then prints must be the dry run's, byte for byte.
 //! At the end every `ingest` line is replayed: nothing may change.
+//! `automations run` lines are checked the same way against `--dry-run`,
+//! and each is run a second time at once, which must change nothing. A
+//! line whose run fails (exit 1: rules with errors) is only recorded; it
+//! must fail as its dry run does and leave the store file untouched.
 //!
-//! The transcript of every command and the store afterwards (every ticket
-//! of every account with its comments and audit trail, the scheduled
-//! replies, and the outbox) make the scenario's snapshot, taken by the
-//! test file itself so that snapshots stay next to it.
+//! The transcript of every command and the store afterwards (every
+//! ticket of every account with its comments and audit trail, the
+//! scheduled replies, and the outbox) are the snapshot.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use ticket_rules::report::ticket_text;
 use ticket_rules::store::{ReplyFilter, Store, TicketFilter};
+
+/// The scenario folders under `tests/<group>/`, in name order, each with
+/// its name.
+pub fn folders(group: &str) -> Vec<(PathBuf, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(group);
+    dirs_in(&root)
+        .into_iter()
+        .map(|d| {
+            let name = d.file_name().unwrap().to_string_lossy().to_string();
+            (d, name)
+        })
+        .collect()
+}
 
 /// Runs the binary in the scenario's folder, so scripts and reports name
 /// files relative to it.
@@ -31,7 +49,7 @@ pub fn run(dir: &Path, args: &[String]) -> Output {
         .expect("binary runs")
 }
 
-fn text(bytes: &[u8]) -> String {
+pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
@@ -66,7 +84,7 @@ pub fn words(line: &str) -> Vec<String> {
 }
 
 /// `--rules account=rules/<file>` for each `rules/<account>.*`.
-fn rules_args(dir: &Path) -> Vec<String> {
+pub fn rules_args(dir: &Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir.join("rules")) else {
         return Vec::new();
     };
@@ -84,7 +102,7 @@ fn rules_args(dir: &Path) -> Vec<String> {
 }
 
 /// Everything the store holds that a scenario is about.
-fn dump(db: &Path) -> String {
+pub fn dump(db: &Path) -> String {
     let store = Store::open_existing(db).unwrap();
     let mut out = String::new();
     for t in store.tickets(&TicketFilter::default()).unwrap() {
@@ -92,28 +110,7 @@ fn dump(db: &Path) -> String {
         let audit = store.audit(&t.account, t.id).unwrap();
         out.push_str(&ticket_text(&t, &comments, &audit));
     }
-    let replies = store
-        .replies(&ReplyFilter {
-            account: None,
-            all: true,
-        })
-        .unwrap();
-    if !replies.is_empty() {
-        out.push_str("scheduled replies:\n");
-    }
-    for r in replies {
-        let done = r.done_event.map(|e| format!(" by {e}")).unwrap_or_default();
-        out.push_str(&format!(
-            "  #{} {}/{} by {} due {}: {}{done}: {:?}\n",
-            r.id,
-            r.account,
-            r.ticket_id,
-            r.author,
-            r.due_at.to_rfc3339(),
-            r.state.as_str(),
-            r.body
-        ));
-    }
+    out.push_str(&replies(&store));
     let outbox = store.outbox().unwrap();
     if !outbox.is_empty() {
         out.push_str("outbox:\n");
@@ -128,8 +125,45 @@ fn dump(db: &Path) -> String {
     out
 }
 
+/// Every scheduled reply, and what became of it.
+fn replies(store: &Store) -> String {
+    let all = ReplyFilter {
+        account: None,
+        all: true,
+    };
+    let mut out = String::new();
+    for r in store.replies(&all).unwrap() {
+        if out.is_empty() {
+            out.push_str("scheduled replies:\n");
+        }
+        let done = r.done_event.map(|e| format!(" by {e}")).unwrap_or_default();
+        out.push_str(&format!(
+            "  #{} {}/{} by {} due {}: {}{done}: {:?}\n",
+            r.id,
+            r.account,
+            r.ticket_id,
+            r.author,
+            r.due_at.to_rfc3339(),
+            r.state.as_str(),
+            r.body
+        ));
+    }
+    out
+}
+
+/// The folders in `root`, in name order.
+pub fn dirs_in(root: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
 /// One command's transcript entry.
-fn transcript(line: &str, out: &Output) -> String {
+pub fn transcript(line: &str, out: &Output) -> String {
     let mut entry = format!("$ {line}\n");
     entry.push_str(&text(&out.stdout));
     let err = text(&out.stderr);
@@ -141,7 +175,7 @@ fn transcript(line: &str, out: &Output) -> String {
 }
 
 /// `ingest FILE`: the dry run first, then the ingest it predicts.
-fn ingest(dir: &Path, db: &str, name: &str, file: &str) -> Output {
+pub fn ingest(dir: &Path, db: &str, name: &str, file: &str) -> Output {
     let events = file.to_string();
     let mut dry = vec!["dry-run".to_string(), "--db".into(), db.into()];
     dry.extend(rules_args(dir));
@@ -174,12 +208,72 @@ fn ingest(dir: &Path, db: &str, name: &str, file: &str) -> Output {
     out
 }
 
-/// Runs the scenario in `dir` with a store of its own under the target's
-/// temp dir (`<suite>/<name>`), and returns its transcript and the store
-/// afterwards.
-pub fn scenario(suite: &str, dir: &Path, name: &str) -> String {
+/// `automations run …`: the dry run first, which must leave the store
+/// file as it was and print what the run then does; then the run (with
+/// `--report`); then the same run again, which must change nothing.
+pub fn automations(dir: &Path, db: &str, name: &str, args: &[String]) -> Output {
+    let mut base = args.to_vec();
+    base.extend(["--db".to_string(), db.to_string()]);
+    base.extend(rules_args(dir));
+    let mut dry = base.clone();
+    dry.push("--dry-run".into());
+    let before = std::fs::read(db).unwrap();
+    let dry = run(dir, &dry);
+    assert_eq!(
+        before,
+        std::fs::read(db).unwrap(),
+        "{name}: a dry run of the automations changed the store file"
+    );
+    let mut real = base.clone();
+    real.push("--report".into());
+    let out = run(dir, &real);
+    if !out.status.success() {
+        // A refused run (rules with errors, say) is only recorded: it must
+        // fail as its dry run did and leave the store file as it was.
+        assert_eq!(
+            (out.status.code(), text(&out.stdout), text(&out.stderr)),
+            (dry.status.code(), text(&dry.stdout), text(&dry.stderr)),
+            "{name}: a failing automation run did not fail as its dry run did"
+        );
+        assert_eq!(
+            before,
+            std::fs::read(db).unwrap(),
+            "{name}: a failing automation run changed the store file"
+        );
+        return out;
+    }
+    let predicted = text(&dry.stdout)
+        .replace(": would change ", ": changed ")
+        .replace("dry run, nothing written: ", "");
+    assert_eq!(
+        text(&out.stdout),
+        predicted,
+        "{name}: the automations did not do what their dry run said"
+    );
+    let after = dump(Path::new(db));
+    let again = run(dir, &base);
+    let summary = text(&again.stdout);
+    assert!(
+        summary
+            .lines()
+            .last()
+            .unwrap_or("")
+            .contains(": 0 tickets changed"),
+        "{name}: running the automations again at the same time changed tickets: {summary}"
+    );
+    assert_eq!(
+        after,
+        dump(Path::new(db)),
+        "{name}: running the automations again changed the store"
+    );
+    out
+}
+
+/// Runs one scenario folder's script; its transcript and the store
+/// afterwards. `group` names the folder its store is kept in.
+pub fn scenario(dir: &Path, group: &str, name: &str) -> String {
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(suite)
+        .join(group)
         .join(name);
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).unwrap();
@@ -201,6 +295,8 @@ pub fn scenario(suite: &str, dir: &Path, name: &str) -> String {
         let result = if args[0] == "ingest" {
             ingested.push(args[1].clone());
             ingest(dir, &db, name, &args[1])
+        } else if args[..2] == ["automations", "run"] && !args.iter().any(|a| a == "--dry-run") {
+            automations(dir, &db, name, &args)
         } else {
             let mut full = args.clone();
             full.extend(["--db".to_string(), db.clone()]);
@@ -229,24 +325,4 @@ pub fn scenario(suite: &str, dir: &Path, name: &str) -> String {
     out.push_str("== store afterwards\n");
     out.push_str(&after);
     out
-}
-
-/// The scenario folders under `tests/<suite>`, in name order.
-pub fn scenario_dirs(suite: &str) -> Vec<PathBuf> {
-    dirs_in(
-        &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests")
-            .join(suite),
-    )
-}
-
-/// The folders in `root`, in name order.
-pub fn dirs_in(root: &Path) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
 }
