@@ -4,7 +4,7 @@
 
 use super::accounts::unknown_account;
 use super::groups::{accounts_to_list, or_none};
-use super::running::DbArg;
+use super::running::{DbArg, ReadArgs};
 use super::table;
 use super::{CliError, Format, Outcome};
 use crate::model::Staff;
@@ -41,11 +41,7 @@ enum Command {
     /// Agents and admins, one line each, with their groups
     List {
         #[command(flatten)]
-        db: DbArg,
-        #[arg(long)]
-        account: Option<String>,
-        #[arg(long, value_enum, default_value_t)]
-        format: Format,
+        read: ReadArgs,
     },
 }
 
@@ -77,11 +73,11 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             };
             add(&db.open_existing()?, &agent)?
         }
-        Command::List {
-            db,
-            account,
-            format,
-        } => list(&db.open_existing()?, account.as_deref(), format)?,
+        Command::List { read } => list(
+            &read.db.open_existing()?,
+            read.account.as_deref(),
+            read.format,
+        )?,
     }
     Ok(Outcome::Ok)
 }

@@ -4,7 +4,7 @@
 //! with may change the ticket (`agents add … --group` makes members).
 
 use super::accounts::unknown_account;
-use super::running::DbArg;
+use super::running::{DbArg, ReadArgs};
 use super::table;
 use super::{CliError, Format, Outcome};
 use crate::store::Store;
@@ -30,22 +30,18 @@ enum Command {
     /// Groups with their members, one line each
     List {
         #[command(flatten)]
-        db: DbArg,
-        #[arg(long)]
-        account: Option<String>,
-        #[arg(long, value_enum, default_value_t)]
-        format: Format,
+        read: ReadArgs,
     },
 }
 
 pub fn run(args: Args) -> Result<Outcome, CliError> {
     match args.command {
         Command::Add { account, names, db } => add(&db.open_existing()?, &account, &names)?,
-        Command::List {
-            db,
-            account,
-            format,
-        } => list(&db.open_existing()?, account.as_deref(), format)?,
+        Command::List { read } => list(
+            &read.db.open_existing()?,
+            read.account.as_deref(),
+            read.format,
+        )?,
     }
     Ok(Outcome::Ok)
 }

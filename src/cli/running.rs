@@ -33,6 +33,19 @@ impl DbArg {
     }
 }
 
+/// The store, the account, the output: what the commands that only read
+/// one account (or list every one) take.
+#[derive(clap::Args)]
+pub struct ReadArgs {
+    #[command(flatten)]
+    pub db: DbArg,
+    /// The account, when the store has several
+    #[arg(long)]
+    pub account: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
 /// `--rules [ACCOUNT=]PATH`: rule files or a folder, for one account or,
 /// with no account, for every account that has none of its own.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 //! change a ticket, and why. Shares are updates like any other: they run
 //! through the ingest pipeline (with `--rules`, the account's triggers).
 
-use super::running::{account_of, account_rules, run_updates, time_arg, DbArg, RulesArg};
+use super::running::{account_of, account_rules, run_updates, time_arg, DbArg, ReadArgs, RulesArg};
 use super::{CliError, Format, Outcome};
 use crate::ingest::DERIVED;
 use crate::model::{Actor, Changes, Role, ShareCheck, Staff, Status, Ticket, Update, UpdateKind};
@@ -90,19 +90,6 @@ enum Command {
         #[command(flatten)]
         read: ReadArgs,
     },
-}
-
-/// The store, the account, the output: what the commands that only read
-/// one account take.
-#[derive(clap::Args)]
-struct ReadArgs {
-    #[command(flatten)]
-    db: DbArg,
-    /// The account, when the store has several
-    #[arg(long)]
-    account: Option<String>,
-    #[arg(long, value_enum, default_value_t)]
-    format: Format,
 }
 
 /// What `share` and `unshare` take besides the ticket and the agents.
