@@ -10,14 +10,14 @@
 use crate::engine::{self, Context, Explain, Outcome, RuleSet};
 use crate::event::{event_id_of, EventError};
 use crate::model::{
-    AgreementStatus, Direction, Status as TicketStatus, Ticket, Time, Update, UpdateKind,
+    AgreementStatus, Direction, Staff, Status as TicketStatus, Ticket, Time, Update, UpdateKind,
 };
 use crate::sharing::network::{TicketRef, World, VIA};
 use crate::sharing::{
     follow_ups, Done, FollowUp, Network, NoteLine, Reached, Step, StepResult, Work, MAX_HOPS,
 };
 use crate::store::{Applied, EventState, Note, Rejected, Store, StoreError};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// Events per transaction.
 pub const BATCH: usize = 1000;
@@ -162,6 +162,9 @@ pub struct Incoming {
     pub line: Option<usize>,
     pub text: String,
     pub event: Result<Update, EventError>,
+    /// Its id was made by ticket-rules (`~reply-3`), so it may hold
+    /// [`DERIVED`]; ids from outside may not.
+    pub internal: bool,
 }
 
 impl Incoming {
@@ -171,6 +174,18 @@ impl Incoming {
             line: None,
             text,
             event: Ok(event),
+            internal: false,
+        }
+    }
+
+    /// An update a command makes (a scheduled reply going out, a share),
+    /// named by an id that starts with [`DERIVED`]: no event from outside
+    /// and no update one sets off has such an id.
+    pub fn internal(event: Update) -> Incoming {
+        let text = serde_json::to_string(&event).unwrap_or_default();
+        Incoming {
+            internal: true,
+            ..Incoming::made(text, event)
         }
     }
 }
@@ -181,6 +196,7 @@ pub fn incoming(reader: impl std::io::BufRead) -> impl Iterator<Item = Incoming>
         line: Some(e.line),
         text: e.text,
         event: e.event,
+        internal: false,
     })
 }
 
@@ -190,6 +206,8 @@ pub struct Pipeline<'a> {
     rules: Rules<'a>,
     explain: Explain,
     world: World<'a>,
+    /// Each account's agents and groups, read once per run.
+    staff: HashMap<String, Staff>,
 }
 
 /// Applied: the outcome, and what it set off.
@@ -202,6 +220,7 @@ impl<'a> Pipeline<'a> {
             rules: rules.into(),
             explain,
             world: World::new(store),
+            staff: HashMap::new(),
         }
     }
 
@@ -265,7 +284,7 @@ impl<'a> Pipeline<'a> {
             }
         };
         self.store.savepoint()?;
-        match self.apply(&update, &incoming.text, incoming.line) {
+        match self.apply(&update, &incoming.text, incoming.line, incoming.internal) {
             Ok(Ok((outcome, network))) => {
                 self.store.release()?;
                 let mut done = processed(Status::Applied(Box::new(update), Box::new(outcome)));
@@ -292,8 +311,9 @@ impl<'a> Pipeline<'a> {
         update: &Update,
         payload: &str,
         line: Option<usize>,
+        internal: bool,
     ) -> Result<Ran, StoreError> {
-        if update.event_id.contains(DERIVED) {
+        if update.event_id.contains(DERIVED) && !internal {
             return Ok(Err(format!(
                 "event id `{}` may not contain `{DERIVED}`: ticket-rules names the updates an event sets off on partners `<id>{DERIVED}1`",
                 update.event_id
@@ -448,6 +468,10 @@ impl<'a> Pipeline<'a> {
         if let Err(reason) = admissible(update, before.as_ref()) {
             return Ok(Err(reason));
         }
+        let staff = staff_of(&mut self.staff, self.store, &update.account)?;
+        if let Err(reason) = staff.check_update(update, before.as_ref()) {
+            return Ok(Err(reason));
+        }
         let (rules, explain) = (self.rules.of(&update.account), self.explain);
         let agreements = self.world.agreements(&update.account)?;
         if let Some(from) = &update.changes.received_from {
@@ -469,6 +493,7 @@ impl<'a> Pipeline<'a> {
         }
         let cx = Context {
             agreements,
+            staff: Some(staff),
             explain,
             ..Context::default()
         };
@@ -503,6 +528,19 @@ impl<'a> Pipeline<'a> {
             at: update.map(|u| u.at),
         })
     }
+}
+
+/// An account's agents and groups, read from the store the first time a
+/// run needs them: they change only between runs.
+fn staff_of<'s>(
+    cache: &'s mut HashMap<String, Staff>,
+    store: &Store,
+    account: &str,
+) -> Result<&'s Staff, StoreError> {
+    if !cache.contains_key(account) {
+        cache.insert(account.to_string(), store.staff(account)?);
+    }
+    Ok(&cache[account])
 }
 
 /// At the last hop, what would go on is cut off; notes still stand.

@@ -335,6 +335,10 @@ pub fn ticket_text(t: &Ticket, comments: &[StoredComment], audit: &[AuditEntry])
 }
 
 fn sharing_text(out: &mut String, t: &Ticket) {
+    if !t.agents.is_empty() {
+        let agents: Vec<&str> = t.agents.iter().map(String::as_str).collect();
+        let _ = writeln!(out, "  shared with agents: {}", agents.join(", "));
+    }
     for s in &t.shares {
         let state = if s.active { "syncing" } else { "unshared" };
         let _ = writeln!(

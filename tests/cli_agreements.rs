@@ -272,18 +272,24 @@ fn account_settings_decline_invites_and_define_fields() {
 
     assert_eq!(
         db.ok(&["accounts", "show", "acme"]),
-        "account `acme`\n  declines all invites: on\n  fields:\n    camera MODEL  text\n    \
-         Seats         integer\n  agreements: 0 outbound, 0 inbound\n"
+        "account `acme`\n  declines all invites: on\n  agent ticket sharing: off\n  fields:\n    \
+         camera MODEL  text\n    Seats         integer\n  agreements: 0 outbound, 0 inbound\n"
+    );
+    assert_eq!(
+        db.ok(&["accounts", "set", "support", "--agent-ticket-sharing", "on"]),
+        "`support` agent ticket sharing: on\n"
     );
     let listed = db.json(&["accounts", "list", "--format", "json"]);
     assert_eq!(
         listed,
         serde_json::json!({"accounts": [
-            {"name": "acme", "decline_all_invites": true, "fields": [
+            {"name": "acme", "decline_all_invites": true, "agent_ticket_sharing": false,
+             "fields": [
                 {"title": "camera MODEL", "type": "text"},
                 {"title": "Seats", "type": "integer"}
             ]},
-            {"name": "support", "decline_all_invites": false, "fields": []}
+            {"name": "support", "decline_all_invites": false, "agent_ticket_sharing": true,
+             "fields": []}
         ]})
     );
 
@@ -295,9 +301,9 @@ fn account_settings_decline_invites_and_define_fields() {
     db.refused(&["agreements", "accept", "2", "--as", "acme"]);
     assert_eq!(
         db.ok(&["accounts", "list"]),
-        "account  declines all invites  fields  agreements\n\
-         acme     on                    2       1\n\
-         support  off                   0       1\n"
+        "account  declines all invites  agent ticket sharing  fields  agreements\n\
+         acme     on                    off                   2       1\n\
+         support  off                   on                    0       1\n"
     );
     assert_eq!(
         db.ok(&["accounts", "set", "acme", "--decline-all-invites", "off"]),

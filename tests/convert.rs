@@ -102,6 +102,14 @@ fn not_becomes_the_inverse_operator() {
             "not not status is open",
             "status, operator: is, value: open",
         ),
+        (
+            "not ticket is shared with agent \"cy@s.test\"",
+            "shared_with_agent, operator: is_not, value: cy@s.test",
+        ),
+        (
+            "not ticket is not shared with agent cy@s.test",
+            "shared_with_agent, operator: is, value: cy@s.test",
+        ),
     ];
     for (cond, expected) in cases {
         let yaml = yaml_of(&format!("trigger \"t\" {{ when {cond} then add tags x }}"));
@@ -361,4 +369,25 @@ fn cli_fails_on_what_does_not_fit_and_on_check_errors() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn agent_sharing_converts_both_ways() {
+    let dsl = "trigger \"t\" {\n  when Ticket is not shared with agent \"cy@s.test\"\n  then Share ticket with agent \"cy@s.test\"\n       Unshare ticket from agent \"dee@s.test\"\n}\n";
+    let yaml = yaml_of(dsl);
+    assert!(
+        yaml.contains("- { field: shared_with_agent, operator: is_not, value: cy@s.test }"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("- { field: share_ticket_with_agent, value: cy@s.test }"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("- { field: unshare_ticket_from_agent, value: dee@s.test }"),
+        "{yaml}"
+    );
+    let (back, diags) = load(&yaml, false);
+    assert!(diags.is_empty(), "{diags:#?}");
+    assert_eq!(format_file(&back), dsl);
 }

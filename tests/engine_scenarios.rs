@@ -9,6 +9,8 @@
 //! must change nothing (every event a duplicate or rejected again). The
 //! dry-run text, the store afterwards and the dry-run JSON are snapshots.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use ticket_rules::engine::{compile::compile_loaded, Explain, RuleSet};
@@ -104,13 +106,7 @@ fn bytes(path: &Path) -> Vec<u8> {
 #[test]
 fn scenarios() {
     // Relative, so the sources in reports do not depend on the checkout.
-    let root = Path::new("tests/engine");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
+    let dirs = common::scenario::dirs_in(Path::new("tests/engine"));
     assert!(dirs.len() >= MIN_SCENARIOS, "only {} scenarios", dirs.len());
     for dir in dirs {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();

@@ -21,6 +21,8 @@ const TICKETS: usize = 120;
 const AUTOMATIONS: usize = 14;
 const TIMES: usize = 4;
 
+/// Agents a ticket may be shared with (stored lowercase, as rules name them).
+const AGENTS: &[&str] = &["ann@support.example", "bo@support.example"];
 const TAGS: &[&str] = &["vip", "billing", "lens", "escalated", "spam", "café"];
 const STATUSES: &[&str] = &["new", "open", "pending", "hold", "solved", "closed"];
 const TIME_FIELDS: &[&str] = &[
@@ -126,6 +128,11 @@ fn ticket(r: &mut Rng, account: &str, id: i64) -> Ticket {
             active: r.below(2) == 0,
         });
     }
+    for agent in AGENTS {
+        if r.below(3) == 0 {
+            t.agents.insert(agent.to_string());
+        }
+    }
     if r.below(3) == 0 {
         let (agreement_id, agreement) = AGREEMENTS[r.below(AGREEMENTS.len())];
         t.received = Some(Received {
@@ -186,7 +193,7 @@ fn leaf(r: &mut Rng) -> String {
         _ => r.below(56),
     };
     let name = r.pick(NAMED);
-    match r.below(24) {
+    match r.below(25) {
         0 => format!("Status is {status}"),
         1 => format!("Status is not {status}"),
         2 => format!("Status less than {status}"),
@@ -215,6 +222,10 @@ fn leaf(r: &mut Rng) -> String {
         21 => "Custom field \"Model\" is X100".into(),
         // The same on every ticket in an automation.
         22 => ["Ticket is updated", "Update via is web", "Priority changed"][r.below(3)].into(),
+        23 => {
+            let not = ["", "not "][r.below(2)];
+            format!("Ticket is {not}shared with agent \"{}\"", r.pick(AGENTS))
+        }
         _ => format!("Tags contains at least one of {tag}"),
     }
 }

@@ -1,5 +1,6 @@
 //! `ticket-rules accounts`: the accounts in the store and what each has
-//! chosen: whether it declines all invites, and its custom fields' types.
+//! chosen: whether it declines all invites, whether its agents may share
+//! a ticket with agents outside its group, and its custom fields' types.
 //! An account in the store is *local*: agreements with it keep both sides.
 
 use super::running::DbArg;
@@ -47,6 +48,9 @@ enum Command {
         /// Decline every new invite to this account as it arrives
         #[arg(long, value_enum, value_name = "on|off")]
         decline_all_invites: Option<Switch>,
+        /// Let agents share one ticket with agents outside its group
+        #[arg(long, value_enum, value_name = "on|off")]
+        agent_ticket_sharing: Option<Switch>,
         /// Define a custom field, or change its type (repeatable):
         /// `"Camera model=dropdown"`
         #[arg(long = "field", value_name = "TITLE=TYPE")]
@@ -60,6 +64,19 @@ enum Switch {
     Off,
 }
 
+impl Switch {
+    fn on(self) -> bool {
+        matches!(self, Switch::On)
+    }
+}
+
+/// What `accounts set` changes; `None` leaves a setting as it is.
+struct Settings {
+    decline: Option<bool>,
+    sharing: Option<bool>,
+    fields: Vec<(String, FieldType)>,
+}
+
 pub fn run(args: Args) -> Result<Outcome, CliError> {
     match args.command {
         Command::Add { name, db } => add(&db, &name)?,
@@ -69,14 +86,19 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             name,
             db,
             decline_all_invites,
+            agent_ticket_sharing,
             fields,
         } => {
             let fields = fields
                 .iter()
                 .map(|f| field_arg(f))
                 .collect::<Result<Vec<_>, _>>()?;
-            let decline = decline_all_invites.map(|s| matches!(s, Switch::On));
-            set(&db.open_existing()?, &name, decline, &fields)?;
+            let settings = Settings {
+                decline: decline_all_invites.map(Switch::on),
+                sharing: agent_ticket_sharing.map(Switch::on),
+                fields,
+            };
+            set(&db.open_existing()?, &name, &settings)?;
         }
     }
     Ok(Outcome::Ok)
@@ -118,6 +140,7 @@ fn account_json(store: &Store, name: &str) -> Result<Option<Value>, CliError> {
     Ok(Some(json!({
         "name": settings.name,
         "decline_all_invites": settings.decline_all_invites,
+        "agent_ticket_sharing": settings.agent_ticket_sharing,
         "fields": fields,
     })))
 }
@@ -139,17 +162,24 @@ fn list(store: &Store, format: Format) -> Result<(), CliError> {
     }
     let mut rows = Vec::new();
     for name in &names {
-        let decline = store
-            .account_settings(name)?
-            .is_some_and(|s| s.decline_all_invites);
+        let settings = store.account_settings(name)?;
+        let decline = settings.as_ref().is_some_and(|s| s.decline_all_invites);
+        let sharing = settings.as_ref().is_some_and(|s| s.agent_ticket_sharing);
         rows.push(vec![
             name.clone(),
             on_off(decline).into(),
+            on_off(sharing).into(),
             store.fields(name)?.len().to_string(),
             store.agreements(name)?.len().to_string(),
         ]);
     }
-    let header = ["account", "declines all invites", "fields", "agreements"];
+    let header = [
+        "account",
+        "declines all invites",
+        "agent ticket sharing",
+        "fields",
+        "agreements",
+    ];
     print!("{}", table::render(&header, &rows));
     Ok(())
 }
@@ -172,9 +202,11 @@ fn show(store: &Store, name: &str, format: Format) -> Result<(), CliError> {
         return Ok(());
     }
     let decline = account["decline_all_invites"].as_bool().unwrap_or(false);
+    let sharing = account["agent_ticket_sharing"].as_bool().unwrap_or(false);
     let mut out = format!(
-        "account `{name}`\n  declines all invites: {}\n",
-        on_off(decline)
+        "account `{name}`\n  declines all invites: {}\n  agent ticket sharing: {}\n",
+        on_off(decline),
+        on_off(sharing)
     );
     let fields = store.fields(name)?;
     if fields.is_empty() {
@@ -200,7 +232,7 @@ fn show(store: &Store, name: &str, format: Format) -> Result<(), CliError> {
 }
 
 /// `no account `x``, with the nearest name there is.
-fn unknown_account(store: &Store, name: &str) -> Result<CliError, CliError> {
+pub fn unknown_account(store: &Store, name: &str) -> Result<CliError, CliError> {
     let accounts = store.accounts()?;
     let help = match did_you_mean(name, accounts.iter().map(String::as_str)) {
         Some(near) => format!("did you mean `{near}`?"),
@@ -239,15 +271,15 @@ fn field_arg(text: &str) -> Result<(String, FieldType), CliError> {
 }
 
 /// Applies every change in one transaction, after checking them all.
-fn set(
-    store: &Store,
-    name: &str,
-    decline: Option<bool>,
-    fields: &[(String, FieldType)],
-) -> Result<(), CliError> {
-    if decline.is_none() && fields.is_empty() {
+fn set(store: &Store, name: &str, settings: &Settings) -> Result<(), CliError> {
+    let Settings {
+        decline,
+        sharing,
+        fields,
+    } = settings;
+    if decline.is_none() && sharing.is_none() && fields.is_empty() {
         return Err(CliError::Usage(
-            "nothing to set\nhelp: give `--decline-all-invites on|off` or `--field TITLE=TYPE`"
+            "nothing to set\nhelp: give `--decline-all-invites on|off`, `--agent-ticket-sharing on|off` or `--field TITLE=TYPE`"
                 .into(),
         ));
     }
@@ -256,9 +288,13 @@ fn set(
     }
     let said = store.transaction(|| -> Result<Vec<String>, CliError> {
         let mut said = Vec::new();
-        if let Some(on) = decline {
+        if let Some(on) = *decline {
             store.set_decline_all_invites(name, on)?;
             said.push(format!("declines all invites: {}", on_off(on)));
+        }
+        if let Some(on) = *sharing {
+            store.set_agent_ticket_sharing(name, on)?;
+            said.push(format!("agent ticket sharing: {}", on_off(on)));
         }
         for (title, t) in fields {
             let was = store.field_type(name, title)?;

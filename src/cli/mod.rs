@@ -3,6 +3,7 @@
 //! 2 usage or environment errors) and prints the one top-level report.
 
 mod accounts;
+mod agents;
 mod agreements;
 mod automations;
 mod check;
@@ -10,8 +11,10 @@ mod convert;
 mod demo;
 mod dry_run;
 mod fmt;
+mod groups;
 mod ingest;
 mod outbox;
+mod replies;
 mod running;
 mod table;
 mod tickets;
@@ -47,13 +50,20 @@ enum Command {
     DryRun(dry_run::Args),
     /// Run automations over the store at a time, or show what they would do
     Automations(automations::Args),
-    /// Show and list stored tickets with their audit trail
+    /// Show and list stored tickets with their audit trail; share one with
+    /// agents outside its group
     Tickets(tickets::Args),
     /// Sharing agreements: list, show, export, import, invite, accept,
     /// decline, deactivate
     Agreements(agreements::Args),
     /// Accounts in the store and their settings
     Accounts(accounts::Args),
+    /// An account's groups (inboxes): add, list
+    Groups(groups::Args),
+    /// An account's agents and admins and their groups: add, list
+    Agents(agents::Args),
+    /// Scheduled replies: post those that are due, list them
+    Replies(replies::Args),
     /// What waits for a transport to deliver
     Outbox(outbox::Args),
     /// Run the whole pipeline on built-in sample data
@@ -114,6 +124,9 @@ pub fn main() -> ExitCode {
         Command::Tickets(args) => tickets::run(args),
         Command::Agreements(args) => agreements::run(args),
         Command::Accounts(args) => accounts::run(args),
+        Command::Groups(args) => groups::run(args),
+        Command::Agents(args) => agents::run(args),
+        Command::Replies(args) => replies::run(args),
         Command::Outbox(args) => outbox::run(args),
         Command::Demo(args) => demo::run(args),
     };

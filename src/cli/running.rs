@@ -2,8 +2,10 @@
 //! arguments, loading rules for running, and reading events.
 
 use super::{report, stderr_style, CliError, Format};
-use crate::engine::{self, RuleSet};
-use crate::ingest::AccountRules;
+use crate::engine::{self, Explain, RuleSet};
+use crate::ingest::{AccountRules, Incoming, Pipeline, Summary};
+use crate::model::Update;
+use crate::report::event_text;
 use crate::rules::check::CheckOptions;
 use crate::rules::check_paths;
 use crate::store::Store;
@@ -29,6 +31,19 @@ impl DbArg {
     pub fn open_existing(&self) -> Result<Store, CliError> {
         Ok(Store::open_existing(&self.db)?)
     }
+}
+
+/// The store, the account, the output: what the commands that only read
+/// one account (or list every one) take.
+#[derive(clap::Args)]
+pub struct ReadArgs {
+    #[command(flatten)]
+    pub db: DbArg,
+    /// The account, when the store has several
+    #[arg(long)]
+    pub account: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 /// `--rules [ACCOUNT=]PATH`: rule files or a folder, for one account or,
@@ -143,4 +158,18 @@ pub fn time_arg(at: Option<&str>) -> Result<crate::model::Time, CliError> {
             .map(|t| t.with_timezone(&chrono::Utc))
             .map_err(|e| CliError::Usage(format!("`--at {text}` is not an RFC 3339 time: {e}"))),
     }
+}
+
+/// Runs updates a command makes (a share, a scheduled reply going out)
+/// through the pipeline `ingest` runs, with `rules`: access checks, each
+/// account's triggers, the sharing network, the audit trail. Prints what
+/// each did as `ingest --report` does.
+pub fn run_updates(
+    store: &Store,
+    rules: &AccountRules,
+    updates: Vec<Update>,
+) -> Result<Summary, CliError> {
+    let incoming = updates.into_iter().map(Incoming::internal);
+    let mut pipeline = Pipeline::new(store, rules, Explain::None);
+    Ok(pipeline.run(incoming, false, |p| print!("{}", event_text(p)))?)
 }

@@ -5,7 +5,8 @@ use super::compile::{operand_text, tags_of, Interner};
 use super::outcome::{AddedComment, Change, Notification, ShareOp};
 use super::placeholders::render;
 use crate::model::{
-    Agreement, Direction, NewComment, Priority, Share, Status, Ticket, TicketType, Update,
+    Agreement, Direction, NewComment, Priority, Share, ShareCheck, Staff, Status, Ticket,
+    TicketType, Update,
 };
 use crate::rules::ast::{Action, ActionKind, Atom, FieldKey, SetField, Spanned};
 use crate::rules::format;
@@ -33,6 +34,10 @@ pub enum Recipient {
 pub enum ActKind {
     Share(String),
     Unshare,
+    /// `share ticket with agent`, by lowercased email.
+    ShareAgent(String),
+    /// `unshare ticket from agent`, by lowercased email.
+    UnshareAgent(String),
     AddTags(Vec<String>),
     RemoveTags(Vec<String>),
     SetTags(Vec<String>),
@@ -54,6 +59,8 @@ pub fn compile_action(a: &Action, interner: &mut Interner) -> Act {
     let kind = match &a.kind.node {
         ActionKind::ShareTicket => ActKind::Share(operand_text(&a.args).unwrap_or_default()),
         ActionKind::UnshareTicket => ActKind::Unshare,
+        ActionKind::ShareWithAgent => ActKind::ShareAgent(email_of(&a.args)),
+        ActionKind::UnshareFromAgent => ActKind::UnshareAgent(email_of(&a.args)),
         ActionKind::AddTags => ActKind::AddTags(interned(&a.args, interner)),
         ActionKind::RemoveTags => ActKind::RemoveTags(interned(&a.args, interner)),
         ActionKind::SetTags => ActKind::SetTags(interned(&a.args, interner)),
@@ -73,6 +80,11 @@ pub fn compile_action(a: &Action, interner: &mut Interner) -> Act {
         ActionKind::Unknown(name) => ActKind::Skip(format!("unknown action `{name}`")),
     };
     Act { kind, text }
+}
+
+/// An agent's email, lowercased, as the ticket keeps it.
+fn email_of(args: &[Spanned<Atom>]) -> String {
+    operand_text(args).unwrap_or_default().to_lowercase()
 }
 
 /// Tags, lowercased and interned so conditions can see them once added.
@@ -152,10 +164,12 @@ pub struct Produced {
     pub comments: Vec<AddedComment>,
 }
 
-/// Where an action runs: the update it answers and the account's agreements.
+/// Where an action runs: the update it answers, the account's agreements
+/// and, when known, its agents and groups.
 pub struct ActionContext<'a> {
     pub update: &'a Update,
     pub agreements: &'a [Agreement],
+    pub staff: Option<&'a Staff>,
     pub rule: &'a str,
 }
 
@@ -229,6 +243,8 @@ pub fn apply(act: &Act, t: &mut Ticket, cx: &ActionContext, out: &mut Produced) 
         ActKind::Notify(to, subject, body) => vec![notify(to, subject, body, t, cx, out)],
         ActKind::Share(name) => vec![share(name, t, cx, out)],
         ActKind::Unshare => vec![unshare(t, cx, out)],
+        ActKind::ShareAgent(email) => vec![share_agent(email, t, cx)],
+        ActKind::UnshareAgent(email) => vec![unshare_agent(email, t)],
         ActKind::Skip(why) => vec![Change::Skipped { why: why.clone() }],
     }
 }
@@ -398,4 +414,41 @@ fn unshare(t: &mut Ticket, cx: &ActionContext, out: &mut Produced) -> Change {
         rule: cx.rule.to_string(),
     });
     Change::Unshared { agreement, partner }
+}
+
+/// `share ticket with agent`: shares the ticket with an agent outside its
+/// group. Refused, with the reason, when the account has agent ticket
+/// sharing off (as it is when the engine knows nothing of the account's
+/// agents) or the email is not one of its agents; nothing to do when they
+/// can see the ticket already.
+fn share_agent(email: &str, t: &mut Ticket, cx: &ActionContext) -> Change {
+    let check = match cx.staff {
+        Some(staff) => staff.share_check(t, email),
+        None => ShareCheck::Refused(format!("agent ticket sharing is off in `{}`", t.account)),
+    };
+    match check {
+        ShareCheck::Share => {
+            t.agents.insert(email.to_string());
+            Change::AgentShared {
+                agent: email.to_string(),
+            }
+        }
+        ShareCheck::Already(why) => nothing(&why),
+        ShareCheck::Refused(reason) => Change::AgentShareRefused {
+            agent: email.to_string(),
+            reason,
+        },
+    }
+}
+
+/// `unshare ticket from agent`: the agent keeps whatever access their
+/// groups give them; their scheduled replies on the ticket go if they
+/// lose it (the store sees to that when it saves the ticket).
+fn unshare_agent(email: &str, t: &mut Ticket) -> Change {
+    if !t.agents.remove(email) {
+        return nothing(&format!("the ticket is not shared with agent `{email}`"));
+    }
+    Change::AgentUnshared {
+        agent: email.to_string(),
+    }
 }

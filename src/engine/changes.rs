@@ -2,7 +2,9 @@
 //! runs, and recorded as changes with no rule.
 
 use super::outcome::{AddedComment, Change};
-use crate::model::{Agreement, Comment, Direction, Received, ReceivedFrom, Ticket, Update};
+use crate::model::{
+    Agreement, Changes, Comment, Direction, Received, ReceivedFrom, Ticket, Update,
+};
 
 /// Applies what the update asks for; returns the changes and the comment.
 pub fn apply_changes(
@@ -92,6 +94,8 @@ pub fn apply_changes(
     if let Some(id) = c.stop_share {
         out.extend(stop_share(t, id));
     }
+    agent_shares(t, c, &mut out);
+    out.extend(replies(u));
     out.extend(
         c.sharing_notes
             .iter()
@@ -101,6 +105,43 @@ pub fn apply_changes(
     comments.extend(shared_comments(t, u, &mut out));
     touch(t, u);
     (out, comments)
+}
+
+/// The agents the update shares the ticket with or takes it from; the
+/// command that made the update has checked them against the account.
+fn agent_shares(t: &mut Ticket, c: &Changes, out: &mut Vec<Change>) {
+    for email in &c.share_agents {
+        let agent = email.to_lowercase();
+        if t.agents.insert(agent.clone()) {
+            out.push(Change::AgentShared { agent });
+        }
+    }
+    for email in &c.unshare_agents {
+        let agent = email.to_lowercase();
+        if t.agents.remove(&agent) {
+            out.push(Change::AgentUnshared { agent });
+        }
+    }
+}
+
+/// The reply the update schedules, and the one it posts.
+fn replies(u: &Update) -> Vec<Change> {
+    let mut out = Vec::new();
+    if let (Some(reply), Some(actor)) = (&u.changes.schedule_reply, &u.actor) {
+        let kind = if reply.public { "public" } else { "private" };
+        let note = format!(
+            "{kind} reply by {} scheduled for {}: {:?}",
+            actor.email,
+            reply.at.to_rfc3339(),
+            reply.body
+        );
+        out.push(Change::Reply { note });
+    }
+    if let Some(id) = u.changes.posts_reply {
+        let note = format!("scheduled reply {id} posted");
+        out.push(Change::Reply { note });
+    }
+    out
 }
 
 fn tags(t: &mut Ticket, u: &Update, out: &mut Vec<Change>) {

@@ -225,6 +225,7 @@ fn compile_test(c: &Condition, interner: &mut Interner) -> Test {
                 Test::Never("negated sharing condition".into())
             }
         }
+        Field::SharedWithAgent => Test::SharedWithAgent(text.to_lowercase(), is),
         Field::HoursSince(since) => {
             let n = text.trim().parse().unwrap_or(0);
             let op = match op {

@@ -130,6 +130,9 @@ pub enum Test {
     Role(&'static str, bool),
     SharedWith(String),
     ReceivedFrom(String),
+    /// `ticket is [not] shared with agent`: the lowercased email, and
+    /// whether `is` (true) or `is not`.
+    SharedWithAgent(String, bool),
     Hours(TimeField, HoursOp, i64),
     /// A condition that cannot be evaluated (Zendesk passthrough): never holds.
     Never(String),
@@ -286,6 +289,7 @@ impl Test {
                 .received
                 .as_ref()
                 .is_some_and(|r| names(name, &r.agreement, r.agreement_id)),
+            Test::SharedWithAgent(email, want) => t.agents.contains(email) == *want,
             Test::Hours(since, op, n) => match hours_since(t, *since, facts.now) {
                 Some(h) => match op {
                     HoursOp::Is => h == *n,
@@ -414,6 +418,13 @@ pub fn saw(leaf: &Leaf, facts: &Facts) -> String {
             Some(r) => format!("ticket was received from {:?}", r.agreement),
             None => "ticket was not received from a partner".into(),
         },
+        Test::SharedWithAgent(..) if t.agents.is_empty() => {
+            "ticket is not shared with any agent".into()
+        }
+        Test::SharedWithAgent(..) => {
+            let agents: Vec<&str> = t.agents.iter().map(String::as_str).collect();
+            format!("ticket is shared with agents {}", agents.join(" "))
+        }
         Test::Hours(since, ..) => match hours_since(t, *since, facts.now) {
             Some(h) => format!("{field} is {h}"),
             None => format!(

@@ -34,7 +34,7 @@ pub mod sweep;
 pub use compile::{compile, Input, RuleSet};
 pub use outcome::*;
 
-use crate::model::{Agreement, Status, Ticket, Update, UpdateKind};
+use crate::model::{Agreement, Staff, Status, Ticket, Update, UpdateKind};
 use action::{ActionContext, Produced};
 use compile::CompiledRule;
 use facts::Facts;
@@ -66,6 +66,9 @@ pub enum Walk {
 pub struct Context<'a> {
     /// The account's sharing agreements.
     pub agreements: &'a [Agreement],
+    /// The account's agents and groups; `None`: unknown, so agent sharing
+    /// is refused as off.
+    pub staff: Option<&'a Staff>,
     pub explain: Explain,
     pub walk: Walk,
 }
@@ -208,6 +211,7 @@ pub fn fire(
     let acx = ActionContext {
         update,
         agreements: cx.agreements,
+        staff: cx.staff,
         rule: &rule.title,
     };
     let mut effects = Vec::new();

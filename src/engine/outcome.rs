@@ -94,6 +94,22 @@ pub enum Change {
     Sharing {
         note: String,
     },
+    /// The ticket is now shared with an agent outside its group.
+    AgentShared {
+        agent: String,
+    },
+    AgentShareRefused {
+        agent: String,
+        reason: String,
+    },
+    /// The ticket is no longer shared with an agent.
+    AgentUnshared {
+        agent: String,
+    },
+    /// A scheduled reply was scheduled, posted or deleted.
+    Reply {
+        note: String,
+    },
 }
 
 impl Change {
@@ -123,7 +139,12 @@ impl Change {
             }
             Change::Nothing { why } => format!("no change: {why}"),
             Change::Skipped { why } => format!("skipped: {why}"),
-            Change::Sharing { note } => note.clone(),
+            Change::Sharing { note } | Change::Reply { note } => note.clone(),
+            Change::AgentShared { agent } => format!("shared with agent {agent}"),
+            Change::AgentShareRefused { agent, reason } => {
+                format!("share with agent {agent} refused: {reason}")
+            }
+            Change::AgentUnshared { agent } => format!("unshared from agent {agent}"),
         }
     }
 
@@ -140,6 +161,10 @@ impl Change {
                 "share".into()
             }
             Change::Sharing { .. } => "sharing".into(),
+            Change::AgentShared { .. }
+            | Change::AgentShareRefused { .. }
+            | Change::AgentUnshared { .. } => "agent share".into(),
+            Change::Reply { .. } => "scheduled reply".into(),
             Change::Nothing { .. } | Change::Skipped { .. } => "nothing".into(),
         }
     }
@@ -155,7 +180,10 @@ impl Change {
             Change::Shared { partner, .. } => (None, Some(partner.clone())),
             Change::Unshared { partner, .. } => (Some(partner.clone()), None),
             Change::ShareRefused { reason, .. } => (None, Some(format!("refused: {reason}"))),
-            Change::Sharing { note } => (None, Some(note.clone())),
+            Change::Sharing { note } | Change::Reply { note } => (None, Some(note.clone())),
+            Change::AgentShared { agent } => (None, Some(agent.clone())),
+            Change::AgentUnshared { agent } => (Some(agent.clone()), None),
+            Change::AgentShareRefused { reason, .. } => (None, Some(format!("refused: {reason}"))),
             Change::Nothing { .. } | Change::Skipped { .. } => (None, None),
         }
     }

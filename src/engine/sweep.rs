@@ -322,11 +322,20 @@ fn test_part(test: &Test, cx: &Cx) -> Option<Part> {
             &format!(" AND s.direction = 'received' AND {NAMES}(?, s.agreement, s.agreement_id)"),
             vec![text(name)],
         ),
+        Test::SharedWithAgent(email, is) => {
+            let shared = exists(AGENTS, " AND a.email = ?", vec![text(email)]);
+            if *is {
+                shared
+            } else {
+                not(shared)
+            }
+        }
         Test::Hours(since, op, n) => hours_part(*since, *op, *n, cx.now?),
     })
 }
 
 const SHARES: &str = "shares s WHERE s.account = t.account AND s.ticket_id = t.id";
+const AGENTS: &str = "agent_shares a WHERE a.account = t.account AND a.ticket_id = t.id";
 const TAGS: &str = "tags g WHERE g.account = t.account AND g.ticket_id = t.id";
 
 /// `EXISTS (SELECT 1 FROM <from><more>)`: never NULL.

@@ -4,7 +4,9 @@
 use super::error::EventError;
 use super::fields::Fields;
 use super::json::Json;
-use crate::model::{Changes, NewComment, Priority, ReceivedFrom, Status, TicketType};
+use crate::model::{
+    Changes, NewComment, Priority, ReceivedFrom, ScheduledReply, Status, TicketType,
+};
 use crate::rules::schema::{PRIORITIES, STATUSES, TYPES};
 
 type Result<T> = std::result::Result<T, EventError>;
@@ -26,6 +28,7 @@ pub(super) const TICKET_KEYS: &[&str] = &[
     "custom_fields",
     "comment",
     "received_from",
+    "schedule_reply",
 ];
 
 /// The keys of an update event's `changes`.
@@ -44,6 +47,7 @@ pub(super) const CHANGE_KEYS: &[&str] = &[
     "remove_tags",
     "custom_fields",
     "comment",
+    "schedule_reply",
 ];
 
 /// A new ticket: its id and what it starts with. Null is "none"; status
@@ -100,7 +104,21 @@ fn shared(f: &mut Fields, c: &mut Changes) -> Result<()> {
     c.brand = f.nullable_name("brand")?;
     c.custom_fields = f.custom_fields("custom_fields")?;
     c.comment = f.comment("comment")?;
+    c.schedule_reply = schedule_reply(f)?;
     Ok(())
+}
+
+/// `schedule_reply: {"at": …, "body": …, "public": true}`: a reply the
+/// actor posts later.
+fn schedule_reply(f: &mut Fields) -> Result<Option<ScheduledReply>> {
+    let Some(mut reply) = f.object("schedule_reply", &["at", "body", "public"])? else {
+        return Ok(None);
+    };
+    Ok(Some(ScheduledReply {
+        at: reply.time("at")?,
+        body: reply.required_text("body")?,
+        public: reply.flag("public", true)?,
+    }))
 }
 
 /// `received_from: {"agreement": …, "origin_id": …}`: the ticket is a

@@ -33,13 +33,18 @@ pub(super) fn event<'t>(cx: &Cx<'t>, entries: Entries<'t>) -> Result<Update> {
     let event_id = f.required_text("id")?;
     let kind = update_kind(&mut f)?;
     let account = f.required_text("account")?;
-    let at = time(&mut f)?;
+    let at = f.time("at")?;
     let via = via(&mut f)?;
     let actor = actor(&mut f)?;
     let (ticket_id, changes) = match kind {
         UpdateKind::Create => create_body(&mut f)?,
         UpdateKind::Update => update_body(&mut f)?,
     };
+    let body = match kind {
+        UpdateKind::Create => "ticket",
+        UpdateKind::Update => "changes",
+    };
+    reply_has_author(cx, &[body], &changes, actor.as_ref())?;
     Ok(Update {
         event_id,
         kind,
@@ -78,6 +83,7 @@ pub(super) fn bare_ticket<'t>(
         role: Role::EndUser,
         name: None,
     });
+    reply_has_author(cx, &[], &changes, actor.as_ref())?;
     Ok(Update {
         event_id: "ticket-json".to_string(),
         kind: UpdateKind::Create,
@@ -91,6 +97,26 @@ pub(super) fn bare_ticket<'t>(
     })
 }
 
+/// A scheduled reply is posted as its author, so an event that schedules
+/// one must say who it is; `body` is where `schedule_reply` sits.
+fn reply_has_author(
+    cx: &Cx,
+    body: &[&'static str],
+    changes: &Changes,
+    actor: Option<&Actor>,
+) -> Result<()> {
+    if changes.schedule_reply.is_none() || actor.is_some() {
+        return Ok(());
+    }
+    let mut path = body.to_vec();
+    path.push("schedule_reply");
+    let message = format!(
+        "`{}` needs an `actor`: the reply is posted as its author",
+        super::error::dotted(&path)
+    );
+    Err(cx.error(&path, message))
+}
+
 fn update_kind(f: &mut Fields) -> Result<UpdateKind> {
     match f.required("type")? {
         Json::String(s) if s.eq_ignore_ascii_case("create") => Ok(UpdateKind::Create),
@@ -100,22 +126,6 @@ fn update_kind(f: &mut Fields) -> Result<UpdateKind> {
             Err(f.error("type", message))
         }
         other => Err(f.wrong_type("type", "`create` or `update`", &other)),
-    }
-}
-
-/// `at`, an RFC 3339 time, in UTC.
-fn time(f: &mut Fields) -> Result<Time> {
-    let text = match f.required("at")? {
-        Json::String(s) => s,
-        other => return Err(f.wrong_type("at", "an RFC 3339 time", &other)),
-    };
-    match chrono::DateTime::parse_from_rfc3339(&text) {
-        Ok(t) => Ok(t.with_timezone(&chrono::Utc)),
-        Err(_) => {
-            let message =
-                format!("`at` must be an RFC 3339 time like `2026-11-21T09:00:00Z`, not `{text}`");
-            Err(f.error("at", message))
-        }
     }
 }
 

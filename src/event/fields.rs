@@ -4,7 +4,7 @@
 
 use super::error::{dotted, Cx, EventError};
 use super::json::{Entries, Json};
-use crate::model::NewComment;
+use crate::model::{NewComment, Time};
 use crate::rules::diagnostics::list;
 use crate::rules::schema::did_you_mean;
 use crate::rules::yaml::is_comment_key;
@@ -162,6 +162,24 @@ impl<'c, 't> Fields<'c, 't> {
                 Err(self.error(key, message))
             }
             None => Err(self.wrong_type(key, "a whole number above 0", &value)),
+        }
+    }
+
+    /// A required RFC 3339 time, in UTC.
+    pub(super) fn time(&mut self, key: &'static str) -> Result<Time> {
+        let text = match self.required(key)? {
+            Json::String(s) => s,
+            other => return Err(self.wrong_type(key, "an RFC 3339 time", &other)),
+        };
+        match chrono::DateTime::parse_from_rfc3339(&text) {
+            Ok(t) => Ok(t.with_timezone(&chrono::Utc)),
+            Err(_) => {
+                let message = format!(
+                    "`{}` must be an RFC 3339 time like `2026-11-21T09:00:00Z`, not `{text}`",
+                    self.name(key)
+                );
+                Err(self.error(key, message))
+            }
         }
     }
 

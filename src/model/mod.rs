@@ -7,14 +7,16 @@
 pub mod agreement;
 pub mod enums;
 pub mod field;
+pub mod staff;
 pub mod ticket;
 pub mod update;
 
 pub use agreement::{Agreement, AgreementStatus, CommentTerms, Direction};
 pub use enums::{Priority, Role, Status, TicketType};
 pub use field::FieldType;
+pub use staff::{Access, Agent, ShareCheck, Staff};
 pub use ticket::{Comment, Received, Share, Ticket, Times};
-pub use update::{Actor, Changes, NewComment, ReceivedFrom, Update, UpdateKind};
+pub use update::{Actor, Changes, NewComment, ReceivedFrom, ScheduledReply, Update, UpdateKind};
 
 /// A point in time, always UTC.
 pub type Time = chrono::DateTime<chrono::Utc>;

@@ -37,6 +37,13 @@ pub struct Ticket {
     pub shares: Vec<Share>,
     /// The share this ticket arrived by, on a partner's copy.
     pub received: Option<Received>,
+    /// Agents of this account, outside the ticket's group, it is shared
+    /// with (lowercased emails): they may work on this ticket alone.
+    #[serde(
+        rename = "shared_with_agents",
+        skip_serializing_if = "BTreeSet::is_empty"
+    )]
+    pub agents: BTreeSet<String>,
 }
 
 /// A custom field's title as first written, and its value.
@@ -123,6 +130,7 @@ impl Ticket {
             latest_public_comment: None,
             shares: Vec::new(),
             received: None,
+            agents: BTreeSet::new(),
         }
     }
 
@@ -168,6 +176,11 @@ impl Ticket {
     /// syncing? (`ticket is shared`.)
     pub fn is_shared(&self) -> bool {
         self.active_share().is_some() || self.received.as_ref().is_some_and(|r| r.active)
+    }
+
+    /// Is the ticket shared with this agent (by email, ignoring case)?
+    pub fn is_shared_with_agent(&self, email: &str) -> bool {
+        self.agents.contains(&email.to_lowercase())
     }
 
     /// Records a status change at `at`, with the timestamps it moves.

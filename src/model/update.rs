@@ -81,6 +81,19 @@ pub struct Changes {
     /// account's side, by id) stops syncing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stop_share: Option<i64>,
+    /// Agents to share the ticket with, by email (`tickets share`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub share_agents: Vec<String>,
+    /// Agents to take the ticket from, by email (`tickets unshare`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unshare_agents: Vec<String>,
+    /// A reply the actor schedules, to be posted by `replies due`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule_reply: Option<ScheduledReply>,
+    /// This update posts the scheduled reply with this id (its comment is
+    /// the reply).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posts_reply: Option<i64>,
 }
 
 impl Changes {
@@ -91,6 +104,15 @@ impl Changes {
         let shared = self.shared_comments.last();
         own.or_else(|| shared.map(|c| (c.body.as_str(), c.public)))
     }
+}
+
+/// A reply to post later, as its author.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScheduledReply {
+    /// When it is due.
+    pub at: Time,
+    pub body: String,
+    pub public: bool,
 }
 
 /// Where a received copy came from.

@@ -230,6 +230,9 @@ pub enum Field {
     Role,
     SharedWith,
     ReceivedFrom,
+    /// `ticket is shared with agent "<email>"` (or `is not`): shared with
+    /// one agent outside its group.
+    SharedWithAgent,
     HoursSince(TimeField),
     /// A Zendesk field we load but do not run; the operand is its JSON value.
     Zendesk(String),
@@ -318,6 +321,10 @@ pub enum SetField {
 pub enum ActionKind {
     ShareTicket,
     UnshareTicket,
+    /// `share ticket with agent "<email>"`.
+    ShareWithAgent,
+    /// `unshare ticket from agent "<email>"`.
+    UnshareFromAgent,
     AddTags,
     RemoveTags,
     SetTags,

@@ -355,6 +355,7 @@ fn operand_value(c: &Condition) -> Option<Value> {
         Field::Role => words(atoms).to_lowercase().replace(' ', "_").into(),
         Field::SharedWith
         | Field::ReceivedFrom
+        | Field::SharedWithAgent
         | Field::HoursSince(_)
         | Field::CustomField(_)
         | Field::Zendesk(_)
@@ -449,6 +450,10 @@ fn action_values(a: &Action) -> Result<Vec<Value>, Diagnostic> {
         ActionKind::SetTags => vec![action("set_tags", Some(words(args).into()))],
         ActionKind::ShareTicket => vec![action("share_ticket", some(value(args)))],
         ActionKind::UnshareTicket => vec![action("unshare_ticket", some(value(args)))],
+        ActionKind::ShareWithAgent => vec![action("share_ticket_with_agent", some(value(args)))],
+        ActionKind::UnshareFromAgent => {
+            vec![action("unshare_ticket_from_agent", some(value(args)))]
+        }
         ActionKind::SetCustomField(k) => {
             vec![action(&format!("custom_fields_{k}"), some(value(args)))]
         }

@@ -444,6 +444,9 @@ pub fn condition(c: &Condition) -> String {
             zendesk_value(&c.operand)
         );
     }
+    if *field == Field::SharedWithAgent {
+        return agent_condition(c);
+    }
     let mut parts = vec![match field {
         Field::Unknown(name) => name.clone(),
         f => capitalise(&field_name(f)),
@@ -471,6 +474,17 @@ pub fn condition(c: &Condition) -> String {
     } else {
         text
     }
+}
+
+/// `Ticket is [not] shared with agent <email>`: the operator sits inside
+/// the phrase.
+fn agent_condition(c: &Condition) -> String {
+    let mut text = format!("Ticket {} shared with agent", op_name(&c.op.node));
+    for a in &c.operand {
+        text.push(' ');
+        text.push_str(&atom(&a.node, Context::Operand));
+    }
+    text
 }
 
 /// Would this first operand word be read as the rest of a longer operator

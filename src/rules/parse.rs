@@ -202,6 +202,7 @@ impl<'s> Ctx<'s> {
         };
         let cond = match first.as_rule() {
             Rule::zendesk_condition => self.parse_zendesk_condition(first, span),
+            Rule::agent_condition => self.parse_agent_condition(first, span),
             Rule::sharing_condition => self.parse_sharing_condition(first, span),
             _ => {
                 let field = self.parse_field(first);
@@ -229,6 +230,29 @@ impl<'s> Ctx<'s> {
             field: field.unwrap_or(Spanned::new(Field::Zendesk(String::new()), span)),
             op: op.unwrap_or(Spanned::new(Op::Zendesk(String::new()), span)),
             operand: operand.unwrap_or_default(),
+            span,
+        }
+    }
+
+    /// `ticket is [not] shared with agent <operand>`: the words before the
+    /// operand are the field, but for the operator between them.
+    fn parse_agent_condition(&mut self, pair: Pair<'_, Rule>, span: Span) -> Condition {
+        let mut op = Spanned::new(Op::Is, span);
+        let mut field_span: Option<Span> = None;
+        let mut operand = Vec::new();
+        for p in children(pair) {
+            let pspan = self.span(&p);
+            match p.as_rule() {
+                Rule::op_is_not => op = Spanned::new(Op::IsNot, pspan),
+                Rule::op_is => op = Spanned::new(Op::Is, pspan),
+                Rule::operand => operand = self.parse_operand(p),
+                _ => field_span = Some(field_span.map_or(pspan, |f| f.join(pspan))),
+            }
+        }
+        Condition {
+            field: Spanned::new(Field::SharedWithAgent, field_span.unwrap_or(span)),
+            op,
+            operand,
             span,
         }
     }
@@ -444,6 +468,8 @@ impl<'s> Ctx<'s> {
             return ActionKind::Unknown(String::new());
         };
         match inner.as_rule() {
+            Rule::act_share_agent => ActionKind::ShareWithAgent,
+            Rule::act_unshare_agent => ActionKind::UnshareFromAgent,
             Rule::act_share => ActionKind::ShareTicket,
             Rule::act_unshare => ActionKind::UnshareTicket,
             Rule::act_add_tags => ActionKind::AddTags,
@@ -728,6 +754,7 @@ fn rule_name(r: Rule) -> &'static str {
         Rule::expr | Rule::condition | Rule::known_field | Rule::unknown_field => "a condition",
         Rule::zendesk_condition | Rule::kw_zendesk => "a condition",
         Rule::sharing_condition | Rule::shared_with | Rule::received_from => "a condition",
+        Rule::agent_condition => "a condition",
         Rule::field_ticket_source | Rule::field_update_via | Rule::field_ticket => "a condition",
         Rule::field_comment_text | Rule::field_comment | Rule::field_custom => "a condition",
         Rule::field_hours_since | Rule::field_simple => "a condition",
@@ -752,6 +779,7 @@ fn rule_name(r: Rule) -> &'static str {
             "an action"
         }
         Rule::act_set_tags | Rule::act_set_custom_field | Rule::act_set_field => "an action",
+        Rule::act_share_agent | Rule::act_unshare_agent => "an action",
         Rule::act_add_comment | Rule::act_notify => "an action",
         Rule::arguments => "a value",
         Rule::string | Rule::string_inner => "a quoted text",
@@ -777,6 +805,7 @@ fn rule_name(r: Rule) -> &'static str {
         }
         Rule::kw_subject | Rule::kw_role | Rule::kw_shared | Rule::kw_received => "a condition",
         Rule::kw_with | Rule::kw_from | Rule::kw_to => "a value",
+        Rule::kw_agent => "`agent`",
         Rule::kw_changed | Rule::kw_created | Rule::kw_updated | Rule::kw_solved => "a value",
         Rule::kw_pending | Rule::kw_open | Rule::kw_assigned => "a value",
         Rule::kw_is | Rule::kw_present | Rule::kw_less | Rule::kw_greater => "an operator",

@@ -299,6 +299,11 @@ pub const SIMPLE_FIELDS: &[(Field, &str, &str)] = &[
     (Field::Role, "role", "role"),
     (Field::SharedWith, "shared with", "sent_to"),
     (Field::ReceivedFrom, "received from", "received_from"),
+    (
+        Field::SharedWithAgent,
+        "shared with agent",
+        "shared_with_agent",
+    ),
 ];
 
 /// The `SIMPLE_FIELDS` row of a field with a fixed name.
@@ -415,6 +420,8 @@ pub enum ValueKind {
     Hours,
     /// A sharing agreement, by name or id.
     Agreement,
+    /// An agent, by email address.
+    Email,
     /// Any single value of a custom field.
     Any,
     /// No operand at all.
@@ -468,7 +475,8 @@ pub fn ops_for(field: &Field) -> &'static [Op] {
         | Field::Requester
         | Field::Organization
         | Field::Brand
-        | Field::Role => EQUALITY,
+        | Field::Role
+        | Field::SharedWithAgent => EQUALITY,
         Field::Tags => TAGS,
         Field::Subject | Field::CommentText => TEXT,
         Field::Comment => ONLY_IS,
@@ -506,6 +514,7 @@ pub fn value_kind(field: &Field, op: &Op) -> ValueKind {
         Field::Comment => ValueKind::Enum(VISIBILITIES),
         Field::Role => ValueKind::Enum(ROLES),
         Field::SharedWith | Field::ReceivedFrom => ValueKind::Agreement,
+        Field::SharedWithAgent => ValueKind::Email,
         Field::HoursSince(_) => ValueKind::Hours,
         Field::CustomField(_) | Field::Zendesk(_) | Field::Unknown(_) => ValueKind::Any,
     }
@@ -530,6 +539,8 @@ pub fn action_name(kind: &ActionKind) -> String {
     match kind {
         ActionKind::ShareTicket => "share ticket with".into(),
         ActionKind::UnshareTicket => "unshare ticket".into(),
+        ActionKind::ShareWithAgent => "share ticket with agent".into(),
+        ActionKind::UnshareFromAgent => "unshare ticket from agent".into(),
         ActionKind::AddTags => "add tags".into(),
         ActionKind::RemoveTags => "remove tags".into(),
         ActionKind::SetTags => "set tags".into(),
@@ -550,6 +561,8 @@ pub fn action_phrases() -> Vec<&'static str> {
     vec![
         "share ticket with",
         "unshare ticket",
+        "share ticket with agent",
+        "unshare ticket from agent",
         "add tags",
         "remove tags",
         "set tags",
@@ -595,6 +608,15 @@ pub fn set_value_kind(f: SetField) -> ValueKind {
         },
         SetField::Assignee => ValueKind::Name { current_user: true },
     }
+}
+
+/// Does `text` look like one email address (`name@host.tld`, no blanks)?
+pub fn is_email(text: &str) -> bool {
+    let mut parts = text.split('@');
+    matches!(
+        (parts.next(), parts.next(), parts.next()),
+        (Some(a), Some(b), None) if !a.is_empty() && b.contains('.') && !text.contains(char::is_whitespace)
+    )
 }
 
 /// Quotes a text the way the DSL writes strings.

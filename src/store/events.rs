@@ -6,6 +6,7 @@
 //! clock, so replaying the same events writes the same bytes.
 
 use super::codec::{nanos, opt_nanos, opt_time_at, time_at, unreadable, unwritable};
+use super::replies::{self, NewReply, ReplyState};
 use super::tickets::{self, NewCommentRow, TicketWrite};
 use super::users::{ensure_account, ensure_user, KnownUsers};
 use super::StoreError;
@@ -182,6 +183,7 @@ pub(super) fn apply(
     }
     let unstorable = |err| unstorable(path, err);
     let at = nanos(&update.at).map_err(unstorable)?;
+    let reply = scheduled(update).map_err(unstorable)?;
     let ticket = TicketWrite::new(applied.before, after).map_err(unstorable)?;
     let notifications = outcome
         .notifications
@@ -212,6 +214,7 @@ pub(super) fn apply(
         }));
     }
     write_rest(conn, known, applied, at, &notifications).map_err(fail)?;
+    write_replies(conn, applied, at, reply.as_ref()).map_err(fail)?;
     let event = EventRow {
         event_id: applied.event_id,
         account: Some(account),
@@ -230,6 +233,53 @@ pub(super) fn apply(
     // transaction.
     upsert_event(conn, &event).map_err(fail)?;
     Ok(())
+}
+
+/// The reply an update schedules, converted for the store before the
+/// first write (its time may be out of the store's range); `None` when it
+/// schedules none or has no actor to post it as.
+fn scheduled(update: &Update) -> rusqlite::Result<Option<NewReply<'_>>> {
+    let (Some(reply), Some(actor)) = (&update.changes.schedule_reply, &update.actor) else {
+        return Ok(None);
+    };
+    Ok(Some(NewReply {
+        account: &update.account,
+        ticket_id: update.ticket_id,
+        author: &actor.email,
+        role: actor.role,
+        body: &reply.body,
+        public: reply.public,
+        due_at: nanos(&reply.at)?,
+        event_id: &update.event_id,
+    }))
+}
+
+/// Writes what an applied event did to scheduled replies: the one it
+/// schedules, the one it posts, and those whose authors it took the
+/// ticket from.
+fn write_replies(
+    conn: &Connection,
+    applied: &Applied,
+    at: i64,
+    reply: Option<&NewReply>,
+) -> rusqlite::Result<()> {
+    if let Some(reply) = reply {
+        replies::insert(conn, reply)?;
+    }
+    if let Some(id) = applied.update.changes.posts_reply {
+        replies::finish(conn, id, ReplyState::Posted, applied.event_id)?;
+    }
+    let Some(before) = applied.before else {
+        return Ok(());
+    };
+    let after = &applied.outcome.after;
+    let audit = AuditRow {
+        event_id: applied.event_id,
+        account: &after.account,
+        ticket_id: after.id,
+        at,
+    };
+    replies::drop_for_lost_access(conn, before, after, &audit)
 }
 
 /// A value the store cannot hold, as an error that says nothing was written.
@@ -326,15 +376,15 @@ fn write_rest(
 }
 
 /// What every audit row of one event shares.
-struct AuditRow<'a> {
-    event_id: &'a str,
-    account: &'a str,
-    ticket_id: i64,
-    at: i64,
+pub(super) struct AuditRow<'a> {
+    pub event_id: &'a str,
+    pub account: &'a str,
+    pub ticket_id: i64,
+    pub at: i64,
 }
 
 impl AuditRow<'_> {
-    fn insert(
+    pub(super) fn insert(
         &self,
         conn: &Connection,
         rule: Option<&str>,
@@ -386,6 +436,12 @@ pub(super) fn reject(conn: &Connection, path: &str, rejected: &Rejected) -> Resu
         });
     }
     Ok(())
+}
+
+/// One past the highest event sequence number, 1 in an empty store.
+pub(super) fn next_seq(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM events")?
+        .query_row([], |row| row.get(0))
 }
 
 /// An event's state, if the store has seen it.

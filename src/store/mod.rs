@@ -23,7 +23,9 @@ mod codec;
 mod events;
 mod fields;
 mod network;
+mod replies;
 pub mod schema;
+mod staff;
 mod sweep;
 mod tickets;
 mod users;
@@ -31,11 +33,12 @@ mod users;
 pub use codec::time_value;
 pub use events::{Applied, AuditEntry, EventRecord, EventState, OutboxEntry, Rejected};
 pub use network::Note;
+pub use replies::{Reply, ReplyFilter, ReplyState};
 pub use tickets::{StoredComment, TicketFilter};
 pub use users::{AccountSettings, User};
 
 use crate::engine::sweep::SqlFilter;
-use crate::model::{Agreement, AgreementStatus, FieldType, Ticket, Time};
+use crate::model::{Agreement, AgreementStatus, FieldType, Staff, Ticket, Time};
 use rusqlite::{Connection, OpenFlags};
 use std::cell::RefCell;
 use std::path::Path;
@@ -298,6 +301,72 @@ impl Store {
     /// nothing, when the store has no such account.
     pub fn set_decline_all_invites(&self, name: &str, on: bool) -> Result<bool, StoreError> {
         self.write(|| users::set_decline_all_invites(&self.conn, name, on).map_err(self.fail()))
+    }
+
+    /// Turns agent ticket sharing on or off for an account; false, writing
+    /// nothing, when the store has no such account.
+    pub fn set_agent_ticket_sharing(&self, name: &str, on: bool) -> Result<bool, StoreError> {
+        self.write(|| staff::set_sharing(&self.conn, name, on).map_err(self.fail()))
+    }
+
+    /// An account's agents, groups and sharing setting (sharing off and no
+    /// one, for an account the store does not have).
+    pub fn staff(&self, account: &str) -> Result<Staff, StoreError> {
+        staff::load(&self.conn, account).map_err(self.fail())
+    }
+
+    /// Adds a group to an account (which must be in the store); false,
+    /// writing nothing, when it has one of that name, ignoring case.
+    pub fn add_group(&self, account: &str, name: &str) -> Result<bool, StoreError> {
+        self.write(|| staff::add_group(&self.conn, account, name).map_err(self.fail()))
+    }
+
+    /// Adds an agent to an account, or sets the name (when given) and
+    /// admin flag of one already there; true when the agent is new.
+    pub fn upsert_agent(
+        &self,
+        account: &str,
+        email: &str,
+        name: Option<&str>,
+        admin: bool,
+    ) -> Result<bool, StoreError> {
+        self.write(|| {
+            staff::upsert_agent(&self.conn, account, email, name, admin).map_err(self.fail())
+        })
+    }
+
+    /// Makes an agent a member of one of the account's groups; true when
+    /// the membership is new.
+    pub fn add_member(&self, account: &str, email: &str, group: &str) -> Result<bool, StoreError> {
+        self.write(|| staff::add_member(&self.conn, account, email, group).map_err(self.fail()))
+    }
+
+    /// The ids of an account's tickets shared with an agent (the agent's
+    /// "Shared with me" list), in id order.
+    pub fn shared_with(&self, account: &str, email: &str) -> Result<Vec<i64>, StoreError> {
+        staff::shared_with(&self.conn, account, email).map_err(self.fail())
+    }
+
+    /// Scheduled replies, by account, ticket and id.
+    pub fn replies(&self, filter: &ReplyFilter) -> Result<Vec<Reply>, StoreError> {
+        replies::list(&self.conn, filter).map_err(self.fail())
+    }
+
+    /// Pending replies due at or before `at`, oldest first.
+    pub fn due_replies(&self, at: Time) -> Result<Vec<Reply>, StoreError> {
+        // Past the store's range every reply is due.
+        let at = codec::time_value(&at).unwrap_or(if at.timestamp() < 0 {
+            i64::MIN
+        } else {
+            i64::MAX
+        });
+        replies::due(&self.conn, at).map_err(self.fail())
+    }
+
+    /// The sequence number the next event the store sees will get: a
+    /// stable, unused number for naming an update a command makes.
+    pub fn next_event_seq(&self) -> Result<i64, StoreError> {
+        events::next_seq(&self.conn).map_err(self.fail())
     }
 
     /// Defines an account's custom field (or changes its type, and how its

@@ -222,6 +222,73 @@ CREATE INDEX tickets_by_solved ON tickets (account, status, solved_at, id);
 CREATE INDEX tickets_by_pending ON tickets (account, status, pending_at, id);
 CREATE INDEX tickets_by_updated ON tickets (account, status, updated_at, id);
 "#,
+    // 4: agents, groups and sharing one ticket with agents outside its
+    // group; scheduled replies.
+    r#"
+-- Agents may share a ticket with agents outside its group; off until an
+-- admin turns it on.
+ALTER TABLE accounts ADD COLUMN agent_ticket_sharing INTEGER NOT NULL DEFAULT 0
+    CHECK (agent_ticket_sharing IN (0, 1));
+
+-- An account's groups (inboxes): `key` is the name lowercased (tickets
+-- name their group ignoring case), `name` as first written.
+CREATE TABLE groups (
+    account TEXT NOT NULL REFERENCES accounts(name),
+    key     TEXT NOT NULL,
+    name    TEXT NOT NULL,
+    PRIMARY KEY (account, key)
+) WITHOUT ROWID;
+
+-- An account's agents and admins, by lowercased email. `users` records
+-- whoever an event names; only these are agents to share tickets with.
+CREATE TABLE agents (
+    account TEXT NOT NULL REFERENCES accounts(name),
+    email   TEXT NOT NULL,
+    name    TEXT,
+    admin   INTEGER NOT NULL DEFAULT 0 CHECK (admin IN (0, 1)),
+    PRIMARY KEY (account, email)
+) WITHOUT ROWID;
+
+CREATE TABLE group_members (
+    account   TEXT NOT NULL,
+    group_key TEXT NOT NULL,
+    email     TEXT NOT NULL,
+    PRIMARY KEY (account, group_key, email),
+    FOREIGN KEY (account, group_key) REFERENCES groups (account, key) ON DELETE CASCADE,
+    FOREIGN KEY (account, email) REFERENCES agents (account, email) ON DELETE CASCADE
+) WITHOUT ROWID;
+
+-- The agents a ticket is shared with, outside its group (Ticket::agents).
+CREATE TABLE agent_shares (
+    account   TEXT NOT NULL,
+    ticket_id INTEGER NOT NULL,
+    email     TEXT NOT NULL,
+    PRIMARY KEY (account, ticket_id, email),
+    FOREIGN KEY (account, ticket_id) REFERENCES tickets (account, id) ON DELETE CASCADE
+) WITHOUT ROWID;
+-- An agent's "Shared with me" list.
+CREATE INDEX agent_shares_by_agent ON agent_shares (account, email, ticket_id);
+
+-- Replies an update scheduled, posted by `replies due` as their author.
+-- `state`: pending, posted (by `done_event`), or deleted (by `done_event`,
+-- when the author lost access to the ticket before it went out).
+CREATE TABLE scheduled_replies (
+    id         INTEGER PRIMARY KEY,
+    account    TEXT NOT NULL,
+    ticket_id  INTEGER NOT NULL,
+    author     TEXT NOT NULL,
+    role       TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    public     INTEGER NOT NULL CHECK (public IN (0, 1)),
+    due_at     INTEGER NOT NULL,
+    event_id   TEXT NOT NULL,
+    state      TEXT NOT NULL CHECK (state IN ('pending', 'posted', 'deleted')),
+    done_event TEXT,
+    FOREIGN KEY (account, ticket_id) REFERENCES tickets (account, id) ON DELETE CASCADE
+);
+CREATE INDEX scheduled_replies_due ON scheduled_replies (due_at, id) WHERE state = 'pending';
+CREATE INDEX scheduled_replies_by_ticket ON scheduled_replies (account, ticket_id, id);
+"#,
 ];
 
 /// The schema version a store has.

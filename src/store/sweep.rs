@@ -131,9 +131,10 @@ pub(super) fn load_many(
     Ok(out)
 }
 
-/// The four statements of a chunk, `?1` the account and `?2…` the ids.
+/// The five statements of a chunk, `?1` the account and `?2…` the ids.
 struct Statements {
     tickets: String,
+    agents: String,
     tags: String,
     fields: String,
     shares: String,
@@ -154,6 +155,7 @@ impl Statements {
             tickets: format!(
                 "SELECT {TICKET_COLUMNS} FROM tickets WHERE account = ?1 AND id IN ({ids})"
             ),
+            agents: select("email", "agent_shares", "ticket_id", ""),
             tags: select("tag", "tags", "ticket_id", ""),
             fields: select(CUSTOM_FIELD_COLUMNS, "custom_fields", "ticket_id", ""),
             shares: select(
@@ -200,6 +202,10 @@ fn load_chunk(
         }
         Ok::<_, rusqlite::Error>(())
     };
+    children(&statements.agents, &|t, row| {
+        t.agents.insert(row.get(1)?);
+        Ok(())
+    })?;
     children(&statements.tags, &|t, row| {
         t.tags.insert(row.get(1)?);
         Ok(())

@@ -105,6 +105,7 @@ fn full_ticket() -> Ticket {
         origin_id: Some(9001),
         active: true,
     });
+    ticket.agents = ["bo@acme.test", "cy@acme.test"].map(String::from).into();
     ticket
 }
 
@@ -196,6 +197,8 @@ fn an_update_writes_the_difference_and_round_trips() {
         active: true,
     });
     after.received = None;
+    after.agents.remove("bo@acme.test");
+    after.agents.insert("dee@acme.test".to_string());
     after.priority = None;
     after.latest_comment = None;
     after.times.updated_at = Some(at("2024-05-03T10:00:00Z"));
@@ -927,7 +930,7 @@ fn a_version_1_store_migrates_to_2_and_keeps_its_data() {
     let path = dir.path("old.db");
     version_1_file(&path);
     let store = Store::open_existing(&path).expect("open migrates");
-    // Every later migration too (3: the sweep's indexes).
+    // Every later migration too (3: the sweep's indexes; 4: agents).
     assert_eq!(
         schema::version(&store.conn).expect("version"),
         MIGRATIONS.len() as i64
@@ -1205,6 +1208,10 @@ fn varied_ticket(account: &str, id: i64) -> Ticket {
         ticket.latest_comment = None;
         ticket.times.created_at = None;
     }
+    if id % 4 == 0 {
+        ticket.agents.insert(format!("agent{id}@acme.test"));
+        ticket.agents.insert("zoe@acme.test".into());
+    }
     if id % 5 == 0 {
         ticket.tags.insert(format!("only_{id}"));
         ticket.shares.truncate(1);
@@ -1334,4 +1341,146 @@ fn applied_events_are_counted_by_id_prefix() {
     assert_eq!(count("auto/"), 4);
     assert_eq!(count("auto/c/"), 0);
     assert!(store.applied_with_prefix("auto/é").is_err());
+}
+
+#[test]
+fn staff_is_read_back_with_groups_members_and_the_setting() {
+    let store = Store::in_memory().expect("store");
+    assert!(store.add_account("acme").expect("add"));
+    assert!(store.add_group("acme", "Tier 2").expect("group"));
+    assert!(!store.add_group("acme", "TIER 2").expect("same group"));
+    assert!(store
+        .upsert_agent("acme", "Bo@Acme.test", Some("Bo"), false)
+        .expect("agent"));
+    assert!(!store
+        .upsert_agent("acme", "bo@acme.test", None, true)
+        .expect("again"));
+    assert!(store
+        .add_member("acme", "BO@acme.test", "tier 2")
+        .expect("member"));
+    assert!(!store
+        .add_member("acme", "bo@acme.test", "Tier 2")
+        .expect("member again"));
+    assert!(store.set_agent_ticket_sharing("acme", true).expect("on"));
+    assert!(!store
+        .set_agent_ticket_sharing("nobody", true)
+        .expect("no account"));
+    let staff = store.staff("acme").expect("staff");
+    assert!(staff.agent_ticket_sharing);
+    assert_eq!(staff.group("tier 2"), Some("Tier 2"));
+    let bo = staff.agent("bo@acme.test").expect("bo");
+    // The name is kept when left out; the admin flag is what was said last.
+    assert_eq!((bo.name.as_deref(), bo.admin), (Some("Bo"), true));
+    assert!(bo.groups.contains("tier 2"));
+    assert_eq!(store.staff("nobody").expect("staff").agents.len(), 0);
+    let settings = store.account_settings("acme").expect("settings");
+    assert_eq!(settings.map(|s| s.agent_ticket_sharing), Some(true));
+}
+
+/// Applies `update` with `before` and `after` as its outcome.
+fn apply_update(store: &Store, update: &Update, before: Option<&Ticket>, after: &Ticket) {
+    store
+        .apply(&Applied {
+            event_id: &update.event_id,
+            line: None,
+            payload: "{}",
+            update,
+            before,
+            outcome: &outcome(after.clone()),
+        })
+        .expect("apply");
+}
+
+#[test]
+fn scheduled_replies_wait_go_out_once_and_go_with_their_authors_access() {
+    let store = Store::in_memory().expect("store");
+    store.add_account("acme").expect("account");
+    store.add_group("acme", "Tier 2").expect("group");
+    store
+        .upsert_agent("acme", "cy@acme.test", None, false)
+        .expect("agent");
+    let mut ticket = Ticket::new("acme", 1, "web", at("2024-05-01T09:00:00Z"));
+    ticket.group = Some("Tier 2".into());
+    ticket.agents.insert("cy@acme.test".into());
+    let mut create = update(
+        "e1",
+        UpdateKind::Create,
+        &ticket,
+        at("2024-05-01T09:00:00Z"),
+    );
+    create.actor = None;
+    apply_update(&store, &create, None, &ticket);
+    assert_eq!(
+        store.shared_with("acme", "CY@acme.test").expect("list"),
+        [1]
+    );
+    // Cy schedules two replies.
+    for (n, due) in [(2, "2024-05-01T11:00:00Z"), (3, "2024-05-01T15:00:00Z")] {
+        let mut u = update(
+            &format!("e{n}"),
+            UpdateKind::Update,
+            &ticket,
+            at("2024-05-01T09:30:00Z"),
+        );
+        u.actor.as_mut().expect("actor").email = "cy@acme.test".into();
+        u.changes.schedule_reply = Some(crate::model::ScheduledReply {
+            at: at(due),
+            body: format!("reply {n}"),
+            public: true,
+        });
+        apply_update(&store, &u, Some(&ticket), &ticket);
+    }
+    let due = store.due_replies(at("2024-05-01T12:00:00Z")).expect("due");
+    assert_eq!(
+        due.iter().map(|r| r.body.as_str()).collect::<Vec<_>>(),
+        ["reply 2"]
+    );
+    // The first goes out; it is no longer pending.
+    let mut post = update(
+        "~reply-1",
+        UpdateKind::Update,
+        &ticket,
+        at("2024-05-01T11:00:00Z"),
+    );
+    post.changes.posts_reply = Some(due[0].id);
+    apply_update(&store, &post, Some(&ticket), &ticket);
+    assert!(store
+        .due_replies(at("2024-05-01T12:00:00Z"))
+        .expect("due")
+        .is_empty());
+    // Cy loses the ticket: the reply still waiting goes, with an audit line.
+    let mut after = ticket.clone();
+    after.agents.clear();
+    let take = update(
+        "e9",
+        UpdateKind::Update,
+        &ticket,
+        at("2024-05-01T13:00:00Z"),
+    );
+    apply_update(&store, &take, Some(&ticket), &after);
+    let all = store
+        .replies(&ReplyFilter {
+            account: None,
+            all: true,
+        })
+        .expect("replies");
+    let states: Vec<_> = all
+        .iter()
+        .map(|r| (r.state, r.done_event.clone()))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            (ReplyState::Posted, Some("~reply-1".to_string())),
+            (ReplyState::Deleted, Some("e9".to_string()))
+        ]
+    );
+    let audit = store.audit("acme", 1).expect("audit");
+    assert!(audit
+        .iter()
+        .any(|a| a.event_id == "e9" && a.change.starts_with("scheduled reply 2 by cy@acme.test")));
+    assert!(store
+        .shared_with("acme", "cy@acme.test")
+        .expect("list")
+        .is_empty());
 }

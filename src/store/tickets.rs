@@ -247,6 +247,7 @@ pub(super) fn ticket_from_row(row: &Row) -> rusqlite::Result<Ticket> {
         custom_fields: BTreeMap::new(),
         shares: Vec::new(),
         received: None,
+        agents: BTreeSet::new(),
     })
 }
 
@@ -265,9 +266,16 @@ fn comment_at(row: &Row, start: usize) -> rusqlite::Result<Option<Comment>> {
     }))
 }
 
-/// Reads a ticket's tags, custom fields and shares.
+/// Reads a ticket's tags, custom fields, shares and the agents it is
+/// shared with.
 fn load_children(conn: &Connection, ticket: &mut Ticket) -> rusqlite::Result<()> {
     let key = params![ticket.account, ticket.id];
+    let mut agents = conn
+        .prepare_cached("SELECT email FROM agent_shares WHERE account = ?1 AND ticket_id = ?2")?;
+    ticket.agents = agents
+        .query_map(key, |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+
     let mut tags =
         conn.prepare_cached("SELECT tag FROM tags WHERE account = ?1 AND ticket_id = ?2")?;
     ticket.tags = tags
@@ -448,6 +456,7 @@ impl<'a> TicketWrite<'a> {
         save_tags(conn, self.before, after)?;
         self.save_custom_fields(conn)?;
         save_shares(conn, self.before, after)?;
+        save_agent_shares(conn, self.before, after)?;
         Ok(true)
     }
 
@@ -500,17 +509,54 @@ fn comment_values(comment: &Option<Comment>) -> rusqlite::Result<CommentValues<'
 }
 
 fn save_tags(conn: &Connection, before: Option<&Ticket>, after: &Ticket) -> rusqlite::Result<()> {
-    let empty = BTreeSet::new();
-    let old = before.map_or(&empty, |t| &t.tags);
-    for tag in after.tags.difference(old) {
-        conn.prepare_cached("INSERT INTO tags (account, ticket_id, tag) VALUES (?1, ?2, ?3)")?
-            .execute(params![after.account, after.id, tag])?;
+    let rows = SetRows {
+        insert: "INSERT INTO tags (account, ticket_id, tag) VALUES (?1, ?2, ?3)",
+        delete: "DELETE FROM tags WHERE account = ?1 AND ticket_id = ?2 AND tag = ?3",
+    };
+    rows.save(conn, after, before.map(|t| &t.tags), &after.tags)
+}
+
+/// The statements that add and remove one member of a ticket's set (a tag,
+/// an agent it is shared with), each bound to account, ticket id, member.
+struct SetRows {
+    insert: &'static str,
+    delete: &'static str,
+}
+
+impl SetRows {
+    /// Writes only the members that differ from `old`.
+    fn save(
+        &self,
+        conn: &Connection,
+        t: &Ticket,
+        old: Option<&BTreeSet<String>>,
+        new: &BTreeSet<String>,
+    ) -> rusqlite::Result<()> {
+        let empty = BTreeSet::new();
+        let old = old.unwrap_or(&empty);
+        for member in new.difference(old) {
+            conn.prepare_cached(self.insert)?
+                .execute(params![t.account, t.id, member])?;
+        }
+        for member in old.difference(new) {
+            conn.prepare_cached(self.delete)?
+                .execute(params![t.account, t.id, member])?;
+        }
+        Ok(())
     }
-    for tag in old.difference(&after.tags) {
-        conn.prepare_cached("DELETE FROM tags WHERE account = ?1 AND ticket_id = ?2 AND tag = ?3")?
-            .execute(params![after.account, after.id, tag])?;
-    }
-    Ok(())
+}
+
+/// Writes the agents the ticket is shared with that differ from `before`.
+fn save_agent_shares(
+    conn: &Connection,
+    before: Option<&Ticket>,
+    after: &Ticket,
+) -> rusqlite::Result<()> {
+    let rows = SetRows {
+        insert: "INSERT INTO agent_shares (account, ticket_id, email) VALUES (?1, ?2, ?3)",
+        delete: "DELETE FROM agent_shares WHERE account = ?1 AND ticket_id = ?2 AND email = ?3",
+    };
+    rows.save(conn, after, before.map(|t| &t.agents), &after.agents)
 }
 
 /// Shares are written by position: a share is appended or flips `active`,

@@ -56,6 +56,8 @@ pub struct AccountSettings {
     pub name: String,
     /// Every new invite to this account is declined as it arrives.
     pub decline_all_invites: bool,
+    /// Agents may share a ticket with agents outside its group.
+    pub agent_ticket_sharing: bool,
 }
 
 /// A user of an account, as first seen.
@@ -87,14 +89,17 @@ pub(super) fn settings(
     conn: &Connection,
     account: &str,
 ) -> rusqlite::Result<Option<AccountSettings>> {
-    conn.prepare_cached("SELECT decline_all_invites FROM accounts WHERE name = ?1")?
-        .query_row([account], |row| {
-            Ok(AccountSettings {
-                name: account.to_string(),
-                decline_all_invites: row.get(0)?,
-            })
+    conn.prepare_cached(
+        "SELECT decline_all_invites, agent_ticket_sharing FROM accounts WHERE name = ?1",
+    )?
+    .query_row([account], |row| {
+        Ok(AccountSettings {
+            name: account.to_string(),
+            decline_all_invites: row.get(0)?,
+            agent_ticket_sharing: row.get(1)?,
         })
-        .optional()
+    })
+    .optional()
 }
 
 /// Turns declining all invites on or off; false when there is no such

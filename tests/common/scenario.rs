@@ -15,13 +15,13 @@
 //! must fail as its dry run does and leave the store file untouched.
 //!
 //! The transcript of every command and the store afterwards (every
-//! ticket of every account with its comments and audit trail, and the
-//! outbox) are the snapshot.
+//! ticket of every account with its comments and audit trail, the
+//! scheduled replies, and the outbox) are the snapshot.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use ticket_rules::report::ticket_text;
-use ticket_rules::store::{Store, TicketFilter};
+use ticket_rules::store::{ReplyFilter, Store, TicketFilter};
 
 /// The scenario folders under `tests/<group>/`, in name order, each with
 /// its name.
@@ -29,13 +29,8 @@ pub fn folders(group: &str) -> Vec<(PathBuf, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
         .join(group);
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs.into_iter()
+    dirs_in(&root)
+        .into_iter()
         .map(|d| {
             let name = d.file_name().unwrap().to_string_lossy().to_string();
             (d, name)
@@ -115,6 +110,7 @@ pub fn dump(db: &Path) -> String {
         let audit = store.audit(&t.account, t.id).unwrap();
         out.push_str(&ticket_text(&t, &comments, &audit));
     }
+    out.push_str(&replies(&store));
     let outbox = store.outbox().unwrap();
     if !outbox.is_empty() {
         out.push_str("outbox:\n");
@@ -127,6 +123,43 @@ pub fn dump(db: &Path) -> String {
         ));
     }
     out
+}
+
+/// Every scheduled reply, and what became of it.
+fn replies(store: &Store) -> String {
+    let all = ReplyFilter {
+        account: None,
+        all: true,
+    };
+    let mut out = String::new();
+    for r in store.replies(&all).unwrap() {
+        if out.is_empty() {
+            out.push_str("scheduled replies:\n");
+        }
+        let done = r.done_event.map(|e| format!(" by {e}")).unwrap_or_default();
+        out.push_str(&format!(
+            "  #{} {}/{} by {} due {}: {}{done}: {:?}\n",
+            r.id,
+            r.account,
+            r.ticket_id,
+            r.author,
+            r.due_at.to_rfc3339(),
+            r.state.as_str(),
+            r.body
+        ));
+    }
+    out
+}
+
+/// The folders in `root`, in name order.
+pub fn dirs_in(root: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
 }
 
 /// One command's transcript entry.

@@ -50,6 +50,9 @@ impl RuleChecker<'_> {
             ActionKind::UnshareTicket => {
                 self.check_values(&what, ValueKind::Nothing, &a.args, a.span)
             }
+            ActionKind::ShareWithAgent | ActionKind::UnshareFromAgent => {
+                self.check_values(&what, ValueKind::Email, &a.args, a.span)
+            }
             ActionKind::AddTags | ActionKind::RemoveTags | ActionKind::SetTags => {
                 if matches!(a.kind.node, ActionKind::SetTags) {
                     self.push(

@@ -83,7 +83,13 @@ impl RuleChecker<'_> {
             _ => {}
         }
         let kind = schema::value_kind(field, &c.op.node);
-        let what = format!("`{fname} {}`", schema::op_name(&c.op.node));
+        let what = match field {
+            // The operator sits inside this condition's phrase.
+            Field::SharedWithAgent => {
+                format!("`ticket {} shared with agent`", schema::op_name(&c.op.node))
+            }
+            _ => format!("`{fname} {}`", schema::op_name(&c.op.node)),
+        };
         self.check_values(&what, kind, &c.operand, c.span);
     }
 

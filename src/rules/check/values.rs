@@ -129,6 +129,14 @@ impl RuleChecker<'_> {
                 );
             }
             ValueKind::Agreement => self.check_agreement(&text, span),
+            ValueKind::Email if !schema::is_email(&text) => self.push(
+                Diagnostic::error(
+                    "bad-value",
+                    span,
+                    format!("{what} takes an email address, not `{text}`"),
+                )
+                .with_help(example(kind)),
+            ),
             _ => {}
         }
     }
@@ -267,6 +275,9 @@ pub(super) fn example(kind: ValueKind) -> String {
         ValueKind::Regex => "a `/regex/`".into(),
         ValueKind::Hours => "a whole number of hours".into(),
         ValueKind::Agreement => "a sharing agreement's name in quotes, or its id".into(),
+        ValueKind::Email => {
+            "an agent is named by email address, as in \"bo@support.example\"".into()
+        }
         ValueKind::Any => "a value".into(),
         ValueKind::Nothing => "nothing".into(),
     }

@@ -204,6 +204,11 @@ fn falsifies(a: &Action, c: &Condition) -> bool {
         (ActionKind::UnshareTicket, Field::Ticket, Op::Is) => is_word(&c.operand, &["shared"]),
         (ActionKind::UnshareTicket, Field::SharedWith, _) => true,
         (ActionKind::ShareTicket, Field::Ticket, Op::IsNot) => is_word(&c.operand, &["shared"]),
+        (ActionKind::ShareWithAgent, Field::SharedWithAgent, Op::IsNot)
+        | (ActionKind::UnshareFromAgent, Field::SharedWithAgent, Op::Is) => {
+            let email = |atoms: &[Spanned<Atom>]| words_of(atoms).map(|e| e.to_lowercase());
+            email(&a.args).is_some() && email(&a.args) == email(&c.operand)
+        }
         (ActionKind::Set(f), field, op) if set_field_matches(*f, field) => {
             let Some(new) = words_of(&a.args) else {
                 return false;

@@ -5,7 +5,7 @@ use super::loader::{At, Loader};
 use super::locate::{skip_item_marks, token_at};
 use super::values::*;
 use crate::rules::ast::*;
-use crate::rules::schema::ZENDESK_ACTIONS;
+use crate::rules::schema::{is_email, ZENDESK_ACTIONS};
 use serde_json::Value;
 
 /// One action as written, before mapping.
@@ -176,16 +176,20 @@ impl Loader<'_> {
                 (kind, args)
             }
             "share_ticket" => {
-                let args = if a.value.is_null() {
-                    Vec::new()
-                } else {
-                    let atom = match integer(&a.value) {
-                        Some(n) => Atom::Num(n),
-                        None => Atom::Str(scalar_text(&a.value).unwrap_or_default()),
-                    };
-                    self.one(a.value_at, fspan, atom)
+                let atom = match integer(&a.value) {
+                    Some(n) => Atom::Num(n),
+                    None => Atom::Str(scalar_text(&a.value).unwrap_or_default()),
                 };
-                (ActionKind::ShareTicket, args)
+                (ActionKind::ShareTicket, self.one_unless_null(&a, atom))
+            }
+            "share_ticket_with_agent" | "unshare_ticket_from_agent" => {
+                let kind = if name == "share_ticket_with_agent" {
+                    ActionKind::ShareWithAgent
+                } else {
+                    ActionKind::UnshareFromAgent
+                };
+                let email = Atom::Str(scalar_text(&a.value).unwrap_or_default());
+                (kind, self.one_unless_null(&a, email))
             }
             "unshare_ticket" => {
                 let args = match &a.value {
@@ -250,6 +254,15 @@ impl Loader<'_> {
         }
     }
 
+    /// `atom` as the action's one argument, at its value; none for a null
+    /// value (which `check` reports as missing).
+    fn one_unless_null(&mut self, a: &RawAction, atom: Atom) -> Vec<Spanned<Atom>> {
+        if a.value.is_null() {
+            return Vec::new();
+        }
+        self.one(a.value_at, a.field_span, atom)
+    }
+
     fn passthrough_action(&mut self, a: &RawAction) -> (ActionKind, Vec<Spanned<Atom>>) {
         let args = self.one(a.value_at, a.field_span, Atom::Json(a.value.clone()));
         (ActionKind::Zendesk(a.field.clone()), args)
@@ -306,12 +319,4 @@ fn comment_body(value: &Value) -> Option<String> {
         },
         _ => None,
     }
-}
-
-fn is_email(text: &str) -> bool {
-    let mut parts = text.split('@');
-    matches!(
-        (parts.next(), parts.next(), parts.next()),
-        (Some(a), Some(b), None) if !a.is_empty() && b.contains('.') && !text.contains(char::is_whitespace)
-    )
 }

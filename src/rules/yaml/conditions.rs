@@ -304,6 +304,10 @@ impl Loader<'_> {
                 };
                 self.one(at, fallback, atom)
             }
+            Field::SharedWithAgent => {
+                let email = scalar_text(value).unwrap_or_default();
+                self.one(at, fallback, Atom::Str(email))
+            }
             Field::HoursSince(_) => {
                 let atom = match integer(value) {
                     Some(n) => Atom::Num(n),
