@@ -20,7 +20,7 @@
 //! more.
 
 use crate::engine::{automation, sweep, Explain, RuleSet};
-use crate::ingest::{Incoming, Pipeline, Processed, Rules, BATCH};
+use crate::ingest::{batched, Incoming, Pipeline, Processed, Rules};
 use crate::model::{Status as TicketStatus, Ticket, Time};
 use crate::store::{EventState, Store, StoreError};
 
@@ -122,10 +122,8 @@ pub fn run<'a>(
         named => named.to_vec(),
     };
     let mut pipeline = Pipeline::new(store, rules, options.explain);
-    let mut summary = Summary::default();
-    store.begin()?;
-    let result = (|| {
-        let mut since_commit = 0;
+    batched(store, options.dry_run, |batch| {
+        let mut summary = Summary::default();
         for account in &accounts {
             let set = rules.of(account);
             for rule in &set.automations {
@@ -144,27 +142,13 @@ pub fn run<'a>(
                     earlier: None,
                 };
                 sweep.over(rule, &mut pipeline)?;
-                since_commit += sweep.run.changed.len();
-                if !options.dry_run && since_commit >= BATCH {
-                    store.commit()?;
-                    store.begin()?;
-                    since_commit = 0;
-                }
+                batch.wrote(sweep.run.changed.len())?;
                 summary.count(&sweep.run);
                 seen(&sweep.run);
             }
         }
-        Ok(())
-    })();
-    match result {
-        Ok(()) if !options.dry_run => store.commit()?,
-        Ok(()) => store.rollback()?,
-        Err(e) => {
-            store.rollback()?;
-            return Err(e);
-        }
-    }
-    Ok(summary)
+        Ok(summary)
+    })
 }
 
 /// One automation's sweep over one account.

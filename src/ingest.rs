@@ -232,29 +232,17 @@ impl<'a> Pipeline<'a> {
         dry_run: bool,
         mut seen: impl FnMut(&Processed),
     ) -> Result<Summary, StoreError> {
-        let mut summary = Summary::default();
-        self.store.begin()?;
-        let result = (|| {
-            for (n, incoming) in events.into_iter().enumerate() {
-                if !dry_run && n > 0 && n % BATCH == 0 {
-                    self.store.commit()?;
-                    self.store.begin()?;
-                }
+        let store = self.store;
+        batched(store, dry_run, |batch| {
+            let mut summary = Summary::default();
+            for incoming in events {
                 let processed = self.one(incoming)?;
                 summary.count(&processed);
                 seen(&processed);
+                batch.wrote(1)?;
             }
-            Ok(())
-        })();
-        match result {
-            Ok(()) if !dry_run => self.store.commit()?,
-            Ok(()) => self.store.rollback()?,
-            Err(e) => {
-                self.store.rollback()?;
-                return Err(e);
-            }
-        }
-        Ok(summary)
+            Ok(summary)
+        })
     }
 
     /// One event in its own savepoint, inside a transaction the caller
@@ -541,6 +529,50 @@ fn staff_of<'s>(
         cache.insert(account.to_string(), store.staff(account)?);
     }
     Ok(&cache[account])
+}
+
+/// A run's transaction, committed every [`BATCH`] updates unless it is a
+/// dry run.
+pub struct Batch<'s> {
+    store: &'s Store,
+    dry_run: bool,
+    since_commit: usize,
+}
+
+impl Batch<'_> {
+    /// Counts `n` more updates written; commits when a batch is full.
+    pub fn wrote(&mut self, n: usize) -> Result<(), StoreError> {
+        self.since_commit += n;
+        if !self.dry_run && self.since_commit >= BATCH {
+            self.store.commit()?;
+            self.store.begin()?;
+            self.since_commit = 0;
+        }
+        Ok(())
+    }
+}
+
+/// Runs `work` in a transaction committed in batches (see [`Batch`]) and
+/// at the end, or rolled back at the end of a dry run or on an error.
+pub fn batched<T>(
+    store: &Store,
+    dry_run: bool,
+    work: impl FnOnce(&mut Batch) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    store.begin()?;
+    let mut batch = Batch {
+        store,
+        dry_run,
+        since_commit: 0,
+    };
+    match work(&mut batch) {
+        Ok(value) if !dry_run => store.commit().map(|()| value),
+        Ok(value) => store.rollback().map(|()| value),
+        Err(e) => {
+            store.rollback()?;
+            Err(e)
+        }
+    }
 }
 
 /// At the last hop, what would go on is cut off; notes still stand.
