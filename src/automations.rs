@@ -20,7 +20,7 @@
 //! more.
 
 use crate::engine::{automation, sweep, Explain, RuleSet};
-use crate::ingest::{batched, Incoming, Pipeline, Processed, Rules};
+use crate::ingest::{batched, Incoming, Pipeline, Processed, Rules, DERIVED};
 use crate::model::{Status as TicketStatus, Ticket, Time};
 use crate::store::{EventState, Store, StoreError};
 
@@ -228,7 +228,8 @@ impl Sweep<'_> {
     /// hour of this run: its applied updates with this hour's ids.
     fn changed_earlier(&self, title: &str) -> Result<usize, StoreError> {
         let prefix = automation::hour_prefix(&self.run.account, title, self.options.at);
-        self.store.applied_with_prefix(&prefix)
+        // Not the updates they set off on partners (`<id>~1`).
+        self.store.applied_with_prefix(&prefix, DERIVED)
     }
 
     /// A ticket the automation holds on once the cap is reached: left for

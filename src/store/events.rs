@@ -452,8 +452,13 @@ pub(super) fn state(conn: &Connection, event_id: &str) -> rusqlite::Result<Optio
 }
 
 /// How many applied events have an id that starts with `prefix` (not
-/// empty, ending in an ASCII character), counted off the index on ids.
-pub(super) fn applied_with_prefix(conn: &Connection, prefix: &str) -> rusqlite::Result<usize> {
+/// empty, ending in an ASCII character) and does not contain `leave_out`,
+/// counted off the index on ids.
+pub(super) fn applied_with_prefix(
+    conn: &Connection,
+    prefix: &str,
+    leave_out: char,
+) -> rusqlite::Result<usize> {
     // Every id that starts with `prefix` sorts before `prefix` with its
     // last character raised by one.
     let mut end = prefix.to_string();
@@ -463,9 +468,12 @@ pub(super) fn applied_with_prefix(conn: &Connection, prefix: &str) -> rusqlite::
     }
     let mut statement = conn.prepare_cached(
         "SELECT count(*) FROM events
-         WHERE event_id >= ?1 AND event_id < ?2 AND state = 'applied'",
+         WHERE event_id >= ?1 AND event_id < ?2 AND state = 'applied'
+           AND instr(event_id, ?3) = 0",
     )?;
-    statement.query_row(params![prefix, end], |row| row.get(0))
+    statement.query_row(params![prefix, end, leave_out.to_string()], |row| {
+        row.get(0)
+    })
 }
 
 /// Reads `state` and `reason` from columns `index` and `index + 1`.

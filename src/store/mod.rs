@@ -491,9 +491,11 @@ impl Store {
     }
 
     /// How many applied events have an id that starts with `prefix`
-    /// (ending in an ASCII character: `automation/support/…/`).
-    pub fn applied_with_prefix(&self, prefix: &str) -> Result<usize, StoreError> {
-        events::applied_with_prefix(&self.conn, prefix).map_err(self.fail())
+    /// (ending in an ASCII character: `automation/support/…/`) and does
+    /// not contain `leave_out` (`~`, which names the updates an event set
+    /// off on partners).
+    pub fn applied_with_prefix(&self, prefix: &str, leave_out: char) -> Result<usize, StoreError> {
+        events::applied_with_prefix(&self.conn, prefix, leave_out).map_err(self.fail())
     }
 
     /// Every event the store has seen, in the order it first saw them.

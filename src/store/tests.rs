@@ -1314,9 +1314,15 @@ fn automation_sweeps_search_an_index() {
 fn applied_events_are_counted_by_id_prefix() {
     let store = Store::in_memory().expect("store");
     let mut t = full_ticket();
-    for (n, id) in ["auto/a/1", "auto/a/2", "auto/ab/1", "auto/b/1"]
-        .into_iter()
-        .enumerate()
+    for (n, id) in [
+        "auto/a/1",
+        "auto/a/1~1",
+        "auto/a/2",
+        "auto/ab/1",
+        "auto/b/1",
+    ]
+    .into_iter()
+    .enumerate()
     {
         t.id = n as i64 + 1;
         apply(&store, id, None, &outcome(t.clone()));
@@ -1332,15 +1338,16 @@ fn applied_events_are_counted_by_id_prefix() {
             at: None,
         })
         .expect("reject");
-    let count = |p: &str| store.applied_with_prefix(p).expect("count");
+    let count = |p: &str| store.applied_with_prefix(p, '~').expect("count");
     assert_eq!(
         count("auto/a/"),
         2,
-        "rejected events and `auto/ab/` are not counted"
+        "rejected events, derived updates and `auto/ab/` are not counted"
     );
     assert_eq!(count("auto/"), 4);
     assert_eq!(count("auto/c/"), 0);
-    assert!(store.applied_with_prefix("auto/é").is_err());
+    assert_eq!(store.applied_with_prefix("auto/a/", '#').expect("count"), 3);
+    assert!(store.applied_with_prefix("auto/é", '~').is_err());
 }
 
 #[test]
