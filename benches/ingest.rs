@@ -76,6 +76,15 @@ fn store_path(name: &str) -> PathBuf {
     path
 }
 
+/// `support` with the agent the updates name: events never make accounts
+/// or staff.
+fn with_staff(store: &Store) {
+    store.add_account("support").unwrap();
+    store
+        .upsert_agent("support", "agent@support.example", None, false)
+        .unwrap();
+}
+
 /// `support` and `acme` with their sides of the demo's agreements.
 fn with_partner(store: &Store) {
     let sides = [
@@ -96,6 +105,7 @@ fn ingest<'a>(bencher: Bencher, rules: impl Into<Rules<'a>>, name: &str, partner
         .counter(divan::counter::ItemsCount::new(EVENTS))
         .with_inputs(|| {
             let store = Store::open(&store_path(name)).unwrap();
+            with_staff(&store);
             if partner {
                 with_partner(&store);
             }

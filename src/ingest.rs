@@ -9,6 +9,7 @@
 
 use crate::engine::{self, Context, Explain, Outcome, RuleSet};
 use crate::event::{event_id_of, EventError};
+use crate::model::trust::check_actor;
 use crate::model::{
     AgreementStatus, Direction, Staff, Status as TicketStatus, Ticket, Time, Update, UpdateKind,
 };
@@ -18,6 +19,9 @@ use crate::sharing::{
 };
 use crate::store::{Applied, EventState, Note, Rejected, Store, StoreError};
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use vet::Speaker;
+
+mod vet;
 
 /// Events per transaction.
 pub const BATCH: usize = 1000;
@@ -208,6 +212,9 @@ pub struct Pipeline<'a> {
     world: World<'a>,
     /// Each account's agents and groups, read once per run.
     staff: HashMap<String, Staff>,
+    /// Creates with `received_from` may make copies received from remote
+    /// partners: the admin imports them explicitly.
+    import_copies: bool,
 }
 
 /// Applied: the outcome, and what it set off.
@@ -221,7 +228,16 @@ impl<'a> Pipeline<'a> {
             explain,
             world: World::new(store),
             staff: HashMap::new(),
+            import_copies: false,
         }
+    }
+
+    /// Lets creates with `received_from` import copies received from
+    /// remote partners (`--import-copies`); without it only the partner
+    /// protocol makes them.
+    pub fn importing_copies(mut self, yes: bool) -> Self {
+        self.import_copies = yes;
+        self
     }
 
     /// Runs every event, calling `seen` after each; commits in batches,
@@ -263,7 +279,7 @@ impl<'a> Pipeline<'a> {
                 return Ok(processed(Status::Duplicate));
             }
         }
-        let update = match incoming.event {
+        let mut update = match incoming.event {
             Ok(update) => update,
             Err(e) => {
                 let reason = e.to_string();
@@ -272,7 +288,12 @@ impl<'a> Pipeline<'a> {
             }
         };
         self.store.savepoint()?;
-        match self.apply(&update, &incoming.text, incoming.line, incoming.internal) {
+        match self.apply(
+            &mut update,
+            &incoming.text,
+            incoming.line,
+            incoming.internal,
+        ) {
             Ok(Ok((outcome, network))) => {
                 self.store.release()?;
                 let mut done = processed(Status::Applied(Box::new(update), Box::new(outcome)));
@@ -296,7 +317,7 @@ impl<'a> Pipeline<'a> {
     /// `Ok(Err(reason))` rejects the event.
     fn apply(
         &mut self,
-        update: &Update,
+        update: &mut Update,
         payload: &str,
         line: Option<usize>,
         internal: bool,
@@ -307,7 +328,12 @@ impl<'a> Pipeline<'a> {
                 update.event_id
             )));
         }
-        let (before, outcome) = match self.run_one(update, payload, line)? {
+        let speaker = match self.vet(update)? {
+            Ok(speaker) => speaker,
+            Err(reason) => return Ok(Err(reason)),
+        };
+        let update = &*update;
+        let (before, outcome) = match self.run_one(update, payload, line, speaker)? {
             Ok(done) => done,
             Err(reason) => return Ok(Err(reason)),
         };
@@ -362,7 +388,8 @@ impl<'a> Pipeline<'a> {
         }
         let payload = serde_json::to_string(&work.update).unwrap_or_default();
         self.store.savepoint()?;
-        let ran = self.run_one(&work.update, &payload, None);
+        // The network's own updates carry no actor to check.
+        let ran = self.run_one(&work.update, &payload, None, Speaker::Partner);
         let (before, outcome) = match ran {
             Ok(Ok(done)) => {
                 self.store.release()?;
@@ -451,14 +478,17 @@ impl<'a> Pipeline<'a> {
         update: &Update,
         payload: &str,
         line: Option<usize>,
+        speaker: Speaker,
     ) -> Result<Result<(Option<Ticket>, Outcome), String>, StoreError> {
         let before = self.store.ticket(&update.account, update.ticket_id)?;
         if let Err(reason) = admissible(update, before.as_ref()) {
             return Ok(Err(reason));
         }
         let staff = staff_of(&mut self.staff, self.store, &update.account)?;
-        if let Err(reason) = staff.check_update(update, before.as_ref()) {
-            return Ok(Err(reason));
+        if speaker == Speaker::Account {
+            if let Err(reason) = check_actor(staff, update, before.as_ref()) {
+                return Ok(Err(reason));
+            }
         }
         let (rules, explain) = (self.rules.of(&update.account), self.explain);
         let agreements = self.world.agreements(&update.account)?;

@@ -33,9 +33,19 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// A store with the demo's two local accounts and their agreements.
+/// A store with the demo's two local accounts, their agreements and the
+/// agents the demo's events name (events never make accounts or staff).
 fn demo_store(name: &str) -> String {
     let db = scratch(name).join("store.db").display().to_string();
+    for (account, agent) in [
+        ("support", "bo@support.example"),
+        ("acme", "tess@acme.example"),
+    ] {
+        let added = run(&["accounts", "add", account, "--db", &db]);
+        assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
+        let added = run(&["agents", "add", account, agent, "--db", &db]);
+        assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
+    }
     for (account, n) in [("support", 3), ("acme", 1)] {
         let file = format!("demo/agreements/{account}.json");
         let out = run(&[

@@ -3,6 +3,10 @@
 //! `tickets.jsonl` (tickets that exist before, ingested with no rules) and
 //! `events.jsonl` (what the scenario is about).
 //!
+//! An optional `staff` file adds the accounts and agents the events name,
+//! as `accounts add` and `agents add` would (events never make them): one
+//! `account NAME`, `agent ACCOUNT EMAIL` or `admin ACCOUNT EMAIL` a line.
+//!
 //! For each: the events are dry-run against a real store file, which must
 //! be byte-for-byte unchanged; then ingested, and the report `ingest`
 //! prints must be byte-for-byte the dry run's; then ingested again, which
@@ -92,6 +96,25 @@ fn dump(store: &Store) -> String {
     out
 }
 
+/// The accounts and agents of the folder's `staff` file.
+fn add_staff(store: &Store, dir: &Path) {
+    let Ok(text) = std::fs::read_to_string(dir.join("staff")) else {
+        return;
+    };
+    store.begin().unwrap();
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        match line.split_whitespace().collect::<Vec<_>>()[..] {
+            ["account", name] => assert!(store.add_account(name).unwrap(), "{line}"),
+            [role @ ("agent" | "admin"), account, email] => {
+                let admin = role == "admin";
+                assert!(store.upsert_agent(account, email, None, admin).unwrap());
+            }
+            _ => panic!("{}: bad staff line `{line}`", dir.display()),
+        }
+    }
+    store.commit().unwrap();
+}
+
 /// Tickets that exist before the scenario: ingested with no rules.
 fn seed(store: &Store, events: Vec<Incoming>) {
     Pipeline::new(store, &RuleSet::default(), Explain::None)
@@ -128,6 +151,7 @@ fn scenario(dir: &Path, name: &str) -> (String, serde_json::Value) {
     let rules = rules(dir);
     {
         let store = Store::open(&db).unwrap();
+        add_staff(&store, dir);
         import_agreements(&store, dir);
         seed(&store, events(&dir.join("tickets.jsonl")));
     }
@@ -154,6 +178,7 @@ fn scenario(dir: &Path, name: &str) -> (String, serde_json::Value) {
     // Replay: nothing changes; every event is a duplicate or rejected again.
     let mut statuses = Vec::new();
     Pipeline::new(&store, &rules, Explain::None)
+        .importing_copies(true)
         .run(events(&events_path), false, |p| {
             statuses.push(matches!(p.status, Status::Duplicate | Status::Rejected(_)))
         })
@@ -208,7 +233,10 @@ fn report(
 ) -> (String, Vec<serde_json::Value>) {
     let mut text = String::new();
     let mut json = Vec::new();
+    // Copies from remote partners stand for what the partner protocol
+    // brings: the admin imports them here.
     Pipeline::new(store, rules, Explain::Failed)
+        .importing_copies(true)
         .run(events, dry, |p| {
             text.push_str(&event_text(p));
             json.push(event_json(p));

@@ -37,6 +37,12 @@ const ACCOUNTS: [(&str, &str, &str, &str); 2] = [
     ),
 ];
 const EVENTS: &str = include_str!("../../demo/events.jsonl");
+/// The agents the events name: an event's role is the store's, so they
+/// are on their accounts' staff before the events run.
+const AGENTS: [(&str, &str, &str); 2] = [
+    ("support", "bo@support.example", "Bo"),
+    ("acme", "tess@acme.example", "Tess Acme"),
+];
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -102,7 +108,7 @@ pub fn report(store: &Store) -> Result<String, CliError> {
     for (account, path, text, agreements) in ACCOUNTS {
         let set = account_rules(path, text);
         let agreements = from_api_json(agreements).map_err(CliError::Usage)?;
-        store.ensure_account(account)?;
+        store.add_account(account)?;
         store.import_agreements(account, &agreements)?;
         // Custom fields sync only where both accounts have the field.
         store.set_field(account, "Camera model", FieldType::Text)?;
@@ -123,6 +129,9 @@ pub fn report(store: &Store) -> Result<String, CliError> {
                 .join(", ")
         ));
         rules.own.insert(account.to_string(), set);
+    }
+    for (account, email, name) in AGENTS {
+        store.upsert_agent(account, email, Some(name), false)?;
     }
     store.commit()?;
     out.push_str(&format!("  {} events\n\n", EVENTS.lines().count()));

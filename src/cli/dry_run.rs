@@ -51,6 +51,10 @@ pub struct Args {
     explain: ExplainArg,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    /// With `--event`: let creates with `received_from` import copies
+    /// received from remote partners, as `ingest --import-copies`
+    #[arg(long)]
+    import_copies: bool,
 }
 
 pub fn run(args: Args) -> Result<Outcome, CliError> {
@@ -79,6 +83,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     let summary = if let Some(path) = &args.ticket_json {
         let store = Store::in_memory()?;
         let account = args.account.clone().unwrap_or_else(|| "support".into());
+        store.add_account(&account)?;
         import_agreements(&store, args.agreements.as_ref(), &account)?;
         let text = read(path)?;
         let ticket = parse_ticket_json(&text, &account, at)
@@ -99,7 +104,8 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         }
     } else {
         let store = args.db.open_existing()?;
-        let mut pipeline = Pipeline::new(&store, &rules, explain);
+        let mut pipeline =
+            Pipeline::new(&store, &rules, explain).importing_copies(args.import_copies);
         match (&args.event, args.ticket) {
             (Some(events), _) => pipeline.run(incoming(open_input(events)?), true, collect)?,
             (None, Some(id)) => {

@@ -29,6 +29,10 @@ pub struct Args {
     /// Output format of `--report` and the summary
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    /// Let creates with `received_from` import copies received from remote
+    /// partners (without it only the partner protocol makes them)
+    #[arg(long)]
+    import_copies: bool,
 }
 
 /// How much `--explain` asks for.
@@ -60,7 +64,8 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         inner: input,
         bar: bar.clone(),
     });
-    let mut pipeline = Pipeline::new(&store, &rules, args.explain.into());
+    let mut pipeline =
+        Pipeline::new(&store, &rules, args.explain.into()).importing_copies(args.import_copies);
     let style = stderr_style();
     let mut reports = Vec::new();
     let summary = pipeline.run(incoming(input), false, |p: &Processed| {

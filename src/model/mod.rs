@@ -9,6 +9,7 @@ pub mod enums;
 pub mod field;
 pub mod staff;
 pub mod ticket;
+pub mod trust;
 pub mod update;
 
 pub use agreement::{Agreement, AgreementStatus, CommentTerms, Direction};

@@ -10,7 +10,7 @@
 //! group the account has not defined, is open to every agent, so a store
 //! that never defined groups works as it did before groups existed.
 
-use super::{Role, Ticket, Update};
+use super::{Role, Ticket};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -121,7 +121,9 @@ impl Staff {
                 return Access::InGroup(group.to_string());
             }
         }
-        if t.is_shared_with_agent(email) {
+        // A share grants access only while the account has the feature on;
+        // the share itself is kept, so turning it back on restores it.
+        if self.agent_ticket_sharing && t.is_shared_with_agent(email) {
             return Access::Shared;
         }
         match (&t.group, group) {
@@ -129,26 +131,6 @@ impl Staff {
             (Some(written), None) => Access::UnknownGroup(written.clone()),
             (Some(_), Some(group)) => Access::Denied(group.to_string()),
         }
-    }
-
-    /// Ingest's rule: an update whose actor is an agent who may not see
-    /// the ticket as stored is refused, with the reason. Creates, updates
-    /// no one made (rules, partners' syncs) and end users are not checked.
-    pub fn check_update(&self, update: &Update, before: Option<&Ticket>) -> Result<(), String> {
-        let (Some(t), Some(actor)) = (before, &update.actor) else {
-            return Ok(());
-        };
-        let access = self.access(t, &actor.email, actor.role);
-        if access.allowed() {
-            return Ok(());
-        }
-        Err(format!(
-            "`{}` may not change ticket {} in `{}`: {}",
-            actor.email,
-            t.id,
-            t.account,
-            access.reason(&t.account)
-        ))
     }
 
     /// Could ticket `t` be shared with `email`? Refused when the account

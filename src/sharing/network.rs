@@ -74,10 +74,15 @@ impl<'a> World<'a> {
 
     /// Does the account live in this store? Partners that do not are remote.
     pub fn is_local(&mut self, account: &str) -> Result<bool, StoreError> {
+        Ok(self.accounts()?.contains(account))
+    }
+
+    /// The store's accounts (read once: they do not change during a run).
+    pub fn accounts(&mut self) -> Result<&BTreeSet<String>, StoreError> {
         if self.accounts.is_none() {
             self.accounts = Some(self.store.accounts()?.into_iter().collect());
         }
-        Ok(self.accounts.as_ref().is_some_and(|a| a.contains(account)))
+        Ok(self.accounts.get_or_insert_with(BTreeSet::new))
     }
 
     /// The partner's side of a local agreement ([`super::agreements::peer`]).

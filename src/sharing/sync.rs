@@ -2,11 +2,26 @@
 //! status only under `public_and_private`; the receiver's comments public
 //! only under `public_and_private`, else private (the sender's keep their
 //! own); tags only with `sync_tags`; custom fields only with
-//! `sync_custom_fields`.
+//! `sync_custom_fields`. Nothing else crosses (priority, group, assignee,
+//! subject and the rest are each side's own business).
+//!
+//! One filter, [`admit`], applies the terms both ways:
+//!
+//! - [`delta`]: a local update, on its way to the partner (local syncs and
+//!   remote payloads alike);
+//! - [`from_partner`]: a **remote partner's update** arriving here (an
+//!   event `via ticket_sharing` on a copy linked to that partner, and the
+//!   `serve` partner protocol's inbound updates): only a copy that still
+//!   syncs over the agreement may be touched, and only with what the terms
+//!   let through, exactly as a local partner's sync; what is left out is
+//!   named in the update's sharing notes, for the audit trail.
 
 use super::{mapped_status, network::VIA};
 use crate::engine::AddedComment;
-use crate::model::{Agreement, Changes, Comment, CommentTerms, Status, Ticket, Time};
+use crate::model::trust::beyond_a_comment;
+use crate::model::{
+    Agreement, Changes, Comment, CommentTerms, NewComment, Status, Ticket, Time, Update,
+};
 use serde_json::Value;
 
 /// The changes one side sends the other.
@@ -48,23 +63,42 @@ pub fn delta(
     sender: bool,
     at: Time,
 ) -> Delta {
-    let full = terms.comments == CommentTerms::PublicAndPrivate;
     let mut d = Delta::default();
-    if full && mapped_status(base.status) != mapped_status(after.status) {
+    if mapped_status(base.status) != mapped_status(after.status) {
         d.status = Some(mapped_status(after.status));
     }
-    d.comments = added
-        .iter()
-        .map(|c| crossing(c, sender || full, at))
-        .collect();
-    if terms.sync_tags {
-        d.add_tags = after.tags.difference(&base.tags).cloned().collect();
-        d.remove_tags = base.tags.difference(&after.tags).cloned().collect();
+    d.comments = added.iter().map(|c| crossing(c, true, at)).collect();
+    d.add_tags = after.tags.difference(&base.tags).cloned().collect();
+    d.remove_tags = base.tags.difference(&after.tags).cloned().collect();
+    d.fields = fields(base, after);
+    admit(d, terms, sender).0
+}
+
+/// The terms filter: what of `d` may cross agreement `terms`, and the
+/// names of what may not. `sender` says whether the side `d` comes from
+/// shared the ticket: its comments keep their own publicity.
+pub fn admit(mut d: Delta, terms: &Agreement, sender: bool) -> (Delta, Vec<&'static str>) {
+    let full = terms.comments == CommentTerms::PublicAndPrivate;
+    let mut left_out = Vec::new();
+    if !full && d.status.take().is_some() {
+        left_out.push("status");
     }
-    if terms.sync_custom_fields {
-        d.fields = fields(base, after);
+    if !(sender || full) && d.comments.iter().any(|c| c.public) {
+        left_out.push("public comments (made private)");
     }
-    d
+    for c in &mut d.comments {
+        c.public &= sender || full;
+    }
+    let tags = !(d.add_tags.is_empty() && d.remove_tags.is_empty());
+    if tags && !terms.sync_tags {
+        (d.add_tags, d.remove_tags) = (Vec::new(), Vec::new());
+        left_out.push("tags");
+    }
+    if !terms.sync_custom_fields && !d.fields.is_empty() {
+        d.fields.clear();
+        left_out.push("custom fields");
+    }
+    (d, left_out)
 }
 
 /// A comment as it arrives on the other side; `keep_public` false makes
@@ -99,4 +133,80 @@ fn fields(base: &Ticket, after: &Ticket) -> Vec<(String, Value)> {
             .map(|(_, f)| (f.title.clone(), Value::Null)),
     );
     out
+}
+
+/// A remote partner's update to this account's copy of a ticket, as
+/// agreement `terms` (this account's side) lets it through: the same
+/// filter a local partner's sync goes through ([`admit`]). `Err` when the
+/// ticket does not sync over that agreement: a partner touches only the
+/// copies linked to it. What is left out is named in a sharing note.
+///
+/// The partner protocol of `serve` calls this for an inbound update once
+/// the agreement's token has named `terms`; `ingest` calls it for an
+/// event `via ticket_sharing`, with the agreement of the ticket's link.
+pub fn from_partner(update: &Update, t: &Ticket, terms: &Agreement) -> Result<Update, String> {
+    let received = t
+        .received
+        .as_ref()
+        .is_some_and(|r| r.active && r.agreement_id == terms.id);
+    if !received && !t.sends_over(terms.id) {
+        return Err(format!(
+            "ticket {} in `{}` does not sync over agreement `{}`; a partner may only update the copies it shares with us",
+            t.id, t.account, terms.name
+        ));
+    }
+    let c = &update.changes;
+    let mut left_out: Vec<&str> = beyond_a_comment(c)
+        .into_iter()
+        .filter(|name| !["status", "tags", "custom fields"].contains(name))
+        .collect();
+    let (d, by_terms) = admit(partner_delta(update, t), terms, received);
+    left_out.extend(by_terms);
+    let mut changes = Changes {
+        status: d.status,
+        add_tags: d.add_tags,
+        remove_tags: d.remove_tags,
+        custom_fields: d.fields,
+        comment: d.comments.into_iter().next().map(|c| NewComment {
+            body: c.body,
+            public: c.public,
+        }),
+        ..Changes::default()
+    };
+    if !left_out.is_empty() {
+        changes.sharing_notes.push(format!(
+            "left out of the partner's update by agreement `{}`: {}",
+            terms.name,
+            left_out.join(", ")
+        ));
+    }
+    Ok(Update {
+        changes,
+        ..update.clone()
+    })
+}
+
+/// A partner's update as the changes a sync would carry, before the terms.
+fn partner_delta(update: &Update, t: &Ticket) -> Delta {
+    let c = &update.changes;
+    let (mut add, mut remove) = (c.add_tags.clone(), c.remove_tags.clone());
+    if let Some(set) = &c.set_tags {
+        add.extend(set.iter().filter(|tag| !t.tags.contains(*tag)).cloned());
+        remove.extend(t.tags.iter().filter(|tag| !set.contains(tag)).cloned());
+    }
+    let author = update.actor.as_ref().map(|a| a.email.clone());
+    let comments = c.comment.iter().map(|n| Comment {
+        author: author.clone().unwrap_or_default(),
+        body: n.body.clone(),
+        public: n.public,
+        via: VIA.to_string(),
+        at: update.at,
+    });
+    Delta {
+        status: c.status.map(mapped_status),
+        comments: comments.collect(),
+        add_tags: add,
+        remove_tags: remove,
+        fields: c.custom_fields.clone(),
+    }
 }

@@ -174,13 +174,15 @@ pub fn transcript(line: &str, out: &Output) -> String {
     entry
 }
 
-/// `ingest FILE`: the dry run first, then the ingest it predicts.
-pub fn ingest(dir: &Path, db: &str, name: &str, file: &str) -> Output {
+/// `ingest FILE [FLAG…]`: the dry run first, then the ingest it
+/// predicts; both get the flags (`--import-copies`).
+pub fn ingest(dir: &Path, db: &str, name: &str, file: &str, flags: &[String]) -> Output {
     let events = file.to_string();
     let mut dry = vec!["dry-run".to_string(), "--db".into(), db.into()];
     dry.extend(rules_args(dir));
     dry.extend(["--event".to_string(), events.clone()]);
     dry.extend(["--explain".to_string(), "none".into()]);
+    dry.extend(flags.iter().cloned());
     let before = std::fs::read(db).unwrap();
     let dry = run(dir, &dry);
     assert!(
@@ -196,6 +198,7 @@ pub fn ingest(dir: &Path, db: &str, name: &str, file: &str) -> Output {
     let mut args = vec!["ingest".to_string(), "--db".into(), db.into()];
     args.extend(rules_args(dir));
     args.extend([events, "--report".to_string()]);
+    args.extend(flags.iter().cloned());
     let out = run(dir, &args);
     let report = text(&out.stdout);
     let body = report.rsplit_once('\n').map_or("", |(b, _)| b);
@@ -293,8 +296,8 @@ pub fn scenario(dir: &Path, group: &str, name: &str) -> String {
         }
         let args = words(line);
         let result = if args[0] == "ingest" {
-            ingested.push(args[1].clone());
-            ingest(dir, &db, name, &args[1])
+            ingested.push(args[1..].to_vec());
+            ingest(dir, &db, name, &args[1], &args[2..])
         } else if args[..2] == ["automations", "run"] && !args.iter().any(|a| a == "--dry-run") {
             automations(dir, &db, name, &args)
         } else {
@@ -306,10 +309,11 @@ pub fn scenario(dir: &Path, group: &str, name: &str) -> String {
         out.push('\n');
     }
     let after = dump(Path::new(&db));
-    for file in ingested {
+    for file_and_flags in ingested {
         let mut args = vec!["ingest".to_string(), "--db".into(), db.clone()];
         args.extend(rules_args(dir));
-        args.push(file.clone());
+        args.extend(file_and_flags.iter().cloned());
+        let file = &file_and_flags[0];
         let again = run(dir, &args);
         let summary = text(&again.stdout);
         assert!(
