@@ -199,6 +199,10 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             } else {
                 print!("{}", list(&tickets, read.format));
             }
+            let off = !store.staff(&account)?.agent_ticket_sharing;
+            if off && !tickets.is_empty() && read.format == Format::Human {
+                println!("agent ticket sharing is off in `{account}`: these shares grant no access until it is on again");
+            }
             Ok(Outcome::Ok)
         }
         Command::Can { agent, id, read } => {

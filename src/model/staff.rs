@@ -55,11 +55,14 @@ pub enum Access {
     UnknownGroup(String),
     /// Neither in the ticket's group nor shared on the ticket.
     Denied(String),
+    /// Not in the ticket's group; the ticket is shared with them, but the
+    /// account has agent ticket sharing off, so the share grants nothing.
+    SharingOff(String),
 }
 
 impl Access {
     pub fn allowed(&self) -> bool {
-        !matches!(self, Access::Denied(_))
+        !matches!(self, Access::Denied(_) | Access::SharingOff(_))
     }
 
     /// Why, in words, for someone acting on a ticket of `account`; reads
@@ -77,6 +80,9 @@ impl Access {
             Access::Denied(g) => {
                 format!("not in group `{g}`, and the ticket is not shared with them")
             }
+            Access::SharingOff(g) => format!(
+                "not in group `{g}`; the ticket is shared with them, but agent ticket sharing is off in `{account}`"
+            ),
         }
     }
 }
@@ -123,12 +129,14 @@ impl Staff {
         }
         // A share grants access only while the account has the feature on;
         // the share itself is kept, so turning it back on restores it.
-        if self.agent_ticket_sharing && t.is_shared_with_agent(email) {
+        let shared = t.is_shared_with_agent(email);
+        if self.agent_ticket_sharing && shared {
             return Access::Shared;
         }
         match (&t.group, group) {
             (None, _) => Access::NoGroup,
             (Some(written), None) => Access::UnknownGroup(written.clone()),
+            (Some(_), Some(group)) if shared => Access::SharingOff(group.to_string()),
             (Some(_), Some(group)) => Access::Denied(group.to_string()),
         }
     }
