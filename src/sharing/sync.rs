@@ -210,3 +210,6 @@ fn partner_delta(update: &Update, t: &Ticket) -> Delta {
         fields: c.custom_fields.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -185,7 +185,10 @@ pub(super) fn drop_for_lost_access(
     if pending.is_empty() {
         return Ok(());
     }
-    let staff = staff::load(conn, &after.account)?;
+    let mut staff = staff::load(conn, &after.account)?;
+    // A share idle while agent ticket sharing is off still counts here:
+    // turning sharing back on restores it, replies and all.
+    staff.agent_ticket_sharing = true;
     for reply in pending {
         let access = staff.access(after, &reply.author, reply.role);
         if access.allowed() || !finish(conn, reply.id, ReplyState::Deleted, audit.event_id)? {
