@@ -16,9 +16,22 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Map, Value};
 
-/// The keys a `PUT` may send besides `status`: what `GET` answered, sent
-/// back unchanged by clients that echo the record.
+/// The keys an invite takes.
+const INVITE: &[&str] = &[
+    "remote_subdomain",
+    "receiver_url",
+    "name",
+    "partner_name",
+    "comments",
+    "allows_public_comments",
+    "sync_tags",
+    "sync_custom_fields",
+];
+
+/// The keys a `PUT` may send: `status`, and what `GET` answered, sent
+/// back by clients that echo the record (only `status` is changed).
 const ECHOED: &[&str] = &[
+    "status",
     "id",
     "name",
     "partner_name",
@@ -69,6 +82,11 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.require_admin()?;
     let object = object_under(&body, "sharing_agreement")?;
+    only(
+        &object,
+        INVITE,
+        "an invite takes the partner, the name and the terms; the account is the token's",
+    )?;
     let to = partner_of(&object)?;
     let name = text(&object, "name")?.unwrap_or(&to).to_string();
     let terms = terms_of(&object)?;
@@ -96,14 +114,11 @@ pub async fn update(
     caller.require_admin()?;
     let id = id_of(&id)?;
     let object = object_under(&body, "sharing_agreement")?;
-    if let Some(key) = object
-        .keys()
-        .find(|k| *k != "status" && !ECHOED.contains(&k.as_str()))
-    {
-        return Err(ApiError::invalid(format!(
-            "unknown key `{key}`\nhelp: a sharing agreement changes only its `status`"
-        )));
-    }
+    only(
+        &object,
+        ECHOED,
+        "a sharing agreement changes only its `status`",
+    )?;
     let wanted = text(&object, "status")?.ok_or_else(|| {
         ApiError::invalid("send the new `status`: accepted, declined or inactive")
     })?;
@@ -158,6 +173,16 @@ pub async fn delete(
         .await??;
     tracing::info!(account = %caller.account, id, "agreement deleted");
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Refuses a key not in `known`.
+fn only(object: &Map<String, Value>, known: &[&str], help: &str) -> Result<(), ApiError> {
+    match object.keys().find(|k| !known.contains(&k.as_str())) {
+        None => Ok(()),
+        Some(key) => Err(ApiError::invalid(format!(
+            "`sharing_agreement.{key}` cannot be set here\nhelp: {help}"
+        ))),
+    }
 }
 
 /// An agreement as the API shows it, with its `url`.
