@@ -27,12 +27,17 @@ impl Desk {
         Desk { dir, db }
     }
 
-    /// Runs the binary with `--db` pointing at the store.
+    /// Runs the binary with `--db` pointing at the store (but for
+    /// `convert`, which has no store).
     pub fn run(&self, args: &[&str]) -> Output {
+        let db: &[&std::ffi::OsStr] = if args.first() == Some(&"convert") {
+            &[]
+        } else {
+            &["--db".as_ref(), self.db.as_os_str()]
+        };
         Command::new(env!("CARGO_BIN_EXE_ticket-rules"))
             .args(args)
-            .arg("--db")
-            .arg(&self.db)
+            .args(db)
             .current_dir(&self.dir)
             .env("NO_COLOR", "1")
             .output()
@@ -156,6 +161,11 @@ impl Server {
             base: self.base.clone(),
             auth: Some((email.to_string(), token.to_string())),
         }
+    }
+
+    /// A client acting as `email` of `account`, with a new token.
+    pub fn user(&self, desk: &Desk, account: &str, email: &str) -> Api {
+        self.as_user(email, &desk.token(account, email))
     }
 
     /// A client with no credentials.

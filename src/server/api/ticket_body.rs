@@ -86,7 +86,26 @@ pub fn event(
         }
     }
     let text = event.to_string();
-    parse_event(&text, 1).map_err(|e| ApiError::invalid(plain(&e.to_string())))
+    parse_event(&text, 1).map_err(|e| ApiError::invalid(plain(&in_body_words(&text, &e))))
+}
+
+/// A reader's error without the line and column of the event the server
+/// made, naming the key instead: `` `ticket.status`: unknown status ``.
+fn in_body_words(text: &str, e: &crate::event::EventError) -> String {
+    let key = e.column.and_then(|column| {
+        let rest: String = text
+            .chars()
+            .skip(column)
+            .take_while(|c| *c != '"')
+            .collect();
+        (!rest.is_empty()).then_some(rest)
+    });
+    match key {
+        Some(key) if !e.message.contains(&format!("{key}`")) => {
+            format!("`ticket.{key}`: {}", e.message)
+        }
+        _ => e.message.clone(),
+    }
 }
 
 /// The body's keys as the event's.
