@@ -200,3 +200,90 @@ fn run_batch(store: &mut Store, jobs: Vec<Work>, batch: &impl Fn(usize)) {
         finish(committed.clone());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    fn scratch(name: &str) -> Store {
+        let dir =
+            std::env::temp_dir().join(format!("ticket-rules-writer-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Store::open(&dir.join("w.db")).unwrap()
+    }
+
+    fn started(name: &str) -> (Writer, JoinHandle<()>, Arc<Mutex<Vec<usize>>>) {
+        let sizes = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&sizes);
+        let (writer, thread) =
+            Writer::start(scratch(name), move |n| seen.lock().unwrap().push(n)).unwrap();
+        (writer, thread, sizes)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn what_arrives_while_the_writer_is_busy_commits_together() {
+        let (writer, thread, sizes) = started("batch");
+        let (release, wait) = std::sync::mpsc::channel::<()>();
+        let busy = writer.clone();
+        let first = tokio::spawn(async move {
+            busy.run(move |store| {
+                let _ = wait.recv();
+                store.add_account("first").map(|_| ())
+            })
+            .await
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let mut rest = Vec::new();
+        for n in 0..10 {
+            let w = writer.clone();
+            rest.push(tokio::spawn(async move {
+                w.run(move |store| store.add_account(&format!("a{n}")))
+                    .await
+            }));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        release.send(()).unwrap();
+        first.await.unwrap().unwrap().unwrap();
+        for r in rest {
+            assert!(r.await.unwrap().unwrap().unwrap());
+        }
+        drop(writer);
+        thread.join().unwrap();
+        assert_eq!(*sizes.lock().unwrap(), vec![1, 10]);
+    }
+
+    #[tokio::test]
+    async fn a_failing_or_panicking_closure_undoes_only_its_own_writes() {
+        let (writer, thread, _) = started("savepoints");
+        let kept = writer.run(|store| store.add_account("kept")).await;
+        assert!(kept.unwrap().unwrap());
+        let undone = writer
+            .run(|store| {
+                store.add_account("undone")?;
+                Err::<(), StoreError>(StoreError::Missing { path: "x".into() })
+            })
+            .await;
+        assert!(matches!(undone, Ok(Err(StoreError::Missing { .. }))));
+        let panicked = writer
+            .run(|store| -> Result<(), StoreError> {
+                store.add_account("panicked")?;
+                panic!("a bug in a handler")
+            })
+            .await;
+        assert!(matches!(panicked, Err(WriteError::Lost)));
+        let accounts = writer.run(|store| store.accounts()).await.unwrap().unwrap();
+        assert_eq!(accounts, vec!["kept".to_string()]);
+        let alone = writer
+            .alone(|store| {
+                store.begin()?;
+                store.add_account("alone")?;
+                store.commit()
+            })
+            .await;
+        assert!(alone.unwrap().is_ok());
+        drop(writer);
+        thread.join().unwrap();
+    }
+}

@@ -216,6 +216,11 @@ pub struct Api {
 }
 
 impl Api {
+    /// The API token it sends.
+    pub fn token(&self) -> &str {
+        self.auth.as_ref().map_or("", |(_, t)| t.as_str())
+    }
+
     pub async fn get(&self, path: &str) -> (u16, Value) {
         self.send(reqwest::Method::GET, path, None).await
     }
