@@ -150,8 +150,10 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> Result<
     Ok(())
 }
 
-/// Opens the store, loads the rules and starts the writer.
-fn start(
+/// Opens the store, loads the rules and starts the writer: the state a
+/// router serves, and the writer's thread (it ends once every clone of
+/// the state is dropped).
+pub fn start(
     config: &Config,
     addr: SocketAddr,
 ) -> Result<(AppState, std::thread::JoinHandle<()>), ServeError> {
