@@ -102,7 +102,7 @@ impl Metrics {
         let counters = [
             (
                 "ticket_rules_events_applied_total",
-                "Events applied, partners' copies included",
+                "Events applied: API writes, scheduled replies, automation updates",
                 &self.applied,
             ),
             (
