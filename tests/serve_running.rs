@@ -89,3 +89,42 @@ async fn sigterm_under_load_finishes_in_flight_writes_and_exits_0() {
 async fn sigkill_under_load_loses_no_acknowledged_write() {
     stopped_under_load("sigkill", "KILL").await;
 }
+
+#[tokio::test]
+async fn json_logs_and_the_public_url() {
+    let desk = two_accounts("json-logs");
+    let more = [
+        "--no-clock",
+        "--log-format",
+        "json",
+        "--public-url",
+        "https://desk.example.com/",
+    ];
+    let server = desk.serve_with(&[], &more);
+    let api = server.user(&desk, "support", "admin@support.example");
+    let (_, made) = api
+        .post("/api/v2/tickets", json!({"ticket": {"subject": "x"}}))
+        .await;
+    assert_eq!(
+        made["ticket"]["url"],
+        "https://desk.example.com/api/v2/tickets/1.json"
+    );
+    let log = server.log.clone();
+    assert_eq!(
+        tokio::task::spawn_blocking(move || server.stop())
+            .await
+            .unwrap(),
+        Some(0)
+    );
+    let text = std::fs::read_to_string(log).unwrap();
+    assert!(text.lines().count() >= 3, "{text}");
+    for line in text.lines() {
+        let entry: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}"));
+        assert!(entry["level"].is_string(), "{line}");
+    }
+    assert!(
+        text.contains("\"status\":201"),
+        "the request is logged: {text}"
+    );
+}

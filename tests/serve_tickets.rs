@@ -87,6 +87,31 @@ async fn a_created_ticket_runs_the_triggers_and_answers_with_the_audit() {
     assert_eq!(audits["audits"][2]["events"], replied["audit"]["events"]);
     let stored = desk.store().ticket("support", 1).unwrap().unwrap();
     assert_eq!(stored.status.to_string(), "open");
+
+    // What the pipeline rejects is 422 with its reason, and counted.
+    let closed = admin
+        .put("/api/v2/tickets/1", json!({"ticket": {"status": "closed"}}))
+        .await;
+    assert_eq!(closed.0, 200);
+    let late = admin
+        .put("/api/v2/tickets/1", json!({"ticket": {"status": "open"}}))
+        .await;
+    assert_error(&late, 422);
+    assert!(
+        late.1["description"].as_str().unwrap().contains("closed"),
+        "{}",
+        late.1
+    );
+    let metrics = reqwest::get(format!("{}/metrics", server.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("ticket_rules_events_rejected_total 1\n"),
+        "{metrics}"
+    );
 }
 
 #[tokio::test]
