@@ -20,7 +20,8 @@
 //! event; [`automations`] runs automations on a clock through the same
 //! pipeline; [`report`] prints what each event did (`dry-run`, `ingest
 //! --report`). [`model`] holds the data they share, and [`cli`] wires them
-//! to the `ticket-rules` subcommands.
+//! to the `ticket-rules` subcommands. [`server`] serves the pipeline over
+//! HTTP: Zendesk's REST API, one writer, a clock.
 
 pub mod automations;
 pub mod cli;
@@ -30,5 +31,6 @@ pub mod ingest;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod server;
 pub mod sharing;
 pub mod store;

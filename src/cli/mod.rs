@@ -14,10 +14,12 @@ mod fmt;
 mod groups;
 mod ingest;
 mod outbox;
-mod replies;
+pub(crate) mod replies;
 mod running;
+mod serve;
 mod table;
 mod tickets;
+mod tokens;
 
 use crate::rules::diagnostics::{render, Diagnostic, JsonDiagnostic, Style};
 use crate::rules::Loaded;
@@ -68,6 +70,10 @@ enum Command {
     Outbox(outbox::Args),
     /// Run the whole pipeline on built-in sample data
     Demo(demo::Args),
+    /// Serve Zendesk's API for every account in the store
+    Serve(serve::Args),
+    /// API tokens for `serve`: add, list, revoke
+    Tokens(tokens::Args),
 }
 
 /// Human text or JSON for machines.
@@ -129,6 +135,8 @@ pub fn main() -> ExitCode {
         Command::Replies(args) => replies::run(args),
         Command::Outbox(args) => outbox::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Tokens(args) => tokens::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -81,7 +81,8 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
 }
 
 /// The update that posts a reply: its comment, by its author, at its time.
-fn posting(r: &Reply) -> Update {
+/// The update that posts a due reply as its author.
+pub(crate) fn posting(r: &Reply) -> Update {
     Update {
         event_id: format!("{DERIVED}reply-{}", r.id),
         kind: UpdateKind::Update,

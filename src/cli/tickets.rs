@@ -180,6 +180,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
                 tag: tag.map(|t| t.to_lowercase()),
                 shared: (shared || not_shared).then_some(shared),
                 limit,
+                offset: None,
             };
             let store = db.open_existing()?;
             print!("{}", list(&store.tickets(&filter)?, format));

@@ -130,6 +130,15 @@ pub(super) fn set_status(
     Ok(changed > 0)
 }
 
+/// Deletes one side; false when there is no such side. Shares keep their
+/// rows: they name the agreement, they do not point at it.
+pub(super) fn delete(conn: &Connection, account: &str, id: i64) -> rusqlite::Result<bool> {
+    let changed = conn
+        .prepare_cached("DELETE FROM agreements WHERE account = ?1 AND id = ?2")?
+        .execute(params![account, id])?;
+    Ok(changed > 0)
+}
+
 /// One more than the highest id any account's agreement has (1 in an empty
 /// store), so that a new agreement's two sides never clash with an
 /// existing id on either side.

@@ -28,6 +28,7 @@ pub mod schema;
 mod staff;
 mod sweep;
 mod tickets;
+mod tokens;
 mod users;
 
 pub use codec::time_value;
@@ -35,6 +36,7 @@ pub use events::{Applied, AuditEntry, EventRecord, EventState, OutboxEntry, Reje
 pub use network::Note;
 pub use replies::{Reply, ReplyFilter, ReplyState};
 pub use tickets::{StoredComment, TicketFilter};
+pub use tokens::ApiToken;
 pub use users::{AccountSettings, User};
 
 use crate::engine::sweep::SqlFilter;
@@ -471,6 +473,41 @@ impl Store {
         self.write(|| {
             agreements::set_status(&self.conn, account, id, status, updated_at).map_err(self.fail())
         })
+    }
+
+    /// Deletes one account's side of an agreement; false when the account
+    /// has no side with that id.
+    pub fn delete_agreement(&self, account: &str, id: i64) -> Result<bool, StoreError> {
+        self.write(|| agreements::delete(&self.conn, account, id).map_err(self.fail()))
+    }
+
+    /// Stores an API token's hash for an agent of the account; returns
+    /// the token's id.
+    pub fn add_token(
+        &self,
+        account: &str,
+        email: &str,
+        hash: &str,
+        at: Time,
+    ) -> Result<i64, StoreError> {
+        self.write(|| tokens::add(&self.conn, account, email, hash, &at).map_err(self.fail()))
+    }
+
+    /// The account and (lowercased) email a live token belongs to, by the
+    /// token's hash.
+    pub fn token_owner(&self, hash: &str) -> Result<Option<(String, String)>, StoreError> {
+        tokens::owner(&self.conn, hash).map_err(self.fail())
+    }
+
+    /// An account's API tokens (every account's with `None`), by id.
+    pub fn tokens(&self, account: Option<&str>) -> Result<Vec<ApiToken>, StoreError> {
+        tokens::list(&self.conn, account).map_err(self.fail())
+    }
+
+    /// Revokes one of an account's live tokens; false when it has no such
+    /// live token.
+    pub fn revoke_token(&self, account: &str, id: i64, at: Time) -> Result<bool, StoreError> {
+        self.write(|| tokens::revoke(&self.conn, account, id, &at).map_err(self.fail()))
     }
 
     /// Stores an account's side of each agreement, replacing any with the

@@ -289,6 +289,20 @@ CREATE TABLE scheduled_replies (
 CREATE INDEX scheduled_replies_due ON scheduled_replies (due_at, id) WHERE state = 'pending';
 CREATE INDEX scheduled_replies_by_ticket ON scheduled_replies (account, ticket_id, id);
 "#,
+    // 5: API tokens for `serve`.
+    r#"
+-- An agent's or admin's API token: only its SHA-256 (hex) is kept, so the
+-- store never holds a usable token. A revoked token stays, marked.
+CREATE TABLE api_tokens (
+    id         INTEGER PRIMARY KEY,
+    account    TEXT NOT NULL REFERENCES accounts(name),
+    email      TEXT NOT NULL,
+    hash       TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+);
+CREATE INDEX api_tokens_by_account ON api_tokens (account, id);
+"#,
 ];
 
 /// The schema version a store has.

@@ -25,6 +25,9 @@ pub struct TicketFilter {
     /// Shared with or received from a partner and still syncing, or not.
     pub shared: Option<bool>,
     pub limit: Option<usize>,
+    /// Rows to skip before the first one returned (a page of the API's
+    /// listing); only with `limit`.
+    pub offset: Option<usize>,
 }
 
 /// A comment as stored, with where it came from.
@@ -148,6 +151,7 @@ pub(super) fn list(conn: &Connection, filter: &TicketFilter) -> rusqlite::Result
     let tag = filter.tag.as_deref().map(|t| t.trim().to_lowercase());
     // More rows than i64 can count is no limit at all.
     let limit = filter.limit.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
+    let offset = filter.offset.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
     if let Some(account) = &filter.account {
         sql.push_str(" AND t.account = :account");
         bound.push((":account", account));
@@ -175,6 +179,10 @@ pub(super) fn list(conn: &Connection, filter: &TicketFilter) -> rusqlite::Result
     if let Some(limit) = &limit {
         sql.push_str(" LIMIT :limit");
         bound.push((":limit", limit));
+        if let Some(offset) = &offset {
+            sql.push_str(" OFFSET :offset");
+            bound.push((":offset", offset));
+        }
     }
     let mut tickets = {
         // Not cached: a listing is rare, and its many shapes would push the

@@ -1,0 +1,202 @@
+//! `/api/v2/tickets`: create, update, show, list (paged) and audits. A
+//! write is an event of the caller's, run on the writer through the same
+//! pipeline as `ingest` (access, triggers, shares, syncs, audit), and
+//! answered with the ticket after the rules and that update's audit.
+//! Group access holds: an agent outside a ticket's group who is not
+//! shared on it gets 403 on that ticket.
+
+use super::body::id_of;
+use super::{shape, ticket_body};
+use crate::engine::Explain;
+use crate::ingest::{Incoming, Pipeline, Status};
+use crate::model::{Ticket, Update, UpdateKind};
+use crate::server::auth::Caller;
+use crate::server::error::ApiError;
+use crate::server::AppState;
+use crate::store::{Store, TicketFilter};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// Tickets per page unless `per_page` says fewer (Zendesk's most).
+const PER_PAGE: usize = 100;
+
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let update = ticket_body::event(&body, &caller, &new_event_id()?, None, chrono::Utc::now())?;
+    let answer = write(&state, caller, update).await?;
+    Ok((StatusCode::CREATED, Json(answer)))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let id = id_of(&id)?;
+    let update = ticket_body::event(
+        &body,
+        &caller,
+        &new_event_id()?,
+        Some(id),
+        chrono::Utc::now(),
+    )?;
+    Ok(Json(write(&state, caller, update).await?))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id = id_of(&id)?;
+    let base = state.public_url().to_string();
+    state
+        .readers
+        .read(move |store| {
+            let ticket = visible(store, &caller, id)?;
+            Ok(Json(json!({ "ticket": shape::ticket(&base, &ticket) })))
+        })
+        .await
+}
+
+pub async fn audits(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id = id_of(&id)?;
+    state
+        .readers
+        .read(move |store| {
+            visible(store, &caller, id)?;
+            let entries = store.audit(&caller.account, id)?;
+            let audits = shape::audits(id, &entries);
+            let count = audits.len();
+            Ok(Json(json!({ "audits": audits, "count": count, "next_page": null, "previous_page": null })))
+        })
+        .await
+}
+
+/// `?page=N&per_page=M`, as Zendesk's offset pagination.
+#[derive(Deserialize)]
+pub struct Page {
+    page: Option<usize>,
+    per_page: Option<usize>,
+}
+
+/// A page of the tickets the caller may see, by id. Tickets of groups
+/// the caller is kept out of are left out of the page, so a page may hold
+/// fewer than `per_page`.
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(page): Query<Page>,
+) -> Result<Json<Value>, ApiError> {
+    let per_page = page.per_page.unwrap_or(PER_PAGE).clamp(1, PER_PAGE);
+    let number = page.page.unwrap_or(1).max(1);
+    let base = state.public_url().to_string();
+    state
+        .readers
+        .read(move |store| {
+            let filter = TicketFilter {
+                account: Some(caller.account.clone()),
+                limit: Some(per_page + 1),
+                offset: Some((number - 1).saturating_mul(per_page)),
+                ..TicketFilter::default()
+            };
+            let mut found = store.tickets(&filter)?;
+            let more = found.len() > per_page;
+            found.truncate(per_page);
+            let shown: Vec<Value> = found
+                .iter()
+                .filter(|t| may_see(&caller, t))
+                .map(|t| shape::ticket(&base, t))
+                .collect();
+            let link =
+                |n: usize| format!("{base}/api/v2/tickets.json?page={n}&per_page={per_page}");
+            Ok(Json(json!({
+                "tickets": shown,
+                "next_page": more.then(|| link(number + 1)),
+                "previous_page": (number > 1).then(|| link(number - 1)),
+            })))
+        })
+        .await
+}
+
+/// Runs the caller's update on the writer; answers with the ticket after
+/// the rules and the update's audit.
+async fn write(state: &AppState, caller: Caller, mut update: Update) -> Result<Value, ApiError> {
+    let rules = state.rules();
+    let base = state.public_url().to_string();
+    let metrics = std::sync::Arc::clone(&state.metrics);
+    state
+        .writer
+        .run(move |store| {
+            match update.kind {
+                UpdateKind::Update => drop(visible(store, &caller, update.ticket_id)?),
+                UpdateKind::Create => update.ticket_id = store.next_ticket_id(&caller.account)?,
+            }
+            let (account, id, event_id) = (
+                caller.account.clone(),
+                update.ticket_id,
+                update.event_id.clone(),
+            );
+            let text = serde_json::to_string(&update).unwrap_or_default();
+            let mut pipeline = Pipeline::new(store, &rules.run, Explain::None);
+            let processed = pipeline.one(Incoming::made(text, update))?;
+            metrics.processed(&processed);
+            if let Status::Rejected(reason) = &processed.status {
+                return Err(ApiError::invalid(reason.clone()));
+            }
+            let ticket = store
+                .ticket(&account, id)?
+                .ok_or_else(ApiError::not_found)?;
+            let mut entries = store.audit(&account, id)?;
+            entries.retain(|a| a.event_id == event_id);
+            Ok(json!({
+                "ticket": shape::ticket(&base, &ticket),
+                "audit": shape::audit(id, Some(&caller.email), &entries),
+            }))
+        })
+        .await?
+}
+
+/// The caller's account's ticket `id`: 404 when it has none, 403 when the
+/// caller is kept out of its group.
+fn visible(store: &Store, caller: &Caller, id: i64) -> Result<Ticket, ApiError> {
+    let ticket = store
+        .ticket(&caller.account, id)?
+        .ok_or_else(ApiError::not_found)?;
+    let access = caller.staff.access(&ticket, &caller.email, caller.role());
+    if !access.allowed() {
+        return Err(ApiError::forbidden(format!(
+            "`{}` may not see ticket {id}: {}",
+            caller.email,
+            access.reason(&caller.account)
+        )));
+    }
+    Ok(ticket)
+}
+
+fn may_see(caller: &Caller, ticket: &Ticket) -> bool {
+    caller
+        .staff
+        .access(ticket, &caller.email, caller.role())
+        .allowed()
+}
+
+/// A fresh event id for an API write: random, so no two collide and none
+/// takes the id of an event from elsewhere.
+fn new_event_id() -> Result<String, ApiError> {
+    let token = crate::server::auth::new_token()
+        .map_err(|e| ApiError::internal(format!("no random source: {e}")))?;
+    Ok(format!("api-{}", &token[..24]))
+}

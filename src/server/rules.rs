@@ -1,0 +1,128 @@
+//! The rules a server runs: each account's own and the rest, compiled, and
+//! the same rules as Zendesk's trigger and automation JSON for `GET
+//! /api/v2/triggers`. Loaded at start and again on reload; a set with
+//! errors is refused whole, with its diagnostics, and the old one runs on.
+
+use crate::cli::{report, Format};
+use crate::engine::compile::compile_loaded;
+use crate::ingest::AccountRules;
+use crate::rules::check::CheckOptions;
+use crate::rules::diagnostics::{Diagnostic, Style};
+use crate::rules::{check_paths, convert, Loaded};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// `--rules [ACCOUNT=]PATH`: files or a folder, for one account or for
+/// every account without its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleSource {
+    pub account: Option<String>,
+    pub path: PathBuf,
+}
+
+/// Rules ready to run and to show.
+#[derive(Debug, Default)]
+pub struct ServerRules {
+    pub run: AccountRules,
+    /// `{triggers, automations}` by account (`None`: the rest).
+    shown: BTreeMap<Option<String>, Value>,
+    /// How many rule files were loaded.
+    pub files: usize,
+}
+
+impl ServerRules {
+    /// An account's rules as Zendesk's JSON: `{triggers, automations}`.
+    pub fn shown(&self, account: &str) -> Value {
+        self.shown
+            .get(&Some(account.to_string()))
+            .or_else(|| self.shown.get(&None))
+            .cloned()
+            .unwrap_or_else(|| json!({ "triggers": [], "automations": [] }))
+    }
+}
+
+/// Why a set of rules was not taken.
+#[derive(Debug)]
+pub enum Refused {
+    /// A file could not be read.
+    Load(String),
+    /// The rules have errors: as a compiler prints them, and as JSON.
+    Errors { text: String, json: Value },
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refused::Load(why) => write!(f, "{why}"),
+            Refused::Errors { text, .. } => {
+                write!(f, "{text}the rules have errors; the old rules keep running")
+            }
+        }
+    }
+}
+
+/// Loads, checks and compiles every source; refuses the whole set when any
+/// file cannot be read or has an error.
+pub fn load(sources: &[RuleSource]) -> Result<ServerRules, Refused> {
+    let mut groups: BTreeMap<Option<&str>, Vec<PathBuf>> = BTreeMap::new();
+    for source in sources {
+        let paths = groups.entry(source.account.as_deref()).or_default();
+        paths.push(source.path.clone());
+    }
+    let mut rules = ServerRules::default();
+    let mut failed: Vec<(Loaded, Vec<Diagnostic>)> = Vec::new();
+    for (account, paths) in groups {
+        let mut files = check_paths(&paths, &CheckOptions::default())
+            .map_err(|e| Refused::Load(e.to_string()))?;
+        if files.iter().flat_map(|(_, d)| d).any(Diagnostic::is_error) {
+            for (_, diags) in &mut files {
+                diags.retain(Diagnostic::is_error);
+            }
+            failed.extend(files);
+            continue;
+        }
+        rules.files += files.len();
+        let set = compile_loaded(&files);
+        rules
+            .shown
+            .insert(account.map(str::to_string), shown(&files));
+        match account {
+            Some(account) => {
+                rules.run.own.insert(account.to_string(), set);
+            }
+            None => rules.run.rest = set,
+        }
+    }
+    if failed.is_empty() {
+        return Ok(rules);
+    }
+    let text = report(&failed, Format::Human, Style { color: false });
+    let json = serde_json::from_str(&report(&failed, Format::Json, Style { color: false }))
+        .unwrap_or(Value::Null);
+    Err(Refused::Errors { text, json })
+}
+
+/// Every file's triggers and automations, in file order, as `convert --to
+/// json` prints them; a file that does not convert is left out.
+fn shown(files: &[(Loaded, Vec<Diagnostic>)]) -> Value {
+    let (mut triggers, mut automations) = (Vec::new(), Vec::new());
+    for (loaded, _) in files {
+        match convert::to_value(&loaded.file) {
+            Ok(mut value) => {
+                for (key, into) in [
+                    ("triggers", &mut triggers),
+                    ("automations", &mut automations),
+                ] {
+                    if let Some(Value::Array(items)) = value.get_mut(key).map(Value::take) {
+                        into.extend(items);
+                    }
+                }
+            }
+            Err(_) => {
+                tracing::warn!(file = %loaded.source.path, "rules left out of the JSON listing: they do not fit Zendesk's shape")
+            }
+        }
+    }
+    json!({ "triggers": triggers, "automations": automations })
+}
