@@ -285,6 +285,14 @@ impl<'a> Pipeline<'a> {
                 self.reject(text, id.as_deref(), incoming.line, Some(&update), &reason)?;
                 Ok(processed(Status::Rejected(reason)))
             }
+            // A value the store cannot hold was refused before anything
+            // was written: that event alone is rejected.
+            Err(StoreError::Unstorable { why, .. }) => {
+                self.store.rollback_to()?;
+                let text = &incoming.text;
+                self.reject(text, id.as_deref(), incoming.line, Some(&update), &why)?;
+                Ok(processed(Status::Rejected(why)))
+            }
             Err(e) => {
                 self.store.rollback_to()?;
                 Err(e)
@@ -569,7 +577,10 @@ pub fn batched<T>(
         Ok(value) if !dry_run => store.commit().map(|()| value),
         Ok(value) => store.rollback().map(|()| value),
         Err(e) => {
-            store.rollback()?;
+            // The error says what went wrong; a failed rollback after it
+            // (SQLite may have ended the transaction itself) would only
+            // hide it behind `cannot rollback - no transaction is active`.
+            let _ = store.rollback();
             Err(e)
         }
     }

@@ -4,6 +4,7 @@
 
 use super::automations::RunArgs;
 use super::ingest::ExplainArg;
+use super::out::{out, outln};
 use super::running::{account_of, account_rules, open_input, time_arg, DbArg, RulesArg};
 use super::{CliError, Format, Outcome};
 use crate::automations::DEFAULT_CAP;
@@ -114,10 +115,10 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     match args.format {
         Format::Human => results
             .iter()
-            .for_each(|r| print!("{}", r.as_str().unwrap_or(""))),
+            .for_each(|r| out!("{}", r.as_str().unwrap_or(""))),
         Format::Json => {
             let text = serde_json::to_string_pretty(&results).unwrap_or_default();
-            println!("{text}");
+            outln!("{text}");
         }
     }
     Ok(if summary.rejected > 0 {

@@ -1,6 +1,7 @@
 //! What the commands that run rules share: the `--db` and `--rules`
 //! arguments, loading rules for running, and reading events.
 
+use super::out::{err, errln, out};
 use super::{report, stderr_style, CliError, Format};
 use crate::engine::{self, Explain, RuleSet};
 use crate::ingest::{AccountRules, Incoming, Pipeline, Summary};
@@ -112,8 +113,8 @@ pub fn rules_for_run(paths: &[PathBuf]) -> Result<Option<RuleSet>, CliError> {
         for (_, diags) in &mut files {
             diags.retain(|d| d.is_error());
         }
-        eprint!("{}", report(&files, Format::Human, stderr_style()));
-        eprintln!("the rules have errors; nothing was run");
+        err!("{}", report(&files, Format::Human, stderr_style()));
+        errln!("the rules have errors; nothing was run");
         return Ok(None);
     }
     Ok(Some(engine::compile::compile_loaded(&files)))
@@ -171,5 +172,5 @@ pub fn run_updates(
 ) -> Result<Summary, CliError> {
     let incoming = updates.into_iter().map(Incoming::internal);
     let mut pipeline = Pipeline::new(store, rules, Explain::None);
-    Ok(pipeline.run(incoming, false, |p| print!("{}", event_text(p)))?)
+    Ok(pipeline.run(incoming, false, |p| out!("{}", event_text(p)))?)
 }

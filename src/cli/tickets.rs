@@ -5,6 +5,7 @@
 //! change a ticket, and why. Shares are updates like any other: they run
 //! through the ingest pipeline (with `--rules`, the account's triggers).
 
+use super::out::{out, outln};
 use super::running::{account_of, account_rules, run_updates, time_arg, DbArg, ReadArgs, RulesArg};
 use super::{CliError, Format, Outcome};
 use crate::ingest::DERIVED;
@@ -182,7 +183,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
                 limit,
             };
             let store = db.open_existing()?;
-            print!("{}", list(&store.tickets(&filter)?, format));
+            out!("{}", list(&store.tickets(&filter)?, format));
             Ok(Outcome::Ok)
         }
         Command::Share { id, agents, change } => change_shares(Verb::Share, &id, &agents, &change),
@@ -195,9 +196,9 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             let ids = store.shared_with(&account, &agent)?;
             let tickets = store.tickets_by_id(&account, &ids)?;
             if tickets.is_empty() && read.format == Format::Human {
-                println!("no tickets of `{account}` are shared with `{agent}`");
+                outln!("no tickets of `{account}` are shared with `{agent}`");
             } else {
-                print!("{}", list(&tickets, read.format));
+                out!("{}", list(&tickets, read.format));
             }
             Ok(Outcome::Ok)
         }
@@ -248,12 +249,12 @@ fn change_shares(
         match check {
             ShareCheck::Share if !chosen.contains(&email) => chosen.push(email),
             ShareCheck::Share => {}
-            ShareCheck::Already(why) => println!("`{agent}` left out: {why}"),
+            ShareCheck::Already(why) => outln!("`{agent}` left out: {why}"),
             ShareCheck::Refused(reason) => return Err(refused(&staff, agent, reason)),
         }
     }
     if chosen.is_empty() {
-        println!("nothing to change on ticket {} in `{account}`", ticket.id);
+        outln!("nothing to change on ticket {} in `{account}`", ticket.id);
         return Ok(Outcome::Ok);
     }
     let seq = store.next_event_seq()?;
@@ -350,13 +351,13 @@ fn can(
                 "agent": agent, "account": account, "ticket": id,
                 "allowed": allowed, "reason": reason,
             });
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
         Format::Human if allowed => {
-            println!("yes: `{agent}` may see and change ticket {id} in `{account}`: {reason}")
+            outln!("yes: `{agent}` may see and change ticket {id} in `{account}`: {reason}")
         }
         Format::Human => {
-            println!("no: `{agent}` may not see or change ticket {id} in `{account}`: {reason}")
+            outln!("no: `{agent}` may not see or change ticket {id} in `{account}`: {reason}")
         }
     }
     Ok(if allowed {
@@ -373,9 +374,9 @@ fn show(store: &Store, account: &str, id: i64, format: Format) -> Result<Outcome
     match format {
         Format::Json => {
             let v = serde_json::json!({ "ticket": ticket, "comments": comments, "audit": audit });
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
-        Format::Human => print!("{}", ticket_text(&ticket, &comments, &audit)),
+        Format::Human => out!("{}", ticket_text(&ticket, &comments, &audit)),
     }
     Ok(Outcome::Ok)
 }

@@ -45,8 +45,9 @@ use std::path::Path;
 use std::time::Duration;
 
 /// How long a writer waits for another process's write transaction before
-/// giving up with "database is locked".
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// giving up. Runs commit every [`crate::ingest::BATCH`] updates, so a
+/// wait this long means the other writer is stuck, not busy.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// SQLite's page cache, in KiB (a negative `cache_size`). The default 2 MiB
 /// spills a batch of events to the WAL before it commits; this keeps a
@@ -102,6 +103,9 @@ pub enum StoreError {
     /// nothing was written.
     #[error("store `{path}`: {why}")]
     Unstorable { path: String, why: String },
+    /// Another process held the write lock for all of [`BUSY_TIMEOUT`].
+    #[error("store `{path}` is busy: another process has been writing to it for {secs} s\nhelp: run again when it has finished")]
+    Busy { path: String, secs: u64 },
     /// A savepoint was asked for outside a transaction.
     #[error("store `{path}`: savepoint outside a transaction; call begin first")]
     NoTransaction { path: String },
@@ -190,6 +194,12 @@ impl Store {
         |source| {
             // SQLite may have rolled the transaction back on its own.
             self.forget_users();
+            if source.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
+                return StoreError::Busy {
+                    path: self.path.clone(),
+                    secs: BUSY_TIMEOUT.as_secs(),
+                };
+            }
             StoreError::Sql {
                 path: self.path.clone(),
                 source,
