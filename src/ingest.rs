@@ -192,7 +192,15 @@ impl Incoming {
 
 /// Events from JSON Lines, line by line.
 pub fn incoming(reader: impl std::io::BufRead) -> impl Iterator<Item = Incoming> {
-    crate::event::read_events(reader).map(|e| Incoming {
+    incoming_up_to(reader, crate::event::MAX_LINE)
+}
+
+/// Events from JSON Lines, lines longer than `max_line` bytes rejected.
+pub fn incoming_up_to(
+    reader: impl std::io::BufRead,
+    max_line: usize,
+) -> impl Iterator<Item = Incoming> {
+    crate::event::read_events_up_to(reader, max_line).map(|e| Incoming {
         line: Some(e.line),
         text: e.text,
         event: e.event,

@@ -130,3 +130,112 @@ fn reading_commands_into_a_closed_pipe_do_not_panic() {
         assert!(!text(&out.stderr).contains("panicked"), "{command:?}");
     }
 }
+
+/// A 2 MiB line between two good ones: rejected with its line number
+/// and id, the others applied; the flag lets it in.
+#[test]
+fn an_event_line_over_the_limit_is_rejected_with_its_line() {
+    let desk = Desk::new("long-line");
+    let mut long = create(2, "2026-11-21T09:00:00Z");
+    long["ticket"]["comment"] = serde_json::json!({"body": "x".repeat(2 << 20)});
+    let events = [
+        create(1, "2026-11-21T09:00:00Z"),
+        long,
+        create(3, "2026-11-21T09:00:00Z"),
+    ];
+    desk.write("long.jsonl", &lines(events));
+    let out = desk.ingest("long.jsonl", &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("event e2 (line 2): line 2"), "{err}");
+    assert!(err.contains("over 1048576 bytes long"), "{err}");
+    assert!(err.contains("`--max-line-bytes`"), "{err}");
+    assert_eq!(desk.applied(), 2);
+    let raised = desk.ingest("long.jsonl", &["--max-line-bytes", "4194304"]);
+    assert!(raised.status.success(), "{}", text(&raised.stderr));
+    assert_eq!(desk.applied(), 3);
+}
+
+/// 10,000 `not`s and 30,000 parentheses: a clear error from every command
+/// that loads rules, never a crash; 64 levels still load.
+#[test]
+fn deep_nesting_is_refused_by_every_command() {
+    let desk = Desk::new("deep");
+    let rule = |when: String| format!("trigger \"t\" {{\n  when {when}\n  then add tags x\n}}\n");
+    desk.write("nots.rules", &rule("not ".repeat(10_000) + "status is new"));
+    let parens = "(".repeat(30_000) + "status is new" + &")".repeat(30_000);
+    desk.write("parens.rules", &rule(parens));
+    let json = "[".repeat(5_000) + &"]".repeat(5_000);
+    desk.write("json.rules", &rule(format!("zendesk \"f\" \"is\" {json}")));
+    desk.write("few.jsonl", &creates(1));
+    for file in ["nots.rules", "parens.rules", "json.rules"] {
+        for args in [
+            vec!["check", file],
+            vec!["ingest", "--db", "store.db", "--rules", file, "few.jsonl"],
+            vec![
+                "dry-run",
+                "--db",
+                "store.db",
+                "--rules",
+                file,
+                "--event",
+                "few.jsonl",
+            ],
+        ] {
+            let out = desk.run(&args);
+            let shown = text(&out.stdout) + &text(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{args:?}: {shown}");
+            let code = "too-deep";
+            assert!(
+                shown.contains(&format!("error[{code}]")),
+                "{args:?}: {shown}"
+            );
+            assert!(
+                shown.contains(&format!("--> {file}:2:")),
+                "{args:?}: {shown}"
+            );
+        }
+    }
+    let deepest = "not ".repeat(32) + &"(".repeat(32) + "status is new" + &")".repeat(32);
+    desk.write("deepest.rules", &rule(deepest));
+    let out = desk.run(&["check", "deepest.rules"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+}
+
+/// Events nested 100,000 deep, as JSON, are one rejected line.
+#[test]
+fn a_deep_event_is_rejected() {
+    let desk = Desk::new("deep-event");
+    let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+    let mut good = creates(2);
+    good.insert_str(0, &format!("{{\"id\": \"deep\", \"type\": {deep}}}\n"));
+    desk.write("deep.jsonl", &good);
+    let out = desk.ingest("deep.jsonl", &[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("event deep (line 1)"), "{err}");
+    assert_eq!(desk.applied(), 2);
+}
+
+/// A rule file past the size limit, and a string past the length limit.
+#[test]
+fn rule_files_and_strings_are_bounded() {
+    let desk = Desk::new("rule-sizes");
+    let big = format!("# {}\n{}", "x".repeat(17 << 20), common::desk::RULES);
+    desk.write("big.rules", &big);
+    let out = desk.run(&["check", "big.rules"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("`big.rules` is over 16 MiB"), "{err}");
+    let body = "y".repeat(70_000);
+    let long = format!(
+        "trigger \"t\" {{\n  when ticket is created\n  then add comment private \"{body}\"\n}}\n"
+    );
+    desk.write("long.rules", &long);
+    let out = desk.run(&["check", "long.rules"]);
+    let shown = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    let code = "string-too-long";
+    assert!(shown.contains(&format!("error[{code}]")), "{shown}");
+    assert!(shown.contains("--> long.rules:3:"), "{shown}");
+}

@@ -5,12 +5,14 @@
 use super::automations::RunArgs;
 use super::ingest::ExplainArg;
 use super::out::{out, outln};
-use super::running::{account_of, account_rules, open_input, time_arg, DbArg, RulesArg};
+use super::running::{
+    account_of, account_rules, open_input, time_arg, DbArg, MaxLineArg, RulesArg,
+};
 use super::{CliError, Format, Outcome};
 use crate::automations::DEFAULT_CAP;
 use crate::engine::{Explain, RuleSet};
 use crate::event::parse_ticket_json;
-use crate::ingest::{incoming, Incoming, Pipeline, Processed};
+use crate::ingest::{incoming_up_to, Incoming, Pipeline, Processed};
 use crate::model::{Changes, Time, Update, UpdateKind};
 use crate::report::{event_json, event_text};
 use crate::store::Store;
@@ -21,6 +23,8 @@ use std::path::PathBuf;
 pub struct Args {
     #[command(flatten)]
     db: DbArg,
+    #[command(flatten)]
+    max_line: MaxLineArg,
     /// Rule files or folders: `ACCOUNT=PATH` for one account's, `PATH` for
     /// every account without its own (repeat `--rules` for more)
     #[arg(long, required = true, value_name = "[ACCOUNT=]PATH")]
@@ -94,7 +98,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
                     false,
                     |_| {},
                 )?;
-                let input = incoming(open_input(events)?);
+                let input = incoming_up_to(open_input(events)?, args.max_line.max_line);
                 Pipeline::new(&store, &rules, explain).run(input, true, collect)?
             }
         }
@@ -102,7 +106,11 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         let store = args.db.open_existing()?;
         let mut pipeline = Pipeline::new(&store, &rules, explain);
         match (&args.event, args.ticket) {
-            (Some(events), _) => pipeline.run(incoming(open_input(events)?), true, collect)?,
+            (Some(events), _) => pipeline.run(
+                incoming_up_to(open_input(events)?, args.max_line.max_line),
+                true,
+                collect,
+            )?,
             (None, Some(id)) => {
                 let account = account_of(&store, args.account.as_deref())?;
                 let update = touch(&account, id, at);

@@ -34,6 +34,15 @@ impl DbArg {
     }
 }
 
+/// `--max-line-bytes N`: the longest event line read.
+#[derive(clap::Args, Clone, Copy)]
+pub struct MaxLineArg {
+    /// The longest event line read, in bytes; a longer one is rejected
+    /// with its line number
+    #[arg(long = "max-line-bytes", value_name = "N", default_value_t = crate::event::MAX_LINE)]
+    pub max_line: usize,
+}
+
 /// The store, the account, the output: what the commands that only read
 /// one account (or list every one) take.
 #[derive(clap::Args)]
