@@ -81,8 +81,8 @@ struct Settings {
 pub fn run(args: Args) -> Result<Outcome, CliError> {
     match args.command {
         Command::Add { name, db } => add(&db, &name)?,
-        Command::List { db, format } => list(&db.open_existing()?, format)?,
-        Command::Show { name, db, format } => show(&db.open_existing()?, &name, format)?,
+        Command::List { db, format } => list(&db.open_to_read()?, format)?,
+        Command::Show { name, db, format } => show(&db.open_to_read()?, &name, format)?,
         Command::Set {
             name,
             db,

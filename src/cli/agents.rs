@@ -75,7 +75,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             add(&db.open_existing()?, &agent)?
         }
         Command::List { read } => list(
-            &read.db.open_existing()?,
+            &read.db.open_to_read()?,
             read.account.as_deref(),
             read.format,
         )?,

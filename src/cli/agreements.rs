@@ -137,7 +137,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             account,
             format,
         } => {
-            let store = db.open_existing()?;
+            let store = db.open_to_read()?;
             let list = listed(&store, account.as_deref())?;
             match format {
                 Format::Json => out!("{}", api_json(&list)),
@@ -149,9 +149,9 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             db,
             account,
             format,
-        } => show(&db.open_existing()?, id, account.as_deref(), format)?,
+        } => show(&db.open_to_read()?, id, account.as_deref(), format)?,
         Command::Export { db, account } => {
-            let store = db.open_existing()?;
+            let store = db.open_to_read()?;
             out!("{}", api_json(&listed(&store, account.as_deref())?));
         }
         Command::Import { file, db, account } => import(&file, &db, account.as_deref())?,

@@ -60,7 +60,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     match args.command {
         Command::Run(run) => {
             let store = match run.dry_run {
-                true => run.db.open_existing()?,
+                true => run.db.open_for_dry_run()?,
                 false => run.db.open()?,
             };
             sweep(&store, run)

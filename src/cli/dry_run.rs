@@ -60,7 +60,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<Outcome, CliError> {
     if args.automations {
-        let store = args.db.open_existing()?;
+        let store = args.db.open_for_dry_run()?;
         let sweep = RunArgs {
             db: args.db,
             rules: args.rules,
@@ -103,7 +103,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             }
         }
     } else {
-        let store = args.db.open_existing()?;
+        let store = args.db.open_for_dry_run()?;
         let mut pipeline = Pipeline::new(&store, &rules, explain);
         match (&args.event, args.ticket) {
             (Some(events), _) => pipeline.run(

@@ -39,7 +39,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     match args.command {
         Command::Add { account, names, db } => add(&db.open_existing()?, &account, &names)?,
         Command::List { read } => list(
-            &read.db.open_existing()?,
+            &read.db.open_to_read()?,
             read.account.as_deref(),
             read.format,
         )?,

@@ -40,7 +40,7 @@ enum Command {
 pub fn run(args: Args) -> Result<Outcome, CliError> {
     match args.command {
         Command::List { db, all, format } => {
-            let store = db.open_existing()?;
+            let store = db.open_to_read()?;
             let entries = if all {
                 store.outbox()?
             } else {

@@ -73,7 +73,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             all,
             format,
         } => {
-            let store = db.open_existing()?;
+            let store = db.open_to_read()?;
             let replies = store.replies(&ReplyFilter { account, all })?;
             out!("{}", list(&replies, format));
             Ok(Outcome::Ok)

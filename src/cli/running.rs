@@ -32,6 +32,16 @@ impl DbArg {
     pub fn open_existing(&self) -> Result<Store, CliError> {
         Ok(Store::open_existing(&self.db)?)
     }
+
+    /// Opens a store that must exist already, read-only if need be.
+    pub fn open_to_read(&self) -> Result<Store, CliError> {
+        Ok(Store::open_to_read(&self.db)?)
+    }
+
+    /// Opens a store for a dry run: a copy in memory if it is read-only.
+    pub fn open_for_dry_run(&self) -> Result<Store, CliError> {
+        Ok(Store::open_for_dry_run(&self.db)?)
+    }
 }
 
 /// `--max-line-bytes N`: the longest event line read.

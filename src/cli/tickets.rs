@@ -153,7 +153,7 @@ impl std::str::FromStr for TicketId {
 pub fn run(args: Args) -> Result<Outcome, CliError> {
     match args.command {
         Command::Show { id, read } => {
-            let store = read.db.open_existing()?;
+            let store = read.db.open_to_read()?;
             let account = id.account_in(&store, read.account.as_deref())?;
             show(&store, &account, id.id, read.format)
         }
@@ -182,7 +182,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
                 shared: (shared || not_shared).then_some(shared),
                 limit,
             };
-            let store = db.open_existing()?;
+            let store = db.open_to_read()?;
             out!("{}", list(&store.tickets(&filter)?, format));
             Ok(Outcome::Ok)
         }
@@ -191,7 +191,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             change_shares(Verb::Unshare, &id, &agents, &change)
         }
         Command::SharedWith { agent, read } => {
-            let store = read.db.open_existing()?;
+            let store = read.db.open_to_read()?;
             let account = account_of(&store, read.account.as_deref())?;
             let ids = store.shared_with(&account, &agent)?;
             let tickets = store.tickets_by_id(&account, &ids)?;
@@ -203,7 +203,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             Ok(Outcome::Ok)
         }
         Command::Can { agent, id, read } => {
-            let store = read.db.open_existing()?;
+            let store = read.db.open_to_read()?;
             let account = id.account_in(&store, read.account.as_deref())?;
             can(&store, &account, id.id, &agent, read.format)
         }

@@ -23,6 +23,7 @@ mod codec;
 mod events;
 mod fields;
 mod network;
+mod read_only;
 mod replies;
 pub mod schema;
 mod staff;
@@ -103,6 +104,21 @@ pub enum StoreError {
     /// nothing was written.
     #[error("store `{path}`: {why}")]
     Unstorable { path: String, why: String },
+    /// A store opened read-only (see [`Store::open_to_read`]) that was
+    /// asked to write.
+    #[error("store `{path}` is read-only here: {source}\nhelp: reading commands and dry runs work on it; to change it, make it and its folder writable")]
+    ReadOnly {
+        path: String,
+        source: rusqlite::Error,
+    },
+    /// A read-only store that needs migrating before this ticket-rules can
+    /// read it.
+    #[error("store `{path}` has schema version {found} and is read-only here; this ticket-rules reads version {known}\nhelp: open it once where it can be written, to migrate it")]
+    Outdated {
+        path: String,
+        found: i64,
+        known: usize,
+    },
     /// Another process held the write lock for all of [`BUSY_TIMEOUT`].
     #[error("store `{path}` is busy: another process has been writing to it for {secs} s\nhelp: run again when it has finished")]
     Busy { path: String, secs: u64 },
@@ -155,9 +171,15 @@ impl Store {
     }
 
     fn set_up(conn: Connection, path: String) -> Result<Store, StoreError> {
-        let open = |source| StoreError::Open {
-            path: path.clone(),
-            source,
+        let open = |source: rusqlite::Error| match source.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::ReadOnly) => StoreError::ReadOnly {
+                path: path.clone(),
+                source,
+            },
+            _ => StoreError::Open {
+                path: path.clone(),
+                source,
+            },
         };
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open)?;
         // journal_mode answers with the mode now in force ("memory" for an
@@ -194,6 +216,12 @@ impl Store {
         |source| {
             // SQLite may have rolled the transaction back on its own.
             self.forget_users();
+            if source.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly) {
+                return StoreError::ReadOnly {
+                    path: self.path.clone(),
+                    source,
+                };
+            }
             if source.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
                 return StoreError::Busy {
                     path: self.path.clone(),
