@@ -20,7 +20,7 @@
 //! more.
 
 use crate::engine::{automation, sweep, Explain, RuleSet};
-use crate::ingest::{batched, Incoming, Pipeline, Processed, Rules, DERIVED};
+use crate::ingest::{batched, Batch, Incoming, Pipeline, Processed, Rules, DERIVED};
 use crate::model::{Status as TicketStatus, Ticket, Time};
 use crate::store::{EventState, Store, StoreError};
 
@@ -141,8 +141,7 @@ pub fn run<'a>(
                     },
                     earlier: None,
                 };
-                sweep.over(rule, &mut pipeline)?;
-                batch.wrote(sweep.run.changed.len())?;
+                sweep.over(rule, &mut pipeline, batch)?;
                 summary.count(&sweep.run);
                 seen(&sweep.run);
             }
@@ -167,6 +166,7 @@ impl Sweep<'_> {
         &mut self,
         rule: &crate::engine::compile::CompiledRule,
         pipeline: &mut Pipeline,
+        batch: &mut Batch,
     ) -> Result<(), StoreError> {
         let at = self.options.at;
         let filter = sweep::prefilter(rule.cond.as_ref(), &self.set.interner, at);
@@ -196,6 +196,10 @@ impl Sweep<'_> {
                 let text = serde_json::to_string(&update).unwrap_or_default();
                 let processed = pipeline.one(Incoming::made(text, update))?;
                 self.run.changed.push(processed);
+                // Per ticket, not per automation: one automation over many
+                // tickets would otherwise hold the write lock for its whole
+                // sweep, and a concurrent ingest would time out.
+                batch.wrote(1)?;
             }
         }
         Ok(())

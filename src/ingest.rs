@@ -196,7 +196,15 @@ impl Incoming {
 
 /// Events from JSON Lines, line by line.
 pub fn incoming(reader: impl std::io::BufRead) -> impl Iterator<Item = Incoming> {
-    crate::event::read_events(reader).map(|e| Incoming {
+    incoming_up_to(reader, crate::event::MAX_LINE)
+}
+
+/// Events from JSON Lines, lines longer than `max_line` bytes rejected.
+pub fn incoming_up_to(
+    reader: impl std::io::BufRead,
+    max_line: usize,
+) -> impl Iterator<Item = Incoming> {
+    crate::event::read_events_up_to(reader, max_line).map(|e| Incoming {
         line: Some(e.line),
         text: e.text,
         event: e.event,
@@ -305,6 +313,14 @@ impl<'a> Pipeline<'a> {
                 let text = &incoming.text;
                 self.reject(text, id.as_deref(), incoming.line, Some(&update), &reason)?;
                 Ok(processed(Status::Rejected(reason)))
+            }
+            // A value the store cannot hold was refused before anything
+            // was written: that event alone is rejected.
+            Err(StoreError::Unstorable { why, .. }) => {
+                self.store.rollback_to()?;
+                let text = &incoming.text;
+                self.reject(text, id.as_deref(), incoming.line, Some(&update), &why)?;
+                Ok(processed(Status::Rejected(why)))
             }
             Err(e) => {
                 self.store.rollback_to()?;
@@ -599,7 +615,10 @@ pub fn batched<T>(
         Ok(value) if !dry_run => store.commit().map(|()| value),
         Ok(value) => store.rollback().map(|()| value),
         Err(e) => {
-            store.rollback()?;
+            // The error says what went wrong; a failed rollback after it
+            // (SQLite may have ended the transaction itself) would only
+            // hide it behind `cannot rollback - no transaction is active`.
+            let _ = store.rollback();
             Err(e)
         }
     }

@@ -19,13 +19,15 @@
 //! [`ingest`] runs the stages over an event stream, one savepoint per
 //! event; [`automations`] runs automations on a clock through the same
 //! pipeline; [`report`] prints what each event did (`dry-run`, `ingest
-//! --report`). [`model`] holds the data they share, and [`cli`] wires them
-//! to the `ticket-rules` subcommands. [`server`] serves the pipeline over
-//! HTTP: Zendesk's REST API, one writer, a clock.
+//! --report`), with [`escape`] making control characters in them visible.
+//! [`model`] holds the data they share, and [`cli`] wires them to the
+//! `ticket-rules` subcommands. [`server`] serves the pipeline over HTTP:
+//! Zendesk's REST API, one writer, a clock.
 
 pub mod automations;
 pub mod cli;
 pub mod engine;
+pub mod escape;
 pub mod event;
 pub mod ingest;
 pub mod model;

@@ -3,6 +3,7 @@
 //! a ticket with agents outside its group, and its custom fields' types.
 //! An account in the store is *local*: agreements with it keep both sides.
 
+use super::out::{out, outln};
 use super::running::DbArg;
 use super::table;
 use super::{CliError, Format, Outcome};
@@ -80,8 +81,8 @@ struct Settings {
 pub fn run(args: Args) -> Result<Outcome, CliError> {
     match args.command {
         Command::Add { name, db } => add(&db, &name)?,
-        Command::List { db, format } => list(&db.open_existing()?, format)?,
-        Command::Show { name, db, format } => show(&db.open_existing()?, &name, format)?,
+        Command::List { db, format } => list(&db.open_to_read()?, format)?,
+        Command::Show { name, db, format } => show(&db.open_to_read()?, &name, format)?,
         Command::Set {
             name,
             db,
@@ -113,9 +114,9 @@ fn add(db: &DbArg, name: &str) -> Result<(), CliError> {
     }
     let store = db.open()?;
     if store.add_account(name)? {
-        println!("added account `{name}`");
+        outln!("added account `{name}`");
     } else {
-        println!("account `{name}` is already in the store");
+        outln!("account `{name}` is already in the store");
     }
     Ok(())
 }
@@ -153,11 +154,11 @@ fn list(store: &Store, format: Format) -> Result<(), CliError> {
             .filter_map(|n| account_json(store, n).transpose())
             .collect::<Result<Vec<_>, _>>()?;
         let text = serde_json::to_string_pretty(&json!({ "accounts": accounts }));
-        println!("{}", text.unwrap_or_default());
+        outln!("{}", text.unwrap_or_default());
         return Ok(());
     }
     if names.is_empty() {
-        println!("no accounts\nhelp: add one with `ticket-rules accounts add NAME`");
+        outln!("no accounts\nhelp: add one with `ticket-rules accounts add NAME`");
         return Ok(());
     }
     let mut rows = Vec::new();
@@ -180,7 +181,7 @@ fn list(store: &Store, format: Format) -> Result<(), CliError> {
         "fields",
         "agreements",
     ];
-    print!("{}", table::render(&header, &rows));
+    out!("{}", table::render(&header, &rows));
     Ok(())
 }
 
@@ -198,7 +199,7 @@ fn show(store: &Store, name: &str, format: Format) -> Result<(), CliError> {
     };
     if format == Format::Json {
         let text = serde_json::to_string_pretty(&json!({ "account": account }));
-        println!("{}", text.unwrap_or_default());
+        outln!("{}", text.unwrap_or_default());
         return Ok(());
     }
     let decline = account["decline_all_invites"].as_bool().unwrap_or(false);
@@ -227,7 +228,7 @@ fn show(store: &Store, name: &str, format: Format) -> Result<(), CliError> {
         count(Direction::Outbound),
         count(Direction::Inbound)
     );
-    print!("{out}");
+    out!("{out}");
     Ok(())
 }
 
@@ -308,7 +309,7 @@ fn set(store: &Store, name: &str, settings: &Settings) -> Result<(), CliError> {
         Ok(said)
     })?;
     for line in said {
-        println!("`{name}` {line}");
+        outln!("`{name}` {line}");
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 
 use super::accounts::unknown_account;
 use super::groups::{accounts_to_list, or_none};
+use super::out::{out, outln};
 use super::running::{DbArg, ReadArgs};
 use super::table;
 use super::{CliError, Format, Outcome};
@@ -74,7 +75,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             add(&db.open_existing()?, &agent)?
         }
         Command::List { read } => list(
-            &read.db.open_existing()?,
+            &read.db.open_to_read()?,
             read.account.as_deref(),
             read.format,
         )?,
@@ -120,7 +121,7 @@ fn add(store: &Store, agent: &NewAgent) -> Result<(), CliError> {
         Ok(said)
     })?;
     for line in said {
-        println!("{line}");
+        outln!("{line}");
     }
     Ok(())
 }
@@ -165,7 +166,7 @@ fn list(store: &Store, account: Option<&str>, format: Format) -> Result<(), CliE
             })
             .collect();
         let text = serde_json::to_string_pretty(&json!({ "agents": agents }));
-        println!("{}", text.unwrap_or_default());
+        outln!("{}", text.unwrap_or_default());
         return Ok(());
     }
     let rows: Vec<Vec<String>> = agents
@@ -180,13 +181,13 @@ fn list(store: &Store, account: Option<&str>, format: Format) -> Result<(), CliE
         })
         .collect();
     if rows.is_empty() {
-        println!(
+        outln!(
             "no agents\nhelp: add one with `ticket-rules agents add ACCOUNT EMAIL --group GROUP`"
         );
         return Ok(());
     }
     let header = ["account", "email", "name", "role", "groups"];
-    print!("{}", table::render(&header, &rows));
+    out!("{}", table::render(&header, &rows));
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 //! `decline` and `deactivate` move an agreement through its life on both
 //! sides (see [`crate::sharing::agreements`]).
 
+use super::out::{out, outln};
 use super::running::{account_of, time_arg, DbArg};
 use super::table;
 use super::{CliError, Format, Outcome};
@@ -136,11 +137,11 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             account,
             format,
         } => {
-            let store = db.open_existing()?;
+            let store = db.open_to_read()?;
             let list = listed(&store, account.as_deref())?;
             match format {
-                Format::Json => print!("{}", api_json(&list)),
-                Format::Human => print!("{}", table(&store, &list)?),
+                Format::Json => out!("{}", api_json(&list)),
+                Format::Human => out!("{}", table(&store, &list)?),
             }
         }
         Command::Show {
@@ -148,10 +149,10 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             db,
             account,
             format,
-        } => show(&db.open_existing()?, id, account.as_deref(), format)?,
+        } => show(&db.open_to_read()?, id, account.as_deref(), format)?,
         Command::Export { db, account } => {
-            let store = db.open_existing()?;
-            print!("{}", api_json(&listed(&store, account.as_deref())?));
+            let store = db.open_to_read()?;
+            out!("{}", api_json(&listed(&store, account.as_deref())?));
         }
         Command::Import { file, db, account } => import(&file, &db, account.as_deref())?,
         Command::Invite {
@@ -172,7 +173,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             let store = db.open_existing()?;
             let at = time_arg(at.as_deref())?;
             let invited = lifecycle::invite(&store, &from, &to, &name, terms, at)?;
-            print!("{}", invited_text(&invited));
+            out!("{}", invited_text(&invited));
         }
         Command::Accept(m) => move_one(m, Action::Accept)?,
         Command::Decline(m) => move_one(m, Action::Decline)?,
@@ -259,12 +260,12 @@ fn show(store: &Store, id: i64, account: Option<&str>, format: Format) -> Result
     match format {
         Format::Json => {
             let value = serde_json::json!({ "sharing_agreement": agreement });
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&value).unwrap_or_default()
             );
         }
-        Format::Human => print!("{}", show_text(store, &agreement)?),
+        Format::Human => out!("{}", show_text(store, &agreement)?),
     }
     Ok(())
 }
@@ -381,10 +382,10 @@ fn import(file: &std::path::Path, db: &DbArg, account: Option<&str>) -> Result<(
     })?;
     for (account, n) in &counts {
         let s = if *n == 1 { "" } else { "s" };
-        println!("imported {n} agreement{s} for `{account}`");
+        outln!("imported {n} agreement{s} for `{account}`");
     }
     if counts.is_empty() {
-        println!("imported no agreements");
+        outln!("imported no agreements");
     }
     Ok(())
 }
@@ -393,7 +394,7 @@ fn move_one(m: Move, action: Action) -> Result<(), CliError> {
     let store = m.db.open_existing()?;
     let at = time_arg(m.at.as_deref())?;
     let changed = lifecycle::transition(&store, m.id, &m.as_account, action, at)?;
-    print!("{}", changed_text(&changed));
+    out!("{}", changed_text(&changed));
     Ok(())
 }
 

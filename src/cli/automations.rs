@@ -3,6 +3,7 @@
 //! (`--dry-run`, also `dry-run --automations`).
 
 use super::ingest::ExplainArg;
+use super::out::{out, outln};
 use super::running::{account_rules, time_arg, DbArg, RulesArg};
 use super::{CliError, Format, Outcome};
 use crate::automations::{self, AutomationRun, Options, DEFAULT_CAP};
@@ -59,7 +60,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     match args.command {
         Command::Run(run) => {
             let store = match run.dry_run {
-                true => run.db.open_existing()?,
+                true => run.db.open_for_dry_run()?,
                 false => run.db.open()?,
             };
             sweep(&store, run)
@@ -95,7 +96,7 @@ pub fn sweep(store: &Store, args: RunArgs) -> Result<Outcome, CliError> {
     let mut runs = Vec::new();
     let summary = automations::run(store, &rules, &options, |run: &AutomationRun| {
         match args.format {
-            Format::Human => print!("{}", automation_text(run, detail, args.dry_run)),
+            Format::Human => out!("{}", automation_text(run, detail, args.dry_run)),
             Format::Json => runs.push(automation_json(run)),
         }
     })?;
@@ -106,7 +107,7 @@ pub fn sweep(store: &Store, args: RunArgs) -> Result<Outcome, CliError> {
             } else {
                 ""
             };
-            println!("{would}{summary}");
+            outln!("{would}{summary}");
         }
         Format::Json => {
             let out = serde_json::json!({
@@ -120,7 +121,7 @@ pub fn sweep(store: &Store, args: RunArgs) -> Result<Outcome, CliError> {
                 "shared_updates": summary.shared_updates,
                 "queued": summary.queued,
             });
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
     }
     Ok(Outcome::Ok)

@@ -1,5 +1,6 @@
 //! `ticket-rules check <paths…>`: read, check and report every rule file.
 
+use super::out::{out, outln};
 use super::{report, stdout_style, CliError, Format, Outcome};
 use crate::rules::check::{agreements_from_json, CheckOptions};
 use crate::rules::check_paths;
@@ -35,7 +36,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         },
     };
     let files = check_paths(&args.paths, &options)?;
-    print!("{}", report(&files, args.format, stdout_style()));
+    out!("{}", report(&files, args.format, stdout_style()));
     let errors = files
         .iter()
         .flat_map(|(_, d)| d)
@@ -43,7 +44,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         .count();
     let warnings = files.iter().flat_map(|(_, d)| d).count() - errors;
     if args.format == Format::Human {
-        println!("{}", summary(files.len(), errors, warnings));
+        outln!("{}", summary(files.len(), errors, warnings));
     }
     Ok(if errors > 0 {
         Outcome::Failed

@@ -3,6 +3,7 @@
 //! The converted text goes to stdout (or `--output`); diagnostics always go
 //! to stderr, so that `convert x.yaml --to dsl > x.rules` stays clean.
 
+use super::out::err;
 use super::{report, stderr_style, CliError, Format, Outcome};
 use crate::rules::check::{check, check_titles, CheckOptions};
 use crate::rules::diagnostics::Diagnostic;
@@ -58,7 +59,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         None => None,
     };
     if !diags.is_empty() {
-        eprint!(
+        err!(
             "{}",
             report(&[(loaded, diags)], Format::Human, stderr_style())
         );
@@ -71,7 +72,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             path: path.display().to_string(),
             source,
         })?,
-        None => print!("{text}"),
+        None => super::out::data(&text),
     }
     Ok(Outcome::Ok)
 }

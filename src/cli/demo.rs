@@ -9,6 +9,7 @@
 //! syncing with Acme, and a pending one gets a reminder. The report shows
 //! what fired and where the tickets ended up.
 
+use super::out::{out, outln};
 use super::{CliError, Outcome};
 use crate::automations::{Options, DEFAULT_CAP};
 use crate::engine::{self, Explain, Input, RuleSet};
@@ -56,9 +57,9 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         Some(path) => Store::open(path)?,
         None => Store::in_memory()?,
     };
-    print!("{}", report(&store)?);
+    out!("{}", report(&store)?);
     if let Some(path) = &args.db {
-        println!(
+        outln!(
             "\nthe store is in `{}`; try `ticket-rules tickets show acme/1 --db {}`",
             path.display(),
             path.display()

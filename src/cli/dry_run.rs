@@ -4,12 +4,15 @@
 
 use super::automations::RunArgs;
 use super::ingest::ExplainArg;
-use super::running::{account_of, account_rules, open_input, time_arg, DbArg, RulesArg};
+use super::out::{out, outln};
+use super::running::{
+    account_of, account_rules, open_input, time_arg, DbArg, MaxLineArg, RulesArg,
+};
 use super::{CliError, Format, Outcome};
 use crate::automations::DEFAULT_CAP;
 use crate::engine::{Explain, RuleSet};
 use crate::event::parse_ticket_json;
-use crate::ingest::{incoming, Incoming, Pipeline, Processed};
+use crate::ingest::{incoming_up_to, Incoming, Pipeline, Processed};
 use crate::model::{Changes, Time, Update, UpdateKind};
 use crate::report::{event_json, event_text};
 use crate::store::Store;
@@ -20,6 +23,8 @@ use std::path::PathBuf;
 pub struct Args {
     #[command(flatten)]
     db: DbArg,
+    #[command(flatten)]
+    max_line: MaxLineArg,
     /// Rule files or folders: `ACCOUNT=PATH` for one account's, `PATH` for
     /// every account without its own (repeat `--rules` for more)
     #[arg(long, required = true, value_name = "[ACCOUNT=]PATH")]
@@ -59,7 +64,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<Outcome, CliError> {
     if args.automations {
-        let store = args.db.open_existing()?;
+        let store = args.db.open_for_dry_run()?;
         let sweep = RunArgs {
             db: args.db,
             rules: args.rules,
@@ -98,16 +103,20 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
                     false,
                     |_| {},
                 )?;
-                let input = incoming(open_input(events)?);
+                let input = incoming_up_to(open_input(events)?, args.max_line.max_line);
                 Pipeline::new(&store, &rules, explain).run(input, true, collect)?
             }
         }
     } else {
-        let store = args.db.open_existing()?;
+        let store = args.db.open_for_dry_run()?;
         let mut pipeline =
             Pipeline::new(&store, &rules, explain).importing_copies(args.import_copies);
         match (&args.event, args.ticket) {
-            (Some(events), _) => pipeline.run(incoming(open_input(events)?), true, collect)?,
+            (Some(events), _) => pipeline.run(
+                incoming_up_to(open_input(events)?, args.max_line.max_line),
+                true,
+                collect,
+            )?,
             (None, Some(id)) => {
                 let account = account_of(&store, args.account.as_deref())?;
                 let update = touch(&account, id, at);
@@ -120,10 +129,10 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     match args.format {
         Format::Human => results
             .iter()
-            .for_each(|r| print!("{}", r.as_str().unwrap_or(""))),
+            .for_each(|r| out!("{}", r.as_str().unwrap_or(""))),
         Format::Json => {
             let text = serde_json::to_string_pretty(&results).unwrap_or_default();
-            println!("{text}");
+            outln!("{text}");
         }
     }
     Ok(if summary.rejected > 0 {

@@ -1,6 +1,7 @@
 //! `ticket-rules fmt [--check] <paths…>`: rewrite `.rules` files in the
 //! canonical layout.
 
+use super::out::{err, errln, out};
 use super::{report, stderr_style, CliError, Format, Outcome};
 use crate::rules::format::format_file;
 use crate::rules::{collect_paths, load_path, Syntax};
@@ -29,7 +30,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         if loaded.diagnostics.iter().any(|d| d.is_error()) {
             // Never rewrite what could not be read whole.
             let diags = std::mem::take(&mut loaded.diagnostics);
-            eprint!(
+            err!(
                 "{}",
                 report(&[(loaded, diags)], Format::Human, stderr_style())
             );
@@ -45,7 +46,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         let shown = &loaded.source.path;
         if args.check {
             let diff = similar::TextDiff::from_lines(original.as_str(), formatted.as_str());
-            print!(
+            out!(
                 "{}",
                 diff.unified_diff()
                     .header(shown, &format!("{shown} (formatted)"))
@@ -55,23 +56,23 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
                 path: shown.clone(),
                 source,
             })?;
-            eprintln!("formatted {shown}");
+            errln!("formatted {shown}");
         }
     }
     if skipped > 0 {
-        eprintln!(
+        errln!(
             "note: fmt formats `.rules` files only; skipped {skipped} YAML/JSON or other file{}",
             if skipped == 1 { "" } else { "s" }
         );
     }
     if broken > 0 {
-        eprintln!(
+        errln!(
             "{broken} file{} with syntax errors left unchanged",
             if broken == 1 { "" } else { "s" }
         );
     }
     if args.check && changed > 0 {
-        eprintln!(
+        errln!(
             "{changed} file{} would be reformatted",
             if changed == 1 { "" } else { "s" }
         );

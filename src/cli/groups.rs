@@ -4,6 +4,7 @@
 //! with may change the ticket (`agents add … --group` makes members).
 
 use super::accounts::unknown_account;
+use super::out::{out, outln};
 use super::running::{DbArg, ReadArgs};
 use super::table;
 use super::{CliError, Format, Outcome};
@@ -38,7 +39,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     match args.command {
         Command::Add { account, names, db } => add(&db.open_existing()?, &account, &names)?,
         Command::List { read } => list(
-            &read.db.open_existing()?,
+            &read.db.open_to_read()?,
             read.account.as_deref(),
             read.format,
         )?,
@@ -69,7 +70,7 @@ fn add(store: &Store, account: &str, names: &[String]) -> Result<(), CliError> {
         Ok(said)
     })?;
     for line in said {
-        println!("{line}");
+        outln!("{line}");
     }
     Ok(())
 }
@@ -111,18 +112,18 @@ fn list(store: &Store, account: Option<&str>, format: Format) -> Result<(), CliE
             .map(|r| json!({ "account": r.account, "name": r.name, "members": r.members }))
             .collect();
         let text = serde_json::to_string_pretty(&json!({ "groups": groups }));
-        println!("{}", text.unwrap_or_default());
+        outln!("{}", text.unwrap_or_default());
         return Ok(());
     }
     if rows.is_empty() {
-        println!("no groups\nhelp: add one with `ticket-rules groups add ACCOUNT NAME`");
+        outln!("no groups\nhelp: add one with `ticket-rules groups add ACCOUNT NAME`");
         return Ok(());
     }
     let rows: Vec<Vec<String>> = rows
         .into_iter()
         .map(|r| vec![r.account, r.name, or_none(r.members.join(", "))])
         .collect();
-    print!("{}", table::render(&["account", "group", "members"], &rows));
+    out!("{}", table::render(&["account", "group", "members"], &rows));
     Ok(())
 }
 

@@ -1,9 +1,11 @@
 //! `ticket-rules ingest`: run events through the rules into the store.
 
-use super::running::{account_rules, open_input, DbArg, RulesArg};
+use super::out::{errln, out, outln};
+use super::running::{account_rules, open_input, DbArg, MaxLineArg, RulesArg};
 use super::{stderr_style, CliError, Format, Outcome};
 use crate::engine::Explain;
-use crate::ingest::{incoming, Pipeline, Processed, Status};
+use crate::escape::controls;
+use crate::ingest::{incoming_up_to, Pipeline, Processed, Status};
 use crate::report::{event_json, event_text};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Read};
@@ -13,6 +15,8 @@ use std::path::PathBuf;
 pub struct Args {
     #[command(flatten)]
     db: DbArg,
+    #[command(flatten)]
+    max_line: MaxLineArg,
     /// Rule files or folders: `ACCOUNT=PATH` for one account's, `PATH` for
     /// every account without its own (repeat `--rules` for more)
     #[arg(long, required = true, value_name = "[ACCOUNT=]PATH")]
@@ -68,27 +72,34 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         Pipeline::new(&store, &rules, args.explain.into()).importing_copies(args.import_copies);
     let style = stderr_style();
     let mut reports = Vec::new();
-    let summary = pipeline.run(incoming(input), false, |p: &Processed| {
-        if let Status::Rejected(reason) = &p.status {
-            let id = p.event_id.as_deref().unwrap_or("(no id)");
-            let line = p.line.map(|l| format!(" (line {l})")).unwrap_or_default();
-            bar.suspend(|| {
-                eprintln!(
-                    "{}: event {id}{line}: {reason}",
-                    style.paint("1;31", "rejected")
-                )
-            });
-        }
-        if args.report {
-            match args.format {
-                Format::Human => bar.suspend(|| print!("{}", event_text(p))),
-                Format::Json => reports.push(event_json(p)),
+    let summary = pipeline.run(
+        incoming_up_to(input, args.max_line.max_line),
+        false,
+        |p: &Processed| {
+            if let Status::Rejected(reason) = &p.status {
+                // Escaped before painting: colour from the event would pass.
+                let id = controls(p.event_id.as_deref().unwrap_or("(no id)"), false);
+                let reason = controls(reason, false);
+                let line = p.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+                bar.suspend(|| {
+                    errln!(
+                        "{}: event {id}{line}: {reason}",
+                        style.paint("1;31", "rejected")
+                    )
+                });
             }
-        }
-    })?;
+            // Once the reader has gone, rendering reports is wasted work.
+            if args.report && !super::out::stdout_gone() {
+                match args.format {
+                    Format::Human => bar.suspend(|| out!("{}", event_text(p))),
+                    Format::Json => reports.push(event_json(p)),
+                }
+            }
+        },
+    )?;
     bar.finish_and_clear();
     match args.format {
-        Format::Human => println!("{summary}"),
+        Format::Human => outln!("{summary}"),
         Format::Json => {
             let out = serde_json::json!({
                 "events": reports,
@@ -99,7 +110,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
                 "shared_updates": summary.shared_updates,
                 "queued": summary.queued,
             });
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
     }
     Ok(if summary.rejected > 0 {

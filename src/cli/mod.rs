@@ -13,6 +13,7 @@ mod dry_run;
 mod fmt;
 mod groups;
 mod ingest;
+mod out;
 mod outbox;
 pub(crate) mod replies;
 mod running;
@@ -24,6 +25,7 @@ mod tokens;
 use crate::rules::diagnostics::{render, Diagnostic, JsonDiagnostic, Style};
 use crate::rules::Loaded;
 use clap::{Parser, Subcommand, ValueEnum};
+use out::errln;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -142,7 +144,9 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Failed) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("{}: {e}", stderr_style().paint("1;31", "error"));
+            // Escaped before painting: colour from the input would pass.
+            let e = crate::escape::controls(&e.to_string(), false).into_owned();
+            errln!("{}: {e}", stderr_style().paint("1;31", "error"));
             ExitCode::from(2)
         }
     }

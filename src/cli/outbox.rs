@@ -2,6 +2,7 @@
 //! (notifications rules asked for, agreement changes a remote partner is to
 //! hear of), and `ack`, which a transport runs once it has delivered.
 
+use super::out::{out, outln};
 use super::running::DbArg;
 use super::table;
 use super::{CliError, Format, Outcome};
@@ -39,15 +40,15 @@ enum Command {
 pub fn run(args: Args) -> Result<Outcome, CliError> {
     match args.command {
         Command::List { db, all, format } => {
-            let store = db.open_existing()?;
+            let store = db.open_to_read()?;
             let entries = if all {
                 store.outbox()?
             } else {
                 store.pending_outbox()?
             };
             match format {
-                Format::Json => print!("{}", entries_json(&entries)),
-                Format::Human => print!("{}", entries_text(&entries, all)),
+                Format::Json => out!("{}", entries_json(&entries)),
+                Format::Human => out!("{}", entries_text(&entries, all)),
             }
         }
         Command::Ack { seqs, db } => ack(&db.open_existing()?, &seqs)?,
@@ -171,9 +172,9 @@ fn ack(store: &Store, seqs: &[i64]) -> Result<(), CliError> {
     })?;
     for entry in &found {
         if entry.acked {
-            println!("outbox entry {} was already acked", entry.seq);
+            outln!("outbox entry {} was already acked", entry.seq);
         } else {
-            println!("acked outbox entry {}", entry.seq);
+            outln!("acked outbox entry {}", entry.seq);
         }
     }
     Ok(())

@@ -5,6 +5,7 @@
 //! it. Each reply goes out as the update `~reply-<id>`: a rerun posts
 //! nothing twice.
 
+use super::out::{out, outln};
 use super::running::{account_rules, run_updates, time_arg, DbArg, RulesArg};
 use super::table;
 use super::{CliError, Format, Outcome};
@@ -55,11 +56,11 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             let store = db.open_existing()?;
             let due = store.due_replies(at)?;
             if due.is_empty() {
-                println!("no replies are due at {}", at.to_rfc3339());
+                outln!("no replies are due at {}", at.to_rfc3339());
                 return Ok(Outcome::Ok);
             }
             let summary = run_updates(&store, &rules, due.iter().map(posting).collect())?;
-            println!("{summary}");
+            outln!("{summary}");
             Ok(if summary.rejected > 0 {
                 Outcome::Failed
             } else {
@@ -72,9 +73,9 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             all,
             format,
         } => {
-            let store = db.open_existing()?;
+            let store = db.open_to_read()?;
             let replies = store.replies(&ReplyFilter { account, all })?;
-            print!("{}", list(&replies, format));
+            out!("{}", list(&replies, format));
             Ok(Outcome::Ok)
         }
     }

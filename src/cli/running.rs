@@ -1,6 +1,7 @@
 //! What the commands that run rules share: the `--db` and `--rules`
 //! arguments, loading rules for running, and reading events.
 
+use super::out::{err, errln, out};
 use super::{report, stderr_style, CliError, Format};
 use crate::engine::{self, Explain, RuleSet};
 use crate::ingest::{AccountRules, Incoming, Pipeline, Summary};
@@ -31,6 +32,25 @@ impl DbArg {
     pub fn open_existing(&self) -> Result<Store, CliError> {
         Ok(Store::open_existing(&self.db)?)
     }
+
+    /// Opens a store that must exist already, read-only if need be.
+    pub fn open_to_read(&self) -> Result<Store, CliError> {
+        Ok(Store::open_to_read(&self.db)?)
+    }
+
+    /// Opens a store for a dry run: a copy in memory if it is read-only.
+    pub fn open_for_dry_run(&self) -> Result<Store, CliError> {
+        Ok(Store::open_for_dry_run(&self.db)?)
+    }
+}
+
+/// `--max-line-bytes N`: the longest event line read.
+#[derive(clap::Args, Clone, Copy)]
+pub struct MaxLineArg {
+    /// The longest event line read, in bytes; a longer one is rejected
+    /// with its line number
+    #[arg(long = "max-line-bytes", value_name = "N", default_value_t = crate::event::MAX_LINE)]
+    pub max_line: usize,
 }
 
 /// The store, the account, the output: what the commands that only read
@@ -112,8 +132,8 @@ pub fn rules_for_run(paths: &[PathBuf]) -> Result<Option<RuleSet>, CliError> {
         for (_, diags) in &mut files {
             diags.retain(|d| d.is_error());
         }
-        eprint!("{}", report(&files, Format::Human, stderr_style()));
-        eprintln!("the rules have errors; nothing was run");
+        err!("{}", report(&files, Format::Human, stderr_style()));
+        errln!("the rules have errors; nothing was run");
         return Ok(None);
     }
     Ok(Some(engine::compile::compile_loaded(&files)))
@@ -171,5 +191,5 @@ pub fn run_updates(
 ) -> Result<Summary, CliError> {
     let incoming = updates.into_iter().map(Incoming::internal);
     let mut pipeline = Pipeline::new(store, rules, Explain::None);
-    Ok(pipeline.run(incoming, false, |p| print!("{}", event_text(p)))?)
+    Ok(pipeline.run(incoming, false, |p| out!("{}", event_text(p)))?)
 }

@@ -5,6 +5,7 @@
 //! change a ticket, and why. Shares are updates like any other: they run
 //! through the ingest pipeline (with `--rules`, the account's triggers).
 
+use super::out::{out, outln};
 use super::running::{account_of, account_rules, run_updates, time_arg, DbArg, ReadArgs, RulesArg};
 use super::{CliError, Format, Outcome};
 use crate::ingest::DERIVED;
@@ -152,7 +153,7 @@ impl std::str::FromStr for TicketId {
 pub fn run(args: Args) -> Result<Outcome, CliError> {
     match args.command {
         Command::Show { id, read } => {
-            let store = read.db.open_existing()?;
+            let store = read.db.open_to_read()?;
             let account = id.account_in(&store, read.account.as_deref())?;
             show(&store, &account, id.id, read.format)
         }
@@ -182,8 +183,8 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
                 limit,
                 offset: None,
             };
-            let store = db.open_existing()?;
-            print!("{}", list(&store.tickets(&filter)?, format));
+            let store = db.open_to_read()?;
+            out!("{}", list(&store.tickets(&filter)?, format));
             Ok(Outcome::Ok)
         }
         Command::Share { id, agents, change } => change_shares(Verb::Share, &id, &agents, &change),
@@ -191,14 +192,14 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             change_shares(Verb::Unshare, &id, &agents, &change)
         }
         Command::SharedWith { agent, read } => {
-            let store = read.db.open_existing()?;
+            let store = read.db.open_to_read()?;
             let account = account_of(&store, read.account.as_deref())?;
             let ids = store.shared_with(&account, &agent)?;
             let tickets = store.tickets_by_id(&account, &ids)?;
             if tickets.is_empty() && read.format == Format::Human {
-                println!("no tickets of `{account}` are shared with `{agent}`");
+                outln!("no tickets of `{account}` are shared with `{agent}`");
             } else {
-                print!("{}", list(&tickets, read.format));
+                out!("{}", list(&tickets, read.format));
             }
             let off = !store.staff(&account)?.agent_ticket_sharing;
             if off && !tickets.is_empty() && read.format == Format::Human {
@@ -207,7 +208,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             Ok(Outcome::Ok)
         }
         Command::Can { agent, id, read } => {
-            let store = read.db.open_existing()?;
+            let store = read.db.open_to_read()?;
             let account = id.account_in(&store, read.account.as_deref())?;
             can(&store, &account, id.id, &agent, read.format)
         }
@@ -253,12 +254,12 @@ fn change_shares(
         match check {
             ShareCheck::Share if !chosen.contains(&email) => chosen.push(email),
             ShareCheck::Share => {}
-            ShareCheck::Already(why) => println!("`{agent}` left out: {why}"),
+            ShareCheck::Already(why) => outln!("`{agent}` left out: {why}"),
             ShareCheck::Refused(reason) => return Err(refused(&staff, agent, reason)),
         }
     }
     if chosen.is_empty() {
-        println!("nothing to change on ticket {} in `{account}`", ticket.id);
+        outln!("nothing to change on ticket {} in `{account}`", ticket.id);
         return Ok(Outcome::Ok);
     }
     let seq = store.next_event_seq()?;
@@ -355,13 +356,13 @@ fn can(
                 "agent": agent, "account": account, "ticket": id,
                 "allowed": allowed, "reason": reason,
             });
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
         Format::Human if allowed => {
-            println!("yes: `{agent}` may see and change ticket {id} in `{account}`: {reason}")
+            outln!("yes: `{agent}` may see and change ticket {id} in `{account}`: {reason}")
         }
         Format::Human => {
-            println!("no: `{agent}` may not see or change ticket {id} in `{account}`: {reason}")
+            outln!("no: `{agent}` may not see or change ticket {id} in `{account}`: {reason}")
         }
     }
     Ok(if allowed {
@@ -378,9 +379,9 @@ fn show(store: &Store, account: &str, id: i64, format: Format) -> Result<Outcome
     match format {
         Format::Json => {
             let v = serde_json::json!({ "ticket": ticket, "comments": comments, "audit": audit });
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
-        Format::Human => print!("{}", ticket_text(&ticket, &comments, &audit)),
+        Format::Human => out!("{}", ticket_text(&ticket, &comments, &audit)),
     }
     Ok(Outcome::Ok)
 }

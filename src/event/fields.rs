@@ -172,6 +172,15 @@ impl<'c, 't> Fields<'c, 't> {
             other => return Err(self.wrong_type(key, "an RFC 3339 time", &other)),
         };
         match chrono::DateTime::parse_from_rfc3339(&text) {
+            Ok(t) if crate::store::time_value(&t.with_timezone(&chrono::Utc)).is_none() => {
+                // Caught here rather than at the first write, so that the
+                // event alone is rejected, with its line and column.
+                let message = format!(
+                    "`{}` is `{text}`, out of the store's range (1677-09-21 to 2262-04-11)",
+                    self.name(key)
+                );
+                Err(self.error(key, message))
+            }
             Ok(t) => Ok(t.with_timezone(&chrono::Utc)),
             Err(_) => {
                 let message = format!(

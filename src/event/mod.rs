@@ -99,11 +99,24 @@ pub struct EventLine {
 /// skipping blank lines. A line that is not UTF-8 is an error; a read
 /// error is one last error line.
 pub fn read_events<R: BufRead>(reader: R) -> impl Iterator<Item = EventLine> {
+    read_events_up_to(reader, MAX_LINE)
+}
+
+/// The longest event line read by default, in bytes (1 MiB): a longer one
+/// is rejected with its line number, without holding more of it.
+pub const MAX_LINE: usize = 1 << 20;
+
+/// [`read_events`], rejecting lines longer than `max_line` bytes.
+pub fn read_events_up_to<R: BufRead>(
+    reader: R,
+    max_line: usize,
+) -> impl Iterator<Item = EventLine> {
     Lines {
         reader,
         line: 0,
         buf: Vec::new(),
         done: false,
+        max_line,
     }
 }
 
@@ -114,6 +127,7 @@ struct Lines<R> {
     line: usize,
     buf: Vec<u8>,
     done: bool,
+    max_line: usize,
 }
 
 impl<R: BufRead> Iterator for Lines<R> {
@@ -122,11 +136,19 @@ impl<R: BufRead> Iterator for Lines<R> {
     fn next(&mut self) -> Option<EventLine> {
         while !self.done {
             self.buf.clear();
-            let read = self.reader.read_until(b'\n', &mut self.buf);
+            let read = self.read_line();
             self.line += 1;
             match read {
-                Ok(0) => self.done = true,
-                Ok(_) => {
+                Ok(None) => self.done = true,
+                Ok(Some(n)) if n > self.max_line => {
+                    let message = format!(
+                        "the line is over {} bytes long, the most an event may be\nhelp: raise the limit with `--max-line-bytes`",
+                        self.max_line
+                    );
+                    let text = String::from_utf8_lossy(&self.buf).into_owned();
+                    return Some(self.failed(text, message));
+                }
+                Ok(Some(_)) => {
                     if let Some(event) = self.event_line() {
                         return Some(event);
                     }
@@ -139,6 +161,37 @@ impl<R: BufRead> Iterator for Lines<R> {
             }
         }
         None
+    }
+}
+
+impl<R: BufRead> Lines<R> {
+    /// Reads a line into `buf`, keeping at most `max_line + 1` bytes of it
+    /// (enough to tell it is too long; its id is looked for there); returns
+    /// the line's whole length without its `\n`, `None` at the end.
+    fn read_line(&mut self) -> std::io::Result<Option<usize>> {
+        let (mut total, mut any) = (0, false);
+        loop {
+            let chunk = match self.reader.fill_buf() {
+                Ok(chunk) => chunk,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if chunk.is_empty() {
+                return Ok(any.then_some(total));
+            }
+            any = true;
+            let (used, ends) = match chunk.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (chunk.len(), false),
+            };
+            let room = (self.max_line + 1).saturating_sub(self.buf.len());
+            self.buf.extend_from_slice(&chunk[..used.min(room)]);
+            self.reader.consume(used);
+            total += used - usize::from(ends);
+            if ends {
+                return Ok(Some(total));
+            }
+        }
     }
 }
 

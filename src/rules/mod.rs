@@ -22,6 +22,7 @@ pub mod yaml;
 use ast::RuleFile;
 use check::{check, check_titles, CheckOptions};
 use diagnostics::{Diagnostic, SourceFile};
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 /// Which front end reads a file.
@@ -78,7 +79,13 @@ pub enum LoadError {
     },
     #[error("`{path}` is not a rule file")]
     NotRules { path: String },
+    #[error("`{path}` is over {} MiB, the most a rule file may be\nhelp: split it into several files in one folder", MAX_RULE_FILE >> 20)]
+    TooBig { path: String },
 }
+
+/// The largest rule file read, in bytes: rules are admins' code, but a
+/// runaway generator should get an error, not take the memory.
+pub const MAX_RULE_FILE: u64 = 16 << 20;
 
 /// Loads and checks every rule file under `paths`, titles across all of them.
 pub fn check_paths(
@@ -108,10 +115,20 @@ pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
     let syntax = Syntax::of(path).ok_or_else(|| LoadError::NotRules {
         path: shown.clone(),
     })?;
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+    let io = |source| LoadError::Io {
         path: shown.clone(),
         source,
-    })?;
+    };
+    let mut text = String::new();
+    // One byte past the limit tells a file at the limit from one over it,
+    // without reading the rest.
+    let file = std::fs::File::open(path).map_err(io)?;
+    file.take(MAX_RULE_FILE + 1)
+        .read_to_string(&mut text)
+        .map_err(io)?;
+    if text.len() as u64 > MAX_RULE_FILE {
+        return Err(LoadError::TooBig { path: shown });
+    }
     Ok(load_str(&shown, text, syntax))
 }
 

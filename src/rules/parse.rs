@@ -6,9 +6,12 @@
 //! `automation`) and each is parsed alone: every broken rule gets its own
 //! error and the good ones still reach `check`.
 
+mod limits;
+
 use super::ast::Rule as AstRule;
 use super::ast::*;
 use super::diagnostics::Diagnostic;
+pub use limits::{MAX_DEPTH, MAX_STRING};
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op as PrattOp, PrattParser};
 use pest::Parser;
@@ -72,8 +75,12 @@ impl<'s> Ctx<'s> {
             file.comments.push(comment(self.src, span));
         }
         for pair in pairs.flat_map(children) {
-            if pair.as_rule() == Rule::rule_item {
-                file.rules.push(self.parse_rule(pair));
+            if pair.as_rule() != Rule::rule_item {
+                continue;
+            }
+            match limits::over_limits(pair.clone(), self.offset) {
+                Some(diag) => self.diags.push(diag),
+                None => file.rules.push(self.parse_rule(pair)),
             }
         }
         file
@@ -650,6 +657,10 @@ fn syntax_error(err: &pest::error::Error<Rule>, src: &str, offset: usize) -> Dia
     let span = Span::new(pos, pos + found.len().max(1));
     let expected = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => expected_list(positives),
+        // pest stops before its recursion would overflow the stack.
+        ErrorVariant::CustomError { message } if message.contains("limit reached") => {
+            return limits::too_deep(span);
+        }
         ErrorVariant::CustomError { message } => message.clone(),
     };
     let found_text = if found.is_empty() {

@@ -23,6 +23,7 @@ mod codec;
 mod events;
 mod fields;
 mod network;
+mod read_only;
 mod replies;
 pub mod schema;
 mod staff;
@@ -47,8 +48,9 @@ use std::path::Path;
 use std::time::Duration;
 
 /// How long a writer waits for another process's write transaction before
-/// giving up with "database is locked".
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// giving up. Runs commit every [`crate::ingest::BATCH`] updates, so a
+/// wait this long means the other writer is stuck, not busy.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// SQLite's page cache, in KiB (a negative `cache_size`). The default 2 MiB
 /// spills a batch of events to the WAL before it commits; this keeps a
@@ -104,6 +106,24 @@ pub enum StoreError {
     /// nothing was written.
     #[error("store `{path}`: {why}")]
     Unstorable { path: String, why: String },
+    /// A store opened read-only (see [`Store::open_to_read`]) that was
+    /// asked to write.
+    #[error("store `{path}` is read-only here: {source}\nhelp: reading commands and dry runs work on it; to change it, make it and its folder writable")]
+    ReadOnly {
+        path: String,
+        source: rusqlite::Error,
+    },
+    /// A read-only store that needs migrating before this ticket-rules can
+    /// read it.
+    #[error("store `{path}` has schema version {found} and is read-only here; this ticket-rules reads version {known}\nhelp: open it once where it can be written, to migrate it")]
+    Outdated {
+        path: String,
+        found: i64,
+        known: usize,
+    },
+    /// Another process held the write lock for all of [`BUSY_TIMEOUT`].
+    #[error("store `{path}` is busy: another process has been writing to it for {secs} s\nhelp: run again when it has finished")]
+    Busy { path: String, secs: u64 },
     /// A savepoint was asked for outside a transaction.
     #[error("store `{path}`: savepoint outside a transaction; call begin first")]
     NoTransaction { path: String },
@@ -153,9 +173,15 @@ impl Store {
     }
 
     fn set_up(conn: Connection, path: String) -> Result<Store, StoreError> {
-        let open = |source| StoreError::Open {
-            path: path.clone(),
-            source,
+        let open = |source: rusqlite::Error| match source.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::ReadOnly) => StoreError::ReadOnly {
+                path: path.clone(),
+                source,
+            },
+            _ => StoreError::Open {
+                path: path.clone(),
+                source,
+            },
         };
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open)?;
         // journal_mode answers with the mode now in force ("memory" for an
@@ -192,6 +218,18 @@ impl Store {
         |source| {
             // SQLite may have rolled the transaction back on its own.
             self.forget_users();
+            if source.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly) {
+                return StoreError::ReadOnly {
+                    path: self.path.clone(),
+                    source,
+                };
+            }
+            if source.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
+                return StoreError::Busy {
+                    path: self.path.clone(),
+                    secs: BUSY_TIMEOUT.as_secs(),
+                };
+            }
             StoreError::Sql {
                 path: self.path.clone(),
                 source,

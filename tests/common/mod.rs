@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod desk;
 pub mod rng;
 pub mod round_trip;
 pub mod scenario;

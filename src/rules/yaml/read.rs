@@ -18,6 +18,10 @@ pub(super) fn read(src: &str, json: bool) -> Result<Value, Diagnostic> {
         if is_blank_yaml(src) {
             return Ok(Value::Null);
         }
+        if let Some(at) = flow_too_deep(src) {
+            let message = format!("`[` and `{{` nest more than {MAX_FLOW_DEPTH} levels deep here");
+            return Err(syntax_diag("yaml", at, src, &message));
+        }
         serde_yaml::from_str(src).map_err(|e| {
             let at = e
                 .location()
@@ -27,6 +31,43 @@ pub(super) fn read(src: &str, json: bool) -> Result<Value, Diagnostic> {
             )
         })
     }
+}
+
+/// How deep YAML's flow collections may nest: serde_yaml's own limit,
+/// checked first because libyaml takes time quadratic in the depth to
+/// reach it (100,000 `[` took minutes).
+const MAX_FLOW_DEPTH: usize = 128;
+
+/// Where `[` and `{` outside quotes and comments first nest past
+/// [`MAX_FLOW_DEPTH`]. A bracket in a plain scalar counts too; only a
+/// value with over a hundred of them could be refused for it.
+fn flow_too_deep(src: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut comment = false;
+    let mut previous = b'\n';
+    let mut escaped = false;
+    for (i, b) in src.bytes().enumerate() {
+        match (quote, b) {
+            _ if comment => comment = b != b'\n',
+            (Some(b'"'), b'\\') => escaped = !escaped,
+            (Some(q), _) if b == q && !escaped => quote = None,
+            (Some(_), _) => escaped = false,
+            // A quote inside a plain scalar (`don't`) starts nothing.
+            (None, b'"' | b'\'') if b" \t\r\n[{,:-".contains(&previous) => quote = Some(b),
+            (None, b'#') if previous.is_ascii_whitespace() => comment = true,
+            (None, b'[' | b'{') => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some(i);
+                }
+            }
+            (None, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        previous = b;
+    }
+    None
 }
 
 fn is_blank_yaml(src: &str) -> bool {
@@ -92,4 +133,32 @@ fn offset_of(src: &str, line: usize, column: usize) -> usize {
             .char_indices()
             .nth(col)
             .map_or(line_text.len(), |(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_flow_collections_are_refused_before_serde_yaml() {
+        let deep = format!("triggers: {}{}", "[".repeat(129), "]".repeat(129));
+        assert_eq!(flow_too_deep(&deep), Some(10 + 128));
+        let fine = format!("triggers: {}{}", "[".repeat(128), "]".repeat(128));
+        assert_eq!(flow_too_deep(&fine), None);
+    }
+
+    #[test]
+    fn brackets_in_quotes_and_comments_do_not_count() {
+        let many = "[".repeat(200);
+        for text in [
+            format!("title: \"{many}\"\n"),
+            format!("title: '{many}'\n"),
+            format!("title: x # {many}\n"),
+            format!("title: \"a\\\" {many}\"\n"),
+        ] {
+            assert_eq!(flow_too_deep(&text), None, "{text}");
+        }
+        let apostrophe = format!("title: don't\nbody: {many}\n");
+        assert!(flow_too_deep(&apostrophe).is_some());
+    }
 }

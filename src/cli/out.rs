@@ -1,0 +1,85 @@
+//! Writing to stdout and stderr without panicking: `println!` panics when
+//! the reader has gone (`ingest --report … | head -3`), which would abort
+//! a run halfway and lose its batch. Here a closed stream is noted once and
+//! further output to it is dropped, so the command finishes its work.
+//!
+//! Human output also passes [`crate::escape::controls`] here, so that no
+//! event data reaches the terminal as a control sequence; [`data`] is for
+//! a file's own text (`convert`), which must come out byte for byte.
+
+use crate::escape::controls;
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
+
+static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
+static STDERR_GONE: AtomicBool = AtomicBool::new(false);
+static STDOUT_COLOUR: OnceLock<bool> = OnceLock::new();
+static STDERR_COLOUR: OnceLock<bool> = OnceLock::new();
+
+/// Writes human output to stdout; after a failed write (a closed pipe, a
+/// full disk) the rest of the output is dropped rather than retried line
+/// by line.
+pub fn stdout(args: std::fmt::Arguments) {
+    let text = args.to_string();
+    let shown = controls(&text, colour(&STDOUT_COLOUR, super::stdout_style));
+    write_to(&mut std::io::stdout().lock(), &STDOUT_GONE, &shown);
+}
+
+/// Writes a file's text to stdout as it is, as [`stdout`] does otherwise.
+pub fn data(text: &str) {
+    write_to(&mut std::io::stdout().lock(), &STDOUT_GONE, text);
+}
+
+/// Writes human output to stderr, as [`stdout`] does.
+pub fn stderr(args: std::fmt::Arguments) {
+    let text = args.to_string();
+    let shown = controls(&text, colour(&STDERR_COLOUR, super::stderr_style));
+    write_to(&mut std::io::stderr().lock(), &STDERR_GONE, &shown);
+}
+
+/// Whether stdout has stopped taking output.
+pub fn stdout_gone() -> bool {
+    STDOUT_GONE.load(Ordering::Relaxed)
+}
+
+/// Whether a stream shows colour, asked once per run.
+fn colour(cell: &OnceLock<bool>, style: fn() -> crate::rules::diagnostics::Style) -> bool {
+    *cell.get_or_init(|| style().color)
+}
+
+fn write_to(stream: &mut impl Write, gone: &AtomicBool, text: &str) {
+    if gone.load(Ordering::Relaxed) {
+        return;
+    }
+    if stream.write_all(text.as_bytes()).is_err() {
+        gone.store(true, Ordering::Relaxed);
+    }
+}
+
+/// `print!` that never panics.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::out::stdout(format_args!($($arg)*)) };
+}
+
+/// `println!` that never panics.
+macro_rules! outln {
+    () => { $crate::cli::out::stdout(format_args!("\n")) };
+    ($($arg:tt)*) => {
+        $crate::cli::out::stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `eprint!` that never panics.
+macro_rules! err {
+    ($($arg:tt)*) => { $crate::cli::out::stderr(format_args!($($arg)*)) };
+}
+
+/// `eprintln!` that never panics.
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        $crate::cli::out::stderr(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+pub(crate) use {err, errln, out, outln};
