@@ -32,3 +32,4 @@ pub mod report;
 pub mod rules;
 pub mod sharing;
 pub mod store;
+pub mod testing;

@@ -17,6 +17,7 @@ mod outbox;
 mod replies;
 mod running;
 mod table;
+mod test;
 mod tickets;
 
 use crate::rules::diagnostics::{render, Diagnostic, JsonDiagnostic, Style};
@@ -68,6 +69,8 @@ enum Command {
     Outbox(outbox::Args),
     /// Run the whole pipeline on built-in sample data
     Demo(demo::Args),
+    /// Run the cases of `*.test.yaml` files against their rules
+    Test(test::Args),
 }
 
 /// Human text or JSON for machines.
@@ -129,6 +132,7 @@ pub fn main() -> ExitCode {
         Command::Replies(args) => replies::run(args),
         Command::Outbox(args) => outbox::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Test(args) => test::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
