@@ -265,14 +265,17 @@ impl CaseCx<'_> {
             Some(t) => Some(self.given_ticket(t, given_at)?),
             None => None,
         };
-        let fill = Fill {
+        let mut fill = Fill {
             account: self.account,
             at: given_at,
             ticket: ticket.as_ref().map(|t| t.ticket_id),
         };
-        let mut history = Vec::new();
+        let mut history: Vec<Update> = Vec::new();
         for (i, e) in spec.given.history.iter().enumerate() {
-            history.push(self.event(e, &fill, &format!("history-{}", i + 1), "history")?);
+            let event = self.event(e, &fill, &format!("history-{}", i + 1), "history")?;
+            // The history's first ticket is the case's, unless one is given.
+            fill.ticket = fill.ticket.or(Some(event.ticket_id));
+            history.push(event);
         }
         let action = match (&spec.when.event, &spec.when.automations) {
             (Some(e), None) => Action::Event(Box::new(self.event(e, &fill, "when", "when")?)),
@@ -290,13 +293,13 @@ impl CaseCx<'_> {
                 return None;
             }
         };
-        let ticket_id = match &action {
-            Action::Event(u) => u.ticket_id,
-            Action::Automations(_) => ticket.as_ref().map_or(1, |t| t.ticket_id),
+        let (account, ticket_id) = match &action {
+            Action::Event(u) => (u.account.clone(), u.ticket_id),
+            Action::Automations(_) => (self.account.to_string(), fill.ticket.unwrap_or(1)),
         };
         let agreements = self.inline_agreements(&spec.given)?;
         if let Expect::Checks(checks) = &spec.expect {
-            self.known_rules(&checks.on_ticket(), self.account);
+            self.known_rules(&checks.on_ticket(), &account);
             for (partner, c) in &checks.partners {
                 if self.accounts.iter().any(|a| &a.name == partner) {
                     self.known_rules(c, partner);
@@ -326,6 +329,7 @@ impl CaseCx<'_> {
                 .map(|a| (a.email.clone(), a.name.clone(), a.admin, a.groups.clone()))
                 .collect(),
             agent_sharing: spec.given.agent_sharing,
+            account,
             ticket_id,
             action,
             expect: match &spec.expect {

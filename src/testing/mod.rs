@@ -78,7 +78,8 @@ pub struct Case {
     pub groups: Vec<String>,
     pub agents: Vec<AgentRow>,
     pub agent_sharing: bool,
-    /// The ticket the checks are about.
+    /// The ticket the checks are about: the event's, or the given one.
+    pub account: String,
     pub ticket_id: i64,
     pub action: Action,
     pub expect: Expect,

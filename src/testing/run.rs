@@ -5,9 +5,12 @@
 use super::world::{build, SetupError};
 use super::{Action, Case, TestFile};
 use crate::automations::{Options, DEFAULT_CAP};
-use crate::engine::{ConditionResult, Explain, Notification, Outcome, ShareOp};
-use crate::ingest::{Incoming, Pipeline, Processed, Status};
-use crate::model::Ticket;
+use crate::engine::automation;
+use crate::engine::explain::every;
+use crate::engine::facts::Facts;
+use crate::engine::{ConditionResult, Explain, Notification, Outcome, RuleTrace, ShareOp};
+use crate::ingest::{Incoming, Pipeline, Processed, Rules, Status};
+use crate::model::{Ticket, Time};
 use crate::report::event_json;
 use crate::sharing::StepResult;
 use crate::store::Store;
@@ -53,7 +56,7 @@ pub fn run_case(file: &TestFile, case: &Case) -> Result<Observed, SetupError> {
     let store = build(file, case)?;
     let queued_before = store.outbox().map_err(|e| e.to_string())?.len();
     let mut seen = Seen {
-        account: &file.world.account,
+        account: &case.account,
         ticket: case.ticket_id,
         out: Observed::default(),
         partner_ids: BTreeMap::new(),
@@ -66,6 +69,8 @@ pub fn run_case(file: &TestFile, case: &Case) -> Result<Observed, SetupError> {
             pipeline.run([one], false, |p| seen.processed(p))
         }
         Action::Automations(at) => {
+            seen.automations_that_hold_not(&store, file, *at)
+                .map_err(|e| e.to_string())?;
             let options = Options {
                 at: *at,
                 cap: DEFAULT_CAP,
@@ -152,6 +157,43 @@ impl Seen<'_> {
                     .collect(),
             });
         }
+    }
+
+    /// Why each automation that does not hold on the case's ticket does
+    /// not: a sweep reports only those that fire.
+    fn automations_that_hold_not(
+        &mut self,
+        store: &Store,
+        file: &TestFile,
+        at: Time,
+    ) -> Result<(), crate::store::StoreError> {
+        let Some(ticket) = store.ticket(self.account, self.ticket)? else {
+            return Ok(());
+        };
+        let rules = Rules::from(&file.rules).of(self.account);
+        let mut traces = Vec::new();
+        for rule in &rules.automations {
+            let probe = automation::update(&ticket, &rule.title, at, String::new());
+            let facts = Facts::new(&rules.interner, &ticket, Some(&ticket), &probe, at);
+            if rule.cond.as_ref().is_some_and(|c| !c.holds(&facts)) {
+                traces.push(RuleTrace {
+                    title: rule.title.clone(),
+                    source: rule.source.clone(),
+                    fired: false,
+                    conditions: rule
+                        .cond
+                        .as_ref()
+                        .map(|c| every(c, &facts))
+                        .unwrap_or_default(),
+                });
+            }
+        }
+        let outcome = Outcome {
+            trace: traces,
+            ..Outcome::unchanged(ticket)
+        };
+        self.outcome(self.account.to_string().as_str(), self.ticket, &outcome);
+        Ok(())
     }
 
     fn finish(
