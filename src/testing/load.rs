@@ -10,6 +10,7 @@ use crate::event::parse_event;
 use crate::ingest::AccountRules;
 use crate::model::agreement::from_api_json;
 use crate::model::{Agreement, FieldType, Time, Update};
+use crate::rules::ast::Span;
 use crate::rules::check::CheckOptions;
 use crate::rules::diagnostics::{Diagnostic, SourceFile};
 use crate::rules::schema::did_you_mean;
@@ -81,7 +82,6 @@ pub fn load(path: &Path) -> Result<TestFile, Diagnostics> {
 /// A serde error at the line and column it names.
 fn yaml_error(source: &SourceFile, e: &serde_yaml::Error) -> Diagnostic {
     let at = e.location().map_or(0, |l| l.index()).min(source.text.len());
-    let end = crate::rules::yaml::locate::token_at(&source.text, at);
     let full = e.to_string();
     // serde_yaml ends with ` at line L column C`; the diagnostic says where.
     let message = full.split(" at line ").next().unwrap_or(&full).to_string();
@@ -89,19 +89,35 @@ fn yaml_error(source: &SourceFile, e: &serde_yaml::Error) -> Diagnostic {
         Some((path, rest)) if !path.contains(' ') => (rest.to_string(), Some(path.to_string())),
         _ => (message, None),
     };
-    let mut d = Diagnostic::error("test-file", end, lowercase_first(&message));
-    if let Some(within) = within {
-        d.message = format!("{} (in `{within}`)", d.message);
+    let first = backquoted(&message).first().map_or("", |w| *w);
+    let span = if !first.is_empty() && source.text[at..].starts_with(first) {
+        Span::new(at, at + first.len())
+    } else {
+        crate::rules::yaml::locate::token_at(&source.text, at)
+    };
+    match message
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split_once("`, expected "))
+    {
+        Some((key, expected)) => {
+            let names = backquoted(expected);
+            let text = match within {
+                Some(w) => format!("unknown key `{key}` in `{w}`"),
+                None => format!("unknown key `{key}`"),
+            };
+            let d = Diagnostic::error("unknown-key", span, text);
+            d.did_you_mean(did_you_mean(key, names))
+                .or_help(format!("expected {expected}"))
+        }
+        None => {
+            let text = lowercase_first(&message);
+            let text = match within {
+                Some(w) => format!("{text} (in `{w}`)"),
+                None => text,
+            };
+            Diagnostic::error("test-file", span, text)
+        }
     }
-    d.did_you_mean(suggest_field(&message))
-}
-
-/// "unknown field `fird`, expected one of `fired`, …": the near miss.
-fn suggest_field(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
-    let (word, expected) = rest.split_once('`')?;
-    let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    did_you_mean(word, names)
 }
 
 fn lowercase_first(text: &str) -> String {
@@ -150,17 +166,17 @@ fn world(
     let mut real = BTreeMap::new();
     let mut rule_failures = Diagnostics::default();
     for (name, acc) in &spec.accounts {
-        let mut agreements = Vec::new();
-        for file in &acc.agreements {
-            match read_agreements(&dir.join(file)) {
-                Ok(list) => agreements.extend(list),
-                Err(message) => diags.push(Diagnostic::error(
+        let agreements = match agreements_of(dir, acc.agreements.as_ref(), name) {
+            Ok(list) => list,
+            Err((needle, message)) => {
+                diags.push(Diagnostic::error(
                     "bad-agreements",
-                    finder.text(file),
+                    finder.text(&needle),
                     message,
-                )),
+                ));
+                Vec::new()
             }
-        }
+        };
         let mut fields = Vec::new();
         for (title, kind) in &acc.fields {
             match FieldType::parse(kind) {
@@ -242,10 +258,43 @@ fn relabel(dir: &Path, loaded: &mut Loaded, real: &mut BTreeMap<String, String>)
     loaded.source.path = short;
 }
 
-fn read_agreements(path: &Path) -> Result<Vec<Agreement>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    from_api_json(&text).map_err(|e| format!("`{}`: {e}", path.display()))
+/// An account's agreements: files and inline objects, one or a list.
+/// An error names what to point at and what is wrong.
+fn agreements_of(
+    dir: &Path,
+    value: Option<&Value>,
+    account: &str,
+) -> Result<Vec<Agreement>, (String, String)> {
+    let items = match value {
+        None => return Ok(Vec::new()),
+        Some(Value::Array(items)) => items.clone(),
+        Some(one) => vec![one.clone()],
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let (text, shown) = match &item {
+            Value::String(file) => {
+                let path = dir.join(file);
+                let text = std::fs::read_to_string(&path).map_err(|e| {
+                    (
+                        file.clone(),
+                        format!("cannot read `{}`: {e}", path.display()),
+                    )
+                })?;
+                (text, file.clone())
+            }
+            other => (
+                Value::Array(vec![other.clone()]).to_string(),
+                "agreements".into(),
+            ),
+        };
+        let mut list =
+            from_api_json(&text).map_err(|e| (shown.clone(), format!("`{shown}`: {e}")))?;
+        list.iter_mut()
+            .for_each(|a| a.account = account.to_string());
+        out.extend(list);
+    }
+    Ok(out)
 }
 
 /// What checking one case needs.
@@ -408,23 +457,14 @@ impl CaseCx<'_> {
     }
 
     fn inline_agreements(&mut self, given: &Given) -> Option<Vec<Agreement>> {
-        if given.agreements.is_empty() {
-            return Some(Vec::new());
-        }
-        let text = Value::Array(given.agreements.clone()).to_string();
-        match from_api_json(&text) {
-            Ok(mut list) => {
-                list.iter_mut()
-                    .for_each(|a| a.account = self.account.to_string());
-                Some(list)
-            }
-            Err(e) => {
+        let list = Value::Array(given.agreements.clone());
+        match agreements_of(Path::new("."), Some(&list), self.account) {
+            Ok(list) => Some(list),
+            Err((_, e)) => {
                 let span = self.finder.in_case(self.index, "agreements", "agreements");
-                self.diags.push(Diagnostic::error(
-                    "bad-agreements",
-                    span,
-                    format!("`given.agreements`: {e}"),
-                ));
+                let message = format!("`given.agreements`: {e}");
+                self.diags
+                    .push(Diagnostic::error("bad-agreements", span, message));
                 None
             }
         }

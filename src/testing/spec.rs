@@ -28,9 +28,10 @@ pub struct AccountSpec {
     /// Rule files or folders, relative to the test file.
     #[serde(default, deserialize_with = "one_or_many")]
     pub rules: Vec<String>,
-    /// Sharing Agreements API JSON files, relative to the test file.
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub agreements: Vec<String>,
+    /// Sharing Agreements API JSON files (relative to the test file) or
+    /// agreements written inline: one, or a list of either.
+    #[serde(default)]
+    pub agreements: Option<Value>,
     /// Custom fields the account defines, title → type (`text`,
     /// `checkbox`…): a partner's copy keeps only fields both sides have.
     #[serde(default)]
