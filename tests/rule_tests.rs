@@ -293,3 +293,75 @@ fn diff_line(text: &str, mark: char, content: &str) -> bool {
         .map(str::trim_start)
         .any(|l| l.starts_with(mark) && l.contains(content))
 }
+
+#[test]
+fn dry_run_save_test_pins_todays_outcome() {
+    let dir = snapshot_dir("save-test");
+    let ticket = r#"{"id": 4, "subject": "Broken", "priority": "normal", "tags": ["vip"]}"#;
+    std::fs::write(dir.join("ticket.json"), ticket).unwrap();
+    let event = r#"{"id":"e1","type":"update","account":"support","at":"2026-11-21T10:00:00Z","ticket_id":4,"changes":{"comment":{"body":"I want a refund"}}}"#;
+    std::fs::write(dir.join("events.jsonl"), format!("{event}\n")).unwrap();
+    let common = [
+        "dry-run",
+        "--rules",
+        "desk.rules",
+        "--ticket-json",
+        "ticket.json",
+    ];
+    let with_event = [&common[..], &["--event", "events.jsonl"]].concat();
+    let out = run_in(
+        &dir,
+        &[&with_event[..], &["--save-test", "pinned.test.yaml"]].concat(),
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("saved case `event e1 as it runs today` to `pinned.test.yaml`"),
+        "{err}"
+    );
+    // A create from the ticket alone goes into the same file.
+    let out = run_in(
+        &dir,
+        &[&common[..], &["--save-test", "pinned.test.yaml"]].concat(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(dir.join("pinned.test.yaml")).unwrap();
+    let doc: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+    assert_eq!(doc["accounts"]["support"]["rules"][0], "desk.rules");
+    let first = &doc["cases"][0];
+    assert_eq!(first["given"]["ticket"]["tags"][0], "vip");
+    // The ticket is stored as it stands, so the escalation fires on e1.
+    let fired = serde_json::json!(["Escalate VIP tickets", "Tag refund requests"]);
+    assert_eq!(first["expect"]["fired"], fired);
+    assert_eq!(first["expect"]["ticket"]["priority"], "high");
+    assert_eq!(
+        first["expect"]["tags"],
+        serde_json::json!(["refund", "vip"])
+    );
+    assert_eq!(
+        doc["cases"][1]["expect"]["fired"][0],
+        "Escalate VIP tickets"
+    );
+    assert_eq!(doc["cases"][1]["expect"]["ticket"]["priority"], "high");
+    let out = run_in(&dir, &["test", "pinned.test.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("2 cases: 2 passed, 0 failed"));
+    // Once the rules change, the pinned cases say what changed.
+    let rules = std::fs::read_to_string(dir.join("desk.rules")).unwrap();
+    std::fs::write(
+        dir.join("desk.rules"),
+        rules.replace("words refund", "words money"),
+    )
+    .unwrap();
+    let out = run_in(&dir, &["test", "pinned.test.yaml", "--filter", "e1"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let want = "expected: `Escalate VIP tickets`, `Tag refund requests`\n          got:      `Escalate VIP tickets`\n";
+    assert!(text.contains(want), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

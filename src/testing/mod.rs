@@ -23,6 +23,7 @@ pub mod load;
 pub mod locate;
 pub mod report;
 pub mod run;
+pub mod save;
 pub mod snapshot;
 pub mod spec;
 pub mod suite;
