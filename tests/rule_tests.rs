@@ -211,6 +211,14 @@ fn a_test_file_with_mistakes_gets_diagnostics_with_line_and_column() {
         text.contains("did you mean `Escalate VIP tickets`?"),
         "{text}"
     );
+    let field = "error[unknown-key]: unknown ticket field `priorty`
+  --> tests/testing/mistakes2.test.yaml:28:17
+   |
+28 |       ticket: { priorty: high }
+   |                 ^^^^^^^
+   = help: did you mean `priority`?
+";
+    assert!(text.contains(field), "{text}");
 }
 
 #[test]

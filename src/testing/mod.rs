@@ -5,7 +5,7 @@
 //!
 //! The stages, one module each, in order:
 //! 1. [`load`]: read the file ([`spec`]), check and compile its rules,
-//!    parse every case's events; mistakes become compiler-style
+//!    then each case ([`cases`]); mistakes become compiler-style
 //!    diagnostics ([`locate`] finds where).
 //! 2. [`world`]: a fresh in-memory store per case with the accounts,
 //!    agreements, fields, groups, agents and the given ticket.
@@ -17,6 +17,7 @@
 //! 5. [`report`]: pass or fail per case, as text, JSON or JUnit, and the
 //!    [`coverage`] of the rules.
 
+pub mod cases;
 pub mod compare;
 pub mod coverage;
 pub mod load;
