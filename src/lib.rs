@@ -19,8 +19,9 @@
 //! [`ingest`] runs the stages over an event stream, one savepoint per
 //! event; [`automations`] runs automations on a clock through the same
 //! pipeline; [`report`] prints what each event did (`dry-run`, `ingest
-//! --report`). [`model`] holds the data they share, and [`cli`] wires them
-//! to the `ticket-rules` subcommands.
+//! --report`). [`testing`] runs admins' test cases (`*.test.yaml`) through
+//! that same pipeline. [`model`] holds the data they share, and [`cli`]
+//! wires them to the `ticket-rules` subcommands.
 
 pub mod automations;
 pub mod cli;

@@ -373,3 +373,28 @@ fn dry_run_save_test_pins_todays_outcome() {
     assert!(text.contains(want), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Every cut of real test files, run: diagnostics or results, never a
+/// panic.
+#[test]
+fn no_test_file_cut_short_panics() {
+    let dir = snapshot_dir("cut");
+    let texts = [
+        std::fs::read_to_string("tests/testing/failing.test.yaml").unwrap(),
+        std::fs::read_to_string("tests/testing/mistakes2.test.yaml").unwrap(),
+    ];
+    let path = dir.join("cut.test.yaml");
+    let options = ticket_rules::testing::suite::Options::default();
+    for text in &texts {
+        let cuts = (0..text.len())
+            .step_by(13)
+            .filter(|&i| text.is_char_boundary(i));
+        for cut in cuts {
+            std::fs::write(&path, &text[..cut]).unwrap();
+            let results =
+                ticket_rules::testing::suite::run(std::slice::from_ref(&path), &options).unwrap();
+            assert_eq!(results.files.len(), 1);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

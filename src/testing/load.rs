@@ -87,7 +87,8 @@ fn yaml_error(source: &SourceFile, e: &serde_yaml::Error) -> Diagnostic {
         _ => (message, None),
     };
     let first = backquoted(&message).first().map_or("", |w| *w);
-    let span = if !first.is_empty() && source.text[at..].starts_with(first) {
+    let here = source.text.get(at..).unwrap_or("");
+    let span = if !first.is_empty() && here.starts_with(first) {
         Span::new(at, at + first.len())
     } else {
         crate::rules::yaml::locate::token_at(&source.text, at)
