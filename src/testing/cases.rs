@@ -48,9 +48,12 @@ pub(super) struct CaseCx<'a> {
 impl CaseCx<'_> {
     pub(super) fn case(mut self, spec: &CaseSpec) -> Option<Case> {
         let given_at = self.time(spec.given.at.as_deref().unwrap_or(DEFAULT_AT), "at")?;
-        let ticket = match &spec.given.ticket {
-            Some(t) => Some(self.given_ticket(t, given_at)?),
-            None => None,
+        let (ticket, comments) = match &spec.given.ticket {
+            Some(t) => {
+                let (created, comments) = self.given_ticket(t, given_at)?;
+                (Some(created), comments)
+            }
+            None => (None, Vec::new()),
         };
         let mut fill = Fill {
             account: self.account,
@@ -106,6 +109,7 @@ impl CaseCx<'_> {
             span: self.finder.case(self.index).name,
             given_at,
             ticket,
+            comments,
             history,
             agreements,
             groups: spec.given.groups.clone(),
@@ -139,17 +143,42 @@ impl CaseCx<'_> {
     }
 
     /// The given ticket as a create event with no actor.
-    fn given_ticket(&mut self, ticket: &Value, at: Time) -> Option<Update> {
+    fn given_ticket(&mut self, ticket: &Value, at: Time) -> Option<(Update, Vec<Update>)> {
         let mut ticket = ticket.clone();
-        let via = ticket
-            .as_object_mut()
-            .and_then(|m| m.remove("via"))
-            .unwrap_or_else(|| "web".into());
-        if let Some(m) = ticket.as_object_mut() {
+        let m = ticket.as_object_mut();
+        let via = m.as_ref().and_then(|m| m.get("via").cloned());
+        let comments = m.and_then(|m| {
+            m.remove("via");
             m.entry("id").or_insert(json!(1));
+            m.remove("comments")
+        });
+        let via = via.unwrap_or_else(|| "web".into());
+        let at_text = at.to_rfc3339();
+        let event = json!({"id": "given", "type": "create", "account": self.account, "at": at_text, "via": via, "ticket": ticket});
+        let created = self.parse(&event, "ticket")?;
+        let comments = match comments {
+            None => Vec::new(),
+            Some(Value::Array(list)) => list,
+            Some(other) => vec![other],
+        };
+        let mut later = Vec::new();
+        for (i, comment) in comments.into_iter().enumerate() {
+            let mut comment = comment;
+            let actor = comment.as_object_mut().and_then(|c| {
+                let role = c.remove("role").unwrap_or_else(|| "end_user".into());
+                c.remove("author")
+                    .map(|email| json!({"email": email, "role": role}))
+            });
+            let mut event = json!({
+                "id": format!("given-comment-{}", i + 1), "type": "update", "account": self.account,
+                "at": at_text, "via": via, "ticket_id": created.ticket_id, "changes": {"comment": comment},
+            });
+            if let Some(actor) = actor {
+                event["actor"] = actor;
+            }
+            later.push(self.parse(&event, "comments")?);
         }
-        let event = json!({"id": "given", "type": "create", "account": self.account, "at": at.to_rfc3339(), "via": via, "ticket": ticket});
-        self.parse(&event, "ticket")
+        Some((created, later))
     }
 
     /// An event with the case's defaults filled in: id, account, time,

@@ -75,6 +75,8 @@ pub struct Case {
     pub given_at: Time,
     /// The given ticket as a create event, stored before any rule runs.
     pub ticket: Option<Update>,
+    /// Its comments after the first, as updates, stored with no rules run.
+    pub comments: Vec<Update>,
     pub history: Vec<Update>,
     pub agreements: Vec<Agreement>,
     pub groups: Vec<String>,

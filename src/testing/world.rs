@@ -22,6 +22,9 @@ pub fn build(file: &TestFile, case: &Case) -> Result<Store, SetupError> {
         let empty = RuleSet::default();
         let mut pipeline = Pipeline::new(&store, &empty, Explain::None);
         expect_applied(&mut pipeline, ticket.clone(), "the given ticket")?;
+        for comment in &case.comments {
+            expect_applied(&mut pipeline, comment.clone(), "a given comment")?;
+        }
     }
     let mut pipeline = Pipeline::new(&store, &file.rules, Explain::None);
     for (i, event) in case.history.iter().enumerate() {
