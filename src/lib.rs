@@ -20,8 +20,9 @@
 //! event; [`automations`] runs automations on a clock through the same
 //! pipeline; [`report`] prints what each event did (`dry-run`, `ingest
 //! --report`), with [`escape`] making control characters in them visible.
-//! [`model`] holds the data they share, and [`cli`] wires them to the
-//! `ticket-rules` subcommands. [`server`] serves the pipeline over HTTP:
+//! [`testing`] runs admins' test cases (`*.test.yaml`) through that same
+//! pipeline. [`model`] holds the data they share, and [`cli`] wires them to
+//! the `ticket-rules` subcommands. [`server`] serves the pipeline over HTTP:
 //! Zendesk's REST API, one writer, a clock.
 
 pub mod automations;
@@ -36,3 +37,4 @@ pub mod rules;
 pub mod server;
 pub mod sharing;
 pub mod store;
+pub mod testing;

@@ -160,16 +160,7 @@ fn save(store: &Store, ticket: Ticket) {
         changes: Changes::default(),
         automation: None,
     };
-    let outcome = Outcome {
-        skipped: None,
-        changes: Vec::new(),
-        fired: Vec::new(),
-        after: ticket,
-        shares: Vec::new(),
-        notifications: Vec::new(),
-        comments: Vec::new(),
-        trace: Vec::new(),
-    };
+    let outcome = Outcome::unchanged(ticket);
     store
         .apply(&Applied {
             event_id: &event_id,

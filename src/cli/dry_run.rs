@@ -16,7 +16,9 @@ use crate::ingest::{incoming_up_to, Incoming, Pipeline, Processed};
 use crate::model::{Changes, Time, Update, UpdateKind};
 use crate::report::{event_json, event_text};
 use crate::store::Store;
-use std::path::PathBuf;
+use crate::testing::save::Pin;
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
 #[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["event", "ticket", "ticket_json", "automations"])))]
@@ -60,6 +62,10 @@ pub struct Args {
     /// received from remote partners, as `ingest --import-copies`
     #[arg(long)]
     import_copies: bool,
+    /// Write the (first) event and today's outcome as a case of this test
+    /// file, created or added to (see docs/TESTING.md)
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["ticket", "automations"])]
+    save_test: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<Outcome, CliError> {
@@ -84,7 +90,19 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     let at = time_arg(args.at.as_deref())?;
     let explain: Explain = args.explain.into();
     let mut results = Vec::new();
-    let collect = |p: &Processed| results.push(render(p, args.format));
+    let rules_paths = args
+        .rules
+        .iter()
+        .map(|r| (r.account.clone(), r.path.clone()));
+    let pin = RefCell::new(
+        args.save_test
+            .clone()
+            .map(|f| Pin::new(f, rules_paths.collect())),
+    );
+    let collect = |p: &Processed| {
+        results.push(render(p, args.format));
+        pin.borrow_mut().iter_mut().for_each(|pin| pin.seen(p));
+    };
     let summary = if let Some(path) = &args.ticket_json {
         let store = Store::in_memory()?;
         let account = args.account.clone().unwrap_or_else(|| "support".into());
@@ -93,6 +111,9 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         let text = read(path)?;
         let ticket = parse_ticket_json(&text, &account, at)
             .map_err(|e| CliError::Usage(format!("`{}`: {e}", path.display())))?;
+        if let (Some(pin), None) = (pin.borrow_mut().as_mut(), &args.event) {
+            pin.ticket_json(&text, &ticket);
+        }
         let ticket = Incoming::made(text, ticket);
         match &args.event {
             None => Pipeline::new(&store, &rules, explain).run([ticket], true, collect)?,
@@ -103,6 +124,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
                     false,
                     |_| {},
                 )?;
+                pin_before(&pin, events, &store)?;
                 let input = incoming_up_to(open_input(events)?, args.max_line.max_line);
                 Pipeline::new(&store, &rules, explain).run(input, true, collect)?
             }
@@ -112,11 +134,14 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         let mut pipeline =
             Pipeline::new(&store, &rules, explain).importing_copies(args.import_copies);
         match (&args.event, args.ticket) {
-            (Some(events), _) => pipeline.run(
-                incoming_up_to(open_input(events)?, args.max_line.max_line),
-                true,
-                collect,
-            )?,
+            (Some(events), _) => {
+                pin_before(&pin, events, &store)?;
+                pipeline.run(
+                    incoming_up_to(open_input(events)?, args.max_line.max_line),
+                    true,
+                    collect,
+                )?
+            }
             (None, Some(id)) => {
                 let account = account_of(&store, args.account.as_deref())?;
                 let update = touch(&account, id, at);
@@ -135,6 +160,11 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             outln!("{text}");
         }
     }
+    if let Some(pin) = pin.into_inner() {
+        let file = args.save_test.unwrap_or_default();
+        let name = pin.write().map_err(|e| CliError::Usage(e.to_string()))?;
+        eprintln!("saved case `{name}` to `{}`", file.display());
+    }
     Ok(if summary.rejected > 0 {
         Outcome::Failed
     } else {
@@ -147,6 +177,16 @@ fn render(p: &Processed, format: Format) -> serde_json::Value {
         Format::Human => event_text(p).into(),
         Format::Json => event_json(p),
     }
+}
+
+/// The pinned event's ticket as the store has it before the event.
+fn pin_before(pin: &RefCell<Option<Pin>>, events: &Path, store: &Store) -> Result<(), CliError> {
+    if let Some(pin) = pin.borrow_mut().as_mut() {
+        pin.first_event_of(events)
+            .map_err(|e| CliError::Usage(e.to_string()))?;
+        pin.before(store)?;
+    }
+    Ok(())
 }
 
 fn nothing_to_try() -> Result<crate::ingest::Summary, CliError> {

@@ -19,6 +19,7 @@ pub(crate) mod replies;
 mod running;
 mod serve;
 mod table;
+mod test;
 mod tickets;
 mod tokens;
 
@@ -76,6 +77,8 @@ enum Command {
     Serve(serve::Args),
     /// API tokens for `serve`: add, list, revoke
     Tokens(tokens::Args),
+    /// Run the cases of `*.test.yaml` files against their rules
+    Test(test::Args),
 }
 
 /// Human text or JSON for machines.
@@ -139,6 +142,7 @@ pub fn main() -> ExitCode {
         Command::Demo(args) => demo::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Tokens(args) => tokens::run(args),
+        Command::Test(args) => test::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -25,6 +25,22 @@ pub struct Outcome {
     pub trace: Vec<RuleTrace>,
 }
 
+impl Outcome {
+    /// Nothing done to a ticket: no changes, no rules fired.
+    pub fn unchanged(after: Ticket) -> Outcome {
+        Outcome {
+            skipped: None,
+            changes: Vec::new(),
+            fired: Vec::new(),
+            after,
+            shares: Vec::new(),
+            notifications: Vec::new(),
+            comments: Vec::new(),
+            trace: Vec::new(),
+        }
+    }
+}
+
 /// A rule that fired.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Fired {

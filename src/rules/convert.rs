@@ -401,7 +401,8 @@ fn value(atoms: &[Spanned<Atom>]) -> Value {
             Atom::Num(n) => Value::from(*n),
             Atom::None => "".into(),
             Atom::Json(v) => v.clone(),
-            Atom::Regex(p) | Atom::Word(p) | Atom::Str(p) => p.clone().into(),
+            Atom::Regex(p) => crate::rules::format::regex(p).into(),
+            Atom::Word(p) | Atom::Str(p) => p.clone().into(),
         },
         _ => words(atoms).into(),
     }

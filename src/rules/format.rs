@@ -575,7 +575,7 @@ fn is_bare(w: &str, ctx: Context) -> bool {
 /// `/pattern/` with `/` escaped as `\/`. The parser turns every `\/` back
 /// into `/`, so a `/` already escaped in the pattern (an odd run of
 /// backslashes before it) stays `\/`, which means the same to the regex.
-fn regex(pattern: &str) -> String {
+pub(crate) fn regex(pattern: &str) -> String {
     if pattern.is_empty() {
         return "/(?:)/".into();
     }

@@ -133,13 +133,22 @@ pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
 }
 
 /// The rule files named by `paths`: files as given, folders searched
-/// recursively for `.rules`, `.yaml`, `.yml` and `.json`, in path order.
+/// recursively for `.rules`, `.yaml`, `.yml` and `.json`, in path order
+/// (leaving out the test files, `*.test.yaml`, that sit beside them).
 pub fn collect_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
+    files_under(paths, |p| {
+        Syntax::of(p).is_some() && !crate::testing::suite::is_test_file(p)
+    })
+}
+
+/// Files as given, and the files `keep` picks in folders searched
+/// recursively, in path order.
+pub fn files_under(paths: &[PathBuf], keep: fn(&Path) -> bool) -> Result<Vec<PathBuf>, LoadError> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_dir() {
             let mut found = Vec::new();
-            walk(path, &mut found)?;
+            walk(path, keep, &mut found)?;
             found.sort();
             out.extend(found);
         } else if path.exists() {
@@ -154,7 +163,7 @@ pub fn collect_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+fn walk(dir: &Path, keep: fn(&Path) -> bool, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
     let io = |source| LoadError::Io {
         path: dir.display().to_string(),
         source,
@@ -162,8 +171,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
         if path.is_dir() {
-            walk(&path, out)?;
-        } else if Syntax::of(&path).is_some() {
+            walk(&path, keep, out)?;
+        } else if keep(&path) {
             out.push(path);
         }
     }

@@ -273,7 +273,7 @@ impl Loader<'_> {
                 }
                 Op::Matches => {
                     let text = scalar_text(value).unwrap_or_default();
-                    self.one(at, fallback, Atom::Regex(text))
+                    self.one(at, fallback, Atom::Regex(pattern_of(&text)))
                 }
                 _ => self.atoms(value, at, fallback, pieces(value), dsl_atom),
             },
@@ -397,4 +397,13 @@ fn takes_none(field: &Field) -> bool {
             | Field::Type
             | Field::CustomField(_)
     )
+}
+
+/// A `matches` value: `/regex/` as the DSL writes it (`\/` for a slash
+/// inside), or a bare pattern.
+fn pattern_of(text: &str) -> String {
+    match text.strip_prefix('/').and_then(|t| t.strip_suffix('/')) {
+        Some(inner) if text.len() >= 2 => inner.replace("\\/", "/"),
+        _ => text.to_string(),
+    }
 }
