@@ -1,7 +1,9 @@
 //! The ingest pipeline, for `ingest` and `dry-run` alike: each event is
-//! read, checked against the store, run through the engine and committed
-//! with its audit trail, inside a savepoint of its own. A bad event is
-//! rolled back and recorded as rejected; the run goes on.
+//! read, checked against the store (`vet`: its account, a received copy's
+//! share, a partner update's terms; then its actor's role), run through
+//! the engine and committed with its audit trail, inside a savepoint of
+//! its own. A bad event is rolled back and recorded as rejected; the run
+//! goes on.
 //!
 //! Events go in batches of [`BATCH`] per transaction for speed; a dry run
 //! is one transaction that is rolled back at the end, so it runs exactly

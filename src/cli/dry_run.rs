@@ -88,6 +88,8 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         let text = read(path)?;
         let ticket = parse_ticket_json(&text, &account, at)
             .map_err(|e| CliError::Usage(format!("`{}`: {e}", path.display())))?;
+        // A store made for this one ticket has the account it names.
+        store.add_account(&ticket.account)?;
         let ticket = Incoming::made(text, ticket);
         match &args.event {
             None => Pipeline::new(&store, &rules, explain).run([ticket], true, collect)?,
