@@ -15,6 +15,11 @@
 //!
 //! Everyone else's role is the store's ([`crate::model::trust`]), checked
 //! when the update runs.
+//!
+//! The `serve` partner protocol authenticates the agreement by its token
+//! instead: it may run a partner's creates with
+//! [`Pipeline::importing_copies`] and cut its updates with
+//! [`crate::sharing::sync::from_partner`] for that agreement.
 
 use super::Pipeline;
 use crate::model::{Direction, ReceivedFrom, Update, UpdateKind};
