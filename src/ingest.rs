@@ -632,10 +632,16 @@ fn came_over(update: &Update, after: &Ticket) -> Option<i64> {
     if update.via != VIA {
         return None;
     }
-    let received = after.received.as_ref().filter(|r| r.active);
+    partner_link(after)
+}
+
+/// The live link a partner's update to `t` comes over (this account's
+/// side, by id): its received copy's, else its share's.
+fn partner_link(t: &Ticket) -> Option<i64> {
+    let received = t.received.as_ref().filter(|r| r.active);
     received
         .map(|r| r.agreement_id)
-        .or_else(|| after.active_share().map(|s| s.agreement_id))
+        .or_else(|| t.active_share().map(|s| s.agreement_id))
 }
 
 /// Can this update apply to the ticket as stored?

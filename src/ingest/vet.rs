@@ -126,11 +126,7 @@ impl Pipeline<'_> {
             return Ok(Ok(Speaker::Partner));
         };
         let (id, account) = (t.id, &t.account);
-        let received = t.received.as_ref().filter(|r| r.active);
-        let link = received
-            .map(|r| r.agreement_id)
-            .or_else(|| t.active_share().map(|s| s.agreement_id));
-        let agreement = match link {
+        let agreement = match super::partner_link(&t) {
             Some(link) => self
                 .world
                 .agreements(account)?
