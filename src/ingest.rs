@@ -1,7 +1,9 @@
 //! The ingest pipeline, for `ingest` and `dry-run` alike: each event is
-//! read, checked against the store, run through the engine and committed
-//! with its audit trail, inside a savepoint of its own. A bad event is
-//! rolled back and recorded as rejected; the run goes on.
+//! read, checked against the store (`vet`: its account, a received copy's
+//! share, a partner update's terms; then its actor's role), run through
+//! the engine and committed with its audit trail, inside a savepoint of
+//! its own. A bad event is rolled back and recorded as rejected; the run
+//! goes on.
 //!
 //! Events go in batches of [`BATCH`] per transaction for speed; a dry run
 //! is one transaction that is rolled back at the end, so it runs exactly
@@ -649,10 +651,16 @@ fn came_over(update: &Update, after: &Ticket) -> Option<i64> {
     if update.via != VIA {
         return None;
     }
-    let received = after.received.as_ref().filter(|r| r.active);
+    partner_link(after)
+}
+
+/// The live link a partner's update to `t` comes over (this account's
+/// side, by id): its received copy's, else its share's.
+fn partner_link(t: &Ticket) -> Option<i64> {
+    let received = t.received.as_ref().filter(|r| r.active);
     received
         .map(|r| r.agreement_id)
-        .or_else(|| after.active_share().map(|s| s.agreement_id))
+        .or_else(|| t.active_share().map(|s| s.agreement_id))
 }
 
 /// Can this update apply to the ticket as stored?

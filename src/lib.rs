@@ -17,7 +17,9 @@
 //! remote partner.
 //!
 //! [`ingest`] runs the stages over an event stream, one savepoint per
-//! event; [`automations`] runs automations on a clock through the same
+//! event, after checking each event against what the store knows (its
+//! account, its actor's role by [`model::trust`], a received copy's share,
+//! a partner update's terms by [`sharing::sync::from_partner`]); [`automations`] runs automations on a clock through the same
 //! pipeline; [`report`] prints what each event did (`dry-run`, `ingest
 //! --report`), with [`escape`] making control characters in them visible.
 //! [`testing`] runs admins' test cases (`*.test.yaml`) through that same

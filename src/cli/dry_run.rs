@@ -114,6 +114,8 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         if let (Some(pin), None) = (pin.borrow_mut().as_mut(), &args.event) {
             pin.ticket_json(&text, &ticket);
         }
+        // A store made for this one ticket has the account it names.
+        store.add_account(&ticket.account)?;
         let ticket = Incoming::made(text, ticket);
         match &args.event {
             None => Pipeline::new(&store, &rules, explain).run([ticket], true, collect)?,

@@ -9,7 +9,7 @@ use super::out::{out, outln};
 use super::running::{account_of, account_rules, run_updates, time_arg, DbArg, ReadArgs, RulesArg};
 use super::{CliError, Format, Outcome};
 use crate::ingest::DERIVED;
-use crate::model::{Actor, Changes, Role, ShareCheck, Staff, Status, Ticket, Update, UpdateKind};
+use crate::model::{Actor, Changes, ShareCheck, Staff, Status, Ticket, Update, UpdateKind};
 use crate::report::ticket_text;
 use crate::rules::schema::did_you_mean;
 use crate::store::{Store, TicketFilter};
@@ -300,11 +300,7 @@ fn actor(staff: &Staff, email: &str) -> Result<Actor, CliError> {
     };
     Ok(Actor {
         email: agent.email.clone(),
-        role: if agent.admin {
-            Role::Admin
-        } else {
-            Role::Agent
-        },
+        role: agent.role(),
         name: agent.name.clone(),
     })
 }
@@ -345,8 +341,7 @@ fn can(
     let (allowed, reason) = match staff.agent(agent) {
         None => (false, format!("`{agent}` is not an agent of `{account}`")),
         Some(a) => {
-            let role = if a.admin { Role::Admin } else { Role::Agent };
-            let access = staff.access(&ticket, agent, role);
+            let access = staff.access(&ticket, agent, a.role());
             (access.allowed(), access.reason(account))
         }
     };

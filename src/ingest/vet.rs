@@ -15,6 +15,11 @@
 //!
 //! Everyone else's role is the store's ([`crate::model::trust`]), checked
 //! when the update runs.
+//!
+//! The `serve` partner protocol authenticates the agreement by its token
+//! instead: it may run a partner's creates with
+//! [`Pipeline::importing_copies`] and cut its updates with
+//! [`crate::sharing::sync::from_partner`] for that agreement.
 
 use super::Pipeline;
 use crate::model::{Direction, ReceivedFrom, Update, UpdateKind};
@@ -121,11 +126,7 @@ impl Pipeline<'_> {
             return Ok(Ok(Speaker::Partner));
         };
         let (id, account) = (t.id, &t.account);
-        let received = t.received.as_ref().filter(|r| r.active);
-        let link = received
-            .map(|r| r.agreement_id)
-            .or_else(|| t.active_share().map(|s| s.agreement_id));
-        let agreement = match link {
+        let agreement = match super::partner_link(&t) {
             Some(link) => self
                 .world
                 .agreements(account)?

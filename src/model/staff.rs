@@ -38,6 +38,17 @@ pub struct Agent {
     pub groups: BTreeSet<String>,
 }
 
+impl Agent {
+    /// Their role, as the store gives it.
+    pub fn role(&self) -> Role {
+        if self.admin {
+            Role::Admin
+        } else {
+            Role::Agent
+        }
+    }
+}
+
 /// Whether someone may see and change a ticket, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Access {

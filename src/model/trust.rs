@@ -18,11 +18,7 @@ use super::{Changes, Role, Staff, Ticket, Update};
 
 /// The role the store gives `email` in this account.
 pub fn known_role(staff: &Staff, email: &str) -> Role {
-    match staff.agent(email) {
-        Some(a) if a.admin => Role::Admin,
-        Some(_) => Role::Agent,
-        None => Role::EndUser,
-    }
+    staff.agent(email).map_or(Role::EndUser, |a| a.role())
 }
 
 /// Ingest's rule for an update's actor, against the account's staff and

@@ -11,7 +11,9 @@
 //!    for an unshare, to a local account as an update to run, or to a
 //!    remote one as an outbox row.
 //! 3. [`copy`] and [`sync`]: the update a local partner runs, by the
-//!    agreement's terms.
+//!    agreement's terms; [`sync::from_partner`] cuts a remote partner's
+//!    update to the same terms (ingest's events via ticket sharing, and
+//!    the `serve` partner protocol).
 //! 4. [`payload`]: the ticket-sharing payload a remote partner is sent.
 //!
 //! [`crate::ingest`] runs what [`network`] asks for inside the event's

@@ -20,7 +20,8 @@ use super::{mapped_status, network::VIA};
 use crate::engine::AddedComment;
 use crate::model::trust::beyond_a_comment;
 use crate::model::{
-    Agreement, Changes, Comment, CommentTerms, NewComment, Status, Ticket, Time, Update,
+    Agreement, AgreementStatus, Changes, Comment, CommentTerms, NewComment, Status, Ticket, Time,
+    Update,
 };
 use serde_json::Value;
 
@@ -149,6 +150,13 @@ pub fn from_partner(update: &Update, t: &Ticket, terms: &Agreement) -> Result<Up
         .received
         .as_ref()
         .is_some_and(|r| r.active && r.agreement_id == terms.id);
+    if terms.status != AgreementStatus::Accepted {
+        return Err(format!(
+            "agreement `{}` is {}; nothing syncs over it",
+            terms.name,
+            terms.status.as_str()
+        ));
+    }
     if !received && !t.sends_over(terms.id) {
         return Err(format!(
             "ticket {} in `{}` does not sync over agreement `{}`; a partner may only update the copies it shares with us",

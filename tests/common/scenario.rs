@@ -5,7 +5,8 @@
 //! `rules/<account>.rules` (or `.yaml`), passed as `--rules
 //! <account>=<path>`.
 //!
-//! For every `ingest FILE` line the harness first dry-runs the same file:
+//! For every `ingest FILE [FLAG…]` line (`--import-copies`) the harness
+//! first dry-runs the same file with the same flags:
 //! the store file must be byte-for-byte unchanged, and the report
 //! `ingest --report` then prints must be the dry run's, byte for byte.
 //! At the end every `ingest` line is replayed: nothing may change.

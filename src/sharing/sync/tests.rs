@@ -1,7 +1,5 @@
 use super::*;
-use crate::model::{
-    Actor, AgreementStatus, Direction, Priority, Received, Role, Share, UpdateKind,
-};
+use crate::model::{Actor, Direction, Priority, Received, Role, Share, UpdateKind};
 use serde_json::json;
 
 fn terms(direction: Direction, comments: CommentTerms, sync: bool) -> Agreement {
@@ -122,4 +120,8 @@ fn only_a_live_link_over_that_agreement_lets_a_partner_in() {
     let mut other = a.clone();
     other.id = 8;
     assert!(from_partner(&partner_update(), &received(true), &other).is_err());
+    let mut inactive = a.clone();
+    inactive.status = AgreementStatus::Inactive;
+    let why = from_partner(&partner_update(), &received(true), &inactive).unwrap_err();
+    assert_eq!(why, "agreement `Globex` is inactive; nothing syncs over it");
 }
