@@ -172,7 +172,11 @@ fn coverage_names_an_untested_rule_and_one_way_conditions() {
         "json",
     ]);
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
-    assert_eq!(v["coverage"]["never_fired"][0][3], "Never tested");
+    assert_eq!(v["coverage"]["never_fired"][0]["title"], "Never tested");
+    assert_eq!(
+        v["coverage"]["never_fired"][0]["at"],
+        "tests/testing/desk.rules:13:1"
+    );
 }
 
 #[test]
@@ -180,7 +184,7 @@ fn a_test_file_with_mistakes_gets_diagnostics_with_line_and_column() {
     let out = run(&["test", "tests/testing/mistakes.test.yaml"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    let want = "error[unknown-key]: unknown key `fird` in `cases[0].expect`
+    let want = "error[test-file]: unknown key `fird` in `cases[0].expect`
   --> tests/testing/mistakes.test.yaml:10:7
    |
 10 |       fird: [Escalate VIP tickets]
@@ -188,8 +192,13 @@ fn a_test_file_with_mistakes_gets_diagnostics_with_line_and_column() {
    = help: did you mean `fired`?
 ";
     assert!(text.contains(want), "{text}");
+    let first = text;
     let out = run(&["test", "tests/testing/mistakes2.test.yaml"]);
     let text = stdout(&out);
+    let both = format!("{first}{text}");
+    for code in ["test-file", "bad-event", "unknown-rule", "unknown-account"] {
+        assert!(both.contains(&format!("error[{code}]")), "{code}: {both}");
+    }
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
         text.contains("error[bad-event]: in `when`: unknown status `opne`"),
@@ -211,7 +220,7 @@ fn a_test_file_with_mistakes_gets_diagnostics_with_line_and_column() {
         text.contains("did you mean `Escalate VIP tickets`?"),
         "{text}"
     );
-    let field = "error[unknown-key]: unknown ticket field `priorty`
+    let field = "error[test-file]: unknown ticket field `priorty`
   --> tests/testing/mistakes2.test.yaml:28:17
    |
 28 |       ticket: { priorty: high }
@@ -396,5 +405,26 @@ fn no_test_file_cut_short_panics() {
             assert_eq!(results.files.len(), 1);
         }
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn rules_with_errors_are_reported_and_nothing_runs() {
+    let dir = snapshot_dir("bad-rules");
+    let bad =
+        "trigger \"Escalate VIP tickets\" {\n  when Statuss is open\n  then Set priority high\n}\n";
+    std::fs::write(dir.join("desk.rules"), bad).unwrap();
+    let out = run_in(&dir, &["test"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("error[unknown-field]: unknown field `Statuss`"),
+        "{text}"
+    );
+    assert!(text.contains("--> ./desk.rules:2:8"), "{text}");
+    assert!(
+        text.contains("0 cases: 0 passed, 0 failed; 1 file with mistakes"),
+        "{text}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

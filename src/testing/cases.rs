@@ -73,7 +73,7 @@ impl CaseCx<'_> {
             _ => {
                 let span = self.finder.in_case(self.index, "when", "when");
                 let d = Diagnostic::error(
-                    "bad-when",
+                    "test-file",
                     span,
                     "`when` takes one of `event` or `automations`",
                 );
@@ -135,7 +135,7 @@ impl CaseCx<'_> {
             Ok(t) => Some(t.with_timezone(&chrono::Utc)),
             Err(_) => {
                 let span = self.finder.in_case(self.index, key, text);
-                let d = Diagnostic::error("bad-time", span, format!("`{key}` must be an RFC 3339 time like `2026-01-05T09:00:00Z`, not `{text}`"));
+                let d = Diagnostic::error("test-file", span, format!("`{key}` must be an RFC 3339 time like `2026-01-05T09:00:00Z`, not `{text}`"));
                 self.diags.push(d);
                 None
             }
@@ -231,7 +231,7 @@ impl CaseCx<'_> {
                 let span = self.finder.in_case(self.index, "agreements", "agreements");
                 let message = format!("`given.agreements`: {e}");
                 self.diags
-                    .push(Diagnostic::error("bad-agreements", span, message));
+                    .push(Diagnostic::error("test-file", span, message));
                 None
             }
         }
@@ -246,7 +246,7 @@ impl CaseCx<'_> {
                     .in_case(self.index, "ticket", &format!("{key}:"));
                 let span = Span::new(span.start, span.start + key.len());
                 let message = format!("unknown ticket field `{key}`");
-                let d = Diagnostic::error("unknown-key", span, message);
+                let d = Diagnostic::error("test-file", span, message);
                 let d = d.did_you_mean(did_you_mean(key, TICKET_FIELDS.iter().copied()));
                 self.diags.push(d.or_help(format!(
                     "a ticket's fields are {}",

@@ -234,8 +234,12 @@ pub fn coverage_text(gaps: &Gaps) -> String {
     );
     if !gaps.never_fired.is_empty() {
         out.push_str("  rules no case fired:\n");
-        for (at, kind, account, title) in &gaps.never_fired {
-            let _ = writeln!(out, "    {at}: {kind} `{title}` ({account})");
+        for r in &gaps.never_fired {
+            let _ = writeln!(
+                out,
+                "    {}: {} `{}` ({})",
+                r.at, r.kind, r.title, r.account
+            );
         }
     }
     for (label, list) in [
@@ -244,8 +248,8 @@ pub fn coverage_text(gaps: &Gaps) -> String {
     ] {
         if !list.is_empty() {
             let _ = writeln!(out, "  conditions {label}:");
-            for (at, condition) in list {
-                let _ = writeln!(out, "    {at}: {condition}");
+            for c in list {
+                let _ = writeln!(out, "    {}: {}", c.at, c.condition);
             }
         }
     }
