@@ -207,7 +207,17 @@ impl CaseCx<'_> {
     fn parse(&mut self, event: &Value, key: &str) -> Option<Update> {
         let text = serde_json::to_string(event).unwrap_or_default();
         match parse_event(&text, 1) {
-            Ok(u) => Some(u),
+            Ok(u) if self.accounts.iter().any(|a| a.name == u.account) => Some(u),
+            Ok(u) => {
+                let span = self.finder.in_case(self.index, key, &u.account);
+                let message = format!("`{}` is not one of the file's accounts", u.account);
+                let d = Diagnostic::error("unknown-account", span, message);
+                let names = self.accounts.iter().map(|a| a.name.as_str());
+                let d = d.did_you_mean(did_you_mean(&u.account, names));
+                self.diags
+                    .push(d.or_help("an event's account must be listed under `accounts`"));
+                None
+            }
             Err(e) => {
                 let needle = backquoted(&e.message)
                     .into_iter()
