@@ -435,3 +435,40 @@ fn listed(items: impl Iterator<Item = String>) -> String {
         text
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_payload_must_contain_what_is_expected() {
+        let got = json!({"a": 1, "b": {"c": [1, {"d": "x", "e": 2}]}, "f": "g"});
+        assert_eq!(
+            first_difference(&json!({"b": {"c": [1, {"d": "x"}]}}), &got, String::new()),
+            None
+        );
+        assert_eq!(
+            first_difference(&json!({"b": {"c": [1, {"d": "y"}]}}), &got, String::new()),
+            Some(".b.c[1].d".into())
+        );
+        assert_eq!(
+            first_difference(&json!({"z": 1}), &got, String::new()),
+            Some(".z".into())
+        );
+        assert_eq!(
+            first_difference(&json!({"b": {"c": [1]}}), &got, String::new()),
+            Some(".b.c".into())
+        );
+        assert_eq!(pointer(&got, ".b.c[1].d"), json!("x"));
+    }
+
+    #[test]
+    fn names_compare_as_events_read_them() {
+        assert!(same(&json!("Ticket_Sharing"), &json!("ticket sharing")));
+        assert!(same(&json!(""), &Value::Null));
+        assert!(same(&json!(null), &Value::Null));
+        assert!(!same(&json!("high"), &json!("urgent")));
+        assert!(!same(&json!(3), &json!("3")));
+    }
+}
