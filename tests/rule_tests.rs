@@ -428,3 +428,21 @@ fn rules_with_errors_are_reported_and_nothing_runs() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_given_share_that_is_refused_stops_the_case() {
+    let dir = snapshot_dir("given-share");
+    let case = "accounts: { desk: { rules: desk.rules } }
+cases:
+  - name: shared over an agreement the desk does not have
+    given: { ticket: { subject: Broken, shared_with: Nowhere Inc } }
+    when: { event: { changes: { priority: high } } }
+    expect: { fired: [] }
+";
+    std::fs::write(dir.join("desk.test.yaml"), case).unwrap();
+    let out = run_in(&dir, &["test"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("  ERROR shared over an agreement the desk does not have\n        sharing the given ticket was refused: `Nowhere Inc`: "), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -77,6 +77,9 @@ pub struct Case {
     pub ticket: Option<Update>,
     /// Its comments after the first, as updates, stored with no rules run.
     pub comments: Vec<Update>,
+    /// The update that shares the given ticket (`shared_with`,
+    /// `shared_with_agents`), and the rule that does.
+    pub sharing: Option<(Update, AccountRules)>,
     pub history: Vec<Update>,
     pub agreements: Vec<Agreement>,
     pub groups: Vec<String>,
