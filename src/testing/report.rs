@@ -4,11 +4,13 @@
 use super::compare::Mismatch;
 use super::coverage::Gaps;
 use super::suite::{CaseVerdict, FileResult, Results};
+use crate::rules::diagnostics::Style;
 use serde_json::{json, Value};
 use std::fmt::Write;
 
-/// Pass or fail per case; a failure shows expected against got.
-pub fn text(results: &Results) -> String {
+/// Pass or fail per case; a failure shows expected against got. `style`
+/// colours the verdicts (on a terminal only).
+pub fn text(results: &Results, style: Style) -> String {
     let mut out = String::new();
     for file in &results.files {
         let _ = writeln!(out, "{}", file.path);
@@ -17,7 +19,7 @@ pub fn text(results: &Results) -> String {
             let _ = writeln!(out, "  the file has mistakes; none of its cases ran");
         }
         for case in &file.cases {
-            case_text(&mut out, &case.name, &case.verdict);
+            case_text(&mut out, &case.name, &case.verdict, style);
         }
     }
     let (total, passed, failed, broken) = results.counts();
@@ -33,23 +35,26 @@ pub fn text(results: &Results) -> String {
     out
 }
 
-fn case_text(out: &mut String, name: &str, verdict: &CaseVerdict) {
+fn case_text(out: &mut String, name: &str, verdict: &CaseVerdict, style: Style) {
+    let ok = style.paint("32", "ok   ");
+    let fail = style.paint("1;31", "FAIL ");
     match verdict {
         CaseVerdict::Passed => {
-            let _ = writeln!(out, "  ok    {name}");
+            let _ = writeln!(out, "  {ok} {name}");
         }
         CaseVerdict::Accepted(path) => {
             let _ = writeln!(
                 out,
-                "  ok    {name} (snapshot written to `{}`)",
+                "  {ok} {name} (snapshot written to `{}`)",
                 path.display()
             );
         }
         CaseVerdict::Error(e) => {
-            let _ = writeln!(out, "  ERROR {name}\n        {e}");
+            let error = style.paint("1;31", "ERROR");
+            let _ = writeln!(out, "  {error} {name}\n        {e}");
         }
         CaseVerdict::Failed(mismatches) => {
-            let _ = writeln!(out, "  FAIL  {name}");
+            let _ = writeln!(out, "  {fail} {name}");
             for m in mismatches {
                 mismatch_text(out, m);
             }
@@ -60,7 +65,7 @@ fn case_text(out: &mut String, name: &str, verdict: &CaseVerdict) {
             } else {
                 "snapshot differs"
             };
-            let _ = writeln!(out, "  FAIL  {name}\n        {what}: `{}`", path.display());
+            let _ = writeln!(out, "  {fail} {name}\n        {what}: `{}`", path.display());
             for line in diff.lines() {
                 let _ = writeln!(out, "        {line}");
             }
@@ -191,7 +196,7 @@ fn suite_xml(out: &mut String, file: &FileResult) {
             CaseVerdict::Error(e) => Some(format!("<error message=\"{}\"/>", escape(e))),
             other => {
                 let mut text = String::new();
-                case_text(&mut text, &case.name, other);
+                case_text(&mut text, &case.name, other, Style { color: false });
                 Some(format!(
                     "<failure message=\"expected and got differ\">{}</failure>",
                     escape(&text)
