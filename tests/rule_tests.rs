@@ -380,6 +380,7 @@ fn dry_run_save_test_pins_todays_outcome() {
     assert_eq!(out.status.code(), Some(1), "{text}");
     let want = "expected: `Escalate VIP tickets`, `Tag refund requests`\n          got:      `Escalate VIP tickets`\n";
     assert!(text.contains(want), "{text}");
+    assert!(text.contains("            `Tag refund requests` did not fire:\n              ✗ Comment text contains any of the words money: "), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -108,11 +108,15 @@ impl Ticketed<'_> {
         let p = self.prefix;
         if let Some(want) = &c.fired {
             if want.as_slice() != self.fired {
-                out.push(Mismatch::new(
-                    format!("{p}fired"),
-                    quoted(want),
-                    quoted(self.fired),
-                ));
+                let mut m = Mismatch::new(format!("{p}fired"), quoted(want), quoted(self.fired));
+                for title in want.iter().filter(|t| !self.fired.contains(t)) {
+                    let why = self.why_not(title);
+                    if !why.is_empty() {
+                        m.why.push(format!("`{title}` did not fire:"));
+                        m.why.extend(why.into_iter().map(|w| format!("  {w}")));
+                    }
+                }
+                out.push(m);
             }
         }
         for title in &c.must_fire {
