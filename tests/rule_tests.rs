@@ -301,6 +301,22 @@ fn a_snapshot_is_written_reviewed_and_accepted() {
         .unwrap()
         .contains("\"after\": \"urgent\""));
     assert_eq!(run_in(&dir, &["test"]).status.code(), Some(0));
+    // A renamed case leaves its old snapshot behind until --accept.
+    let case = std::fs::read_to_string(dir.join("desk.test.yaml")).unwrap();
+    let renamed = case.replace("VIP escalation, whole outcome", "VIP escalation");
+    std::fs::write(dir.join("desk.test.yaml"), renamed).unwrap();
+    let text = stdout(&run_in(&dir, &["test"]));
+    assert!(
+        text.contains("new snapshot: `./desk.snapshots/vip-escalation.snap`"),
+        "{text}"
+    );
+    let note = "note: no case makes `./desk.snapshots/vip-escalation-whole-outcome.snap` any more";
+    assert!(text.contains(note), "{text}");
+    assert_eq!(run_in(&dir, &["test", "--accept"]).status.code(), Some(0));
+    assert!(!snap.exists());
+    assert!(dir.join("desk.snapshots/vip-escalation.snap").exists());
+    let text = stdout(&run_in(&dir, &["test"]));
+    assert!(!text.contains("note:"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -21,6 +21,13 @@ pub fn text(results: &Results, style: Style) -> String {
         for case in &file.cases {
             case_text(&mut out, &case.name, &case.verdict, style);
         }
+        for path in &file.stale {
+            let _ = writeln!(
+                out,
+                "  note: no case makes `{}` any more; `test --accept` removes it",
+                path.display()
+            );
+        }
     }
     let (total, passed, failed, broken) = results.counts();
     let _ = write!(
@@ -140,7 +147,11 @@ fn file_json(file: &FileResult) -> Value {
             v
         })
         .collect();
+    let stale: Vec<String> = file.stale.iter().map(|p| p.display().to_string()).collect();
     let mut v = json!({"path": file.path, "cases": cases});
+    if !stale.is_empty() {
+        v["stale_snapshots"] = stale.into();
+    }
     if let Some(d) = &file.diagnostics {
         v["diagnostics"] = Value::Array(d.json.clone());
     }
