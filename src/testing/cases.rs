@@ -163,6 +163,13 @@ impl CaseCx<'_> {
                     m.entry("ticket_id").or_insert(json!(id));
                 }
             }
+            // A second ticket beside a given one needs an id of its own.
+            let first = fill.ticket.is_none();
+            if let (Some(ticket), true) =
+                (m.get_mut("ticket").and_then(Value::as_object_mut), first)
+            {
+                ticket.entry("id").or_insert(json!(1));
+            }
         }
         self.parse(&event, key)
     }
