@@ -172,7 +172,11 @@ fn coverage_names_an_untested_rule_and_one_way_conditions() {
         "json",
     ]);
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
-    assert_eq!(v["coverage"]["never_fired"][0][3], "Never tested");
+    assert_eq!(v["coverage"]["never_fired"][0]["title"], "Never tested");
+    assert_eq!(
+        v["coverage"]["never_fired"][0]["at"],
+        "tests/testing/desk.rules:13:1"
+    );
 }
 
 #[test]
@@ -180,7 +184,7 @@ fn a_test_file_with_mistakes_gets_diagnostics_with_line_and_column() {
     let out = run(&["test", "tests/testing/mistakes.test.yaml"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    let want = "error[unknown-key]: unknown key `fird` in `cases[0].expect`
+    let want = "error[test-file]: unknown key `fird` in `cases[0].expect`
   --> tests/testing/mistakes.test.yaml:10:7
    |
 10 |       fird: [Escalate VIP tickets]
@@ -188,8 +192,13 @@ fn a_test_file_with_mistakes_gets_diagnostics_with_line_and_column() {
    = help: did you mean `fired`?
 ";
     assert!(text.contains(want), "{text}");
+    let first = text;
     let out = run(&["test", "tests/testing/mistakes2.test.yaml"]);
     let text = stdout(&out);
+    let both = format!("{first}{text}");
+    for code in ["test-file", "bad-event", "unknown-rule", "unknown-account"] {
+        assert!(both.contains(&format!("error[{code}]")), "{code}: {both}");
+    }
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
         text.contains("error[bad-event]: in `when`: unknown status `opne`"),
@@ -211,7 +220,7 @@ fn a_test_file_with_mistakes_gets_diagnostics_with_line_and_column() {
         text.contains("did you mean `Escalate VIP tickets`?"),
         "{text}"
     );
-    let field = "error[unknown-key]: unknown ticket field `priorty`
+    let field = "error[test-file]: unknown ticket field `priorty`
   --> tests/testing/mistakes2.test.yaml:28:17
    |
 28 |       ticket: { priorty: high }
@@ -292,6 +301,22 @@ fn a_snapshot_is_written_reviewed_and_accepted() {
         .unwrap()
         .contains("\"after\": \"urgent\""));
     assert_eq!(run_in(&dir, &["test"]).status.code(), Some(0));
+    // A renamed case leaves its old snapshot behind until --accept.
+    let case = std::fs::read_to_string(dir.join("desk.test.yaml")).unwrap();
+    let renamed = case.replace("VIP escalation, whole outcome", "VIP escalation");
+    std::fs::write(dir.join("desk.test.yaml"), renamed).unwrap();
+    let text = stdout(&run_in(&dir, &["test"]));
+    assert!(
+        text.contains("new snapshot: `./desk.snapshots/vip-escalation.snap`"),
+        "{text}"
+    );
+    let note = "note: no case makes `./desk.snapshots/vip-escalation-whole-outcome.snap` any more";
+    assert!(text.contains(note), "{text}");
+    assert_eq!(run_in(&dir, &["test", "--accept"]).status.code(), Some(0));
+    assert!(!snap.exists());
+    assert!(dir.join("desk.snapshots/vip-escalation.snap").exists());
+    let text = stdout(&run_in(&dir, &["test"]));
+    assert!(!text.contains("note:"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -371,6 +396,7 @@ fn dry_run_save_test_pins_todays_outcome() {
     assert_eq!(out.status.code(), Some(1), "{text}");
     let want = "expected: `Escalate VIP tickets`, `Tag refund requests`\n          got:      `Escalate VIP tickets`\n";
     assert!(text.contains(want), "{text}");
+    assert!(text.contains("            `Tag refund requests` did not fire:\n              ✗ Comment text contains any of the words money: "), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -396,5 +422,44 @@ fn no_test_file_cut_short_panics() {
             assert_eq!(results.files.len(), 1);
         }
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn rules_with_errors_are_reported_and_nothing_runs() {
+    let dir = snapshot_dir("bad-rules");
+    let bad =
+        "trigger \"Escalate VIP tickets\" {\n  when Statuss is open\n  then Set priority high\n}\n";
+    std::fs::write(dir.join("desk.rules"), bad).unwrap();
+    let out = run_in(&dir, &["test"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("error[unknown-field]: unknown field `Statuss`"),
+        "{text}"
+    );
+    assert!(text.contains("--> ./desk.rules:2:8"), "{text}");
+    assert!(
+        text.contains("0 cases: 0 passed, 0 failed; 1 file with mistakes"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_given_share_that_is_refused_stops_the_case() {
+    let dir = snapshot_dir("given-share");
+    let case = "accounts: { desk: { rules: desk.rules } }
+cases:
+  - name: shared over an agreement the desk does not have
+    given: { ticket: { subject: Broken, shared_with: Nowhere Inc } }
+    when: { event: { changes: { priority: high } } }
+    expect: { fired: [] }
+";
+    std::fs::write(dir.join("desk.test.yaml"), case).unwrap();
+    let out = run_in(&dir, &["test"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("  ERROR shared over an agreement the desk does not have\n        sharing the given ticket was refused: `Nowhere Inc`: "), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }

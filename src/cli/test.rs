@@ -66,7 +66,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     let gaps = args.coverage.then(|| results.coverage.gaps());
     match args.format {
         TestFormat::Human => {
-            print!("{}", text(&results));
+            print!("{}", text(&results, super::stdout_style()));
             if let Some(gaps) = &gaps {
                 print!("{}", coverage_text(gaps));
             }

@@ -48,12 +48,12 @@ pub(super) struct CaseCx<'a> {
 impl CaseCx<'_> {
     pub(super) fn case(mut self, spec: &CaseSpec) -> Option<Case> {
         let given_at = self.time(spec.given.at.as_deref().unwrap_or(DEFAULT_AT), "at")?;
-        let (ticket, comments) = match &spec.given.ticket {
+        let (ticket, comments, sharing) = match &spec.given.ticket {
             Some(t) => {
-                let (created, comments) = self.given_ticket(t, given_at)?;
-                (Some(created), comments)
+                let given = self.given_ticket(t, given_at)?;
+                (Some(given.created), given.comments, given.sharing)
             }
-            None => (None, Vec::new()),
+            None => (None, Vec::new(), None),
         };
         let mut fill = Fill {
             account: self.account,
@@ -73,7 +73,7 @@ impl CaseCx<'_> {
             _ => {
                 let span = self.finder.in_case(self.index, "when", "when");
                 let d = Diagnostic::error(
-                    "bad-when",
+                    "test-file",
                     span,
                     "`when` takes one of `event` or `automations`",
                 );
@@ -110,6 +110,7 @@ impl CaseCx<'_> {
             given_at,
             ticket,
             comments,
+            sharing,
             history,
             agreements,
             groups: spec.given.groups.clone(),
@@ -135,7 +136,7 @@ impl CaseCx<'_> {
             Ok(t) => Some(t.with_timezone(&chrono::Utc)),
             Err(_) => {
                 let span = self.finder.in_case(self.index, key, text);
-                let d = Diagnostic::error("bad-time", span, format!("`{key}` must be an RFC 3339 time like `2026-01-05T09:00:00Z`, not `{text}`"));
+                let d = Diagnostic::error("test-file", span, format!("`{key}` must be an RFC 3339 time like `2026-01-05T09:00:00Z`, not `{text}`"));
                 self.diags.push(d);
                 None
             }
@@ -143,44 +144,6 @@ impl CaseCx<'_> {
     }
 
     /// The given ticket as a create event with no actor.
-    fn given_ticket(&mut self, ticket: &Value, at: Time) -> Option<(Update, Vec<Update>)> {
-        let mut ticket = ticket.clone();
-        let m = ticket.as_object_mut();
-        let via = m.as_ref().and_then(|m| m.get("via").cloned());
-        let comments = m.and_then(|m| {
-            m.remove("via");
-            m.entry("id").or_insert(json!(1));
-            m.remove("comments")
-        });
-        let via = via.unwrap_or_else(|| "web".into());
-        let at_text = at.to_rfc3339();
-        let event = json!({"id": "given", "type": "create", "account": self.account, "at": at_text, "via": via, "ticket": ticket});
-        let created = self.parse(&event, "ticket")?;
-        let comments = match comments {
-            None => Vec::new(),
-            Some(Value::Array(list)) => list,
-            Some(other) => vec![other],
-        };
-        let mut later = Vec::new();
-        for (i, comment) in comments.into_iter().enumerate() {
-            let mut comment = comment;
-            let actor = comment.as_object_mut().and_then(|c| {
-                let role = c.remove("role").unwrap_or_else(|| "end_user".into());
-                c.remove("author")
-                    .map(|email| json!({"email": email, "role": role}))
-            });
-            let mut event = json!({
-                "id": format!("given-comment-{}", i + 1), "type": "update", "account": self.account,
-                "at": at_text, "via": via, "ticket_id": created.ticket_id, "changes": {"comment": comment},
-            });
-            if let Some(actor) = actor {
-                event["actor"] = actor;
-            }
-            later.push(self.parse(&event, "comments")?);
-        }
-        Some((created, later))
-    }
-
     /// An event with the case's defaults filled in: id, account, time,
     /// type, and the given ticket's id.
     fn event(&mut self, event: &Value, fill: &Fill, id: &str, key: &str) -> Option<Update> {
@@ -200,14 +163,31 @@ impl CaseCx<'_> {
                     m.entry("ticket_id").or_insert(json!(id));
                 }
             }
+            // A second ticket beside a given one needs an id of its own.
+            let first = fill.ticket.is_none();
+            if let (Some(ticket), true) =
+                (m.get_mut("ticket").and_then(Value::as_object_mut), first)
+            {
+                ticket.entry("id").or_insert(json!(1));
+            }
         }
         self.parse(&event, key)
     }
 
-    fn parse(&mut self, event: &Value, key: &str) -> Option<Update> {
+    pub(super) fn parse(&mut self, event: &Value, key: &str) -> Option<Update> {
         let text = serde_json::to_string(event).unwrap_or_default();
         match parse_event(&text, 1) {
-            Ok(u) => Some(u),
+            Ok(u) if self.accounts.iter().any(|a| a.name == u.account) => Some(u),
+            Ok(u) => {
+                let span = self.finder.in_case(self.index, key, &u.account);
+                let message = format!("`{}` is not one of the file's accounts", u.account);
+                let d = Diagnostic::error("unknown-account", span, message);
+                let names = self.accounts.iter().map(|a| a.name.as_str());
+                let d = d.did_you_mean(did_you_mean(&u.account, names));
+                self.diags
+                    .push(d.or_help("an event's account must be listed under `accounts`"));
+                None
+            }
             Err(e) => {
                 let needle = backquoted(&e.message)
                     .into_iter()
@@ -231,7 +211,7 @@ impl CaseCx<'_> {
                 let span = self.finder.in_case(self.index, "agreements", "agreements");
                 let message = format!("`given.agreements`: {e}");
                 self.diags
-                    .push(Diagnostic::error("bad-agreements", span, message));
+                    .push(Diagnostic::error("test-file", span, message));
                 None
             }
         }
@@ -246,7 +226,7 @@ impl CaseCx<'_> {
                     .in_case(self.index, "ticket", &format!("{key}:"));
                 let span = Span::new(span.start, span.start + key.len());
                 let message = format!("unknown ticket field `{key}`");
-                let d = Diagnostic::error("unknown-key", span, message);
+                let d = Diagnostic::error("test-file", span, message);
                 let d = d.did_you_mean(did_you_mean(key, TICKET_FIELDS.iter().copied()));
                 self.diags.push(d.or_help(format!(
                     "a ticket's fields are {}",

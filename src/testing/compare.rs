@@ -108,11 +108,15 @@ impl Ticketed<'_> {
         let p = self.prefix;
         if let Some(want) = &c.fired {
             if want.as_slice() != self.fired {
-                out.push(Mismatch::new(
-                    format!("{p}fired"),
-                    quoted(want),
-                    quoted(self.fired),
-                ));
+                let mut m = Mismatch::new(format!("{p}fired"), quoted(want), quoted(self.fired));
+                for title in want.iter().filter(|t| !self.fired.contains(t)) {
+                    let why = self.why_not(title);
+                    if !why.is_empty() {
+                        m.why.push(format!("`{title}` did not fire:"));
+                        m.why.extend(why.into_iter().map(|w| format!("  {w}")));
+                    }
+                }
+                out.push(m);
             }
         }
         for title in &c.must_fire {
@@ -433,5 +437,42 @@ fn listed(items: impl Iterator<Item = String>) -> String {
         "none".into()
     } else {
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_payload_must_contain_what_is_expected() {
+        let got = json!({"a": 1, "b": {"c": [1, {"d": "x", "e": 2}]}, "f": "g"});
+        assert_eq!(
+            first_difference(&json!({"b": {"c": [1, {"d": "x"}]}}), &got, String::new()),
+            None
+        );
+        assert_eq!(
+            first_difference(&json!({"b": {"c": [1, {"d": "y"}]}}), &got, String::new()),
+            Some(".b.c[1].d".into())
+        );
+        assert_eq!(
+            first_difference(&json!({"z": 1}), &got, String::new()),
+            Some(".z".into())
+        );
+        assert_eq!(
+            first_difference(&json!({"b": {"c": [1]}}), &got, String::new()),
+            Some(".b.c".into())
+        );
+        assert_eq!(pointer(&got, ".b.c[1].d"), json!("x"));
+    }
+
+    #[test]
+    fn names_compare_as_events_read_them() {
+        assert!(same(&json!("Ticket_Sharing"), &json!("ticket sharing")));
+        assert!(same(&json!(""), &Value::Null));
+        assert!(same(&json!(null), &Value::Null));
+        assert!(!same(&json!("high"), &json!("urgent")));
+        assert!(!same(&json!(3), &json!("3")));
     }
 }

@@ -29,11 +29,28 @@ struct RuleSeen {
 pub struct Gaps {
     pub rules: usize,
     pub fired: usize,
-    /// Rules no case fired: where, kind, account and title.
-    pub never_fired: Vec<(String, &'static str, String, String)>,
-    /// Conditions seen, but only ever one way: where, condition.
-    pub never_true: Vec<(String, String)>,
-    pub never_false: Vec<(String, String)>,
+    /// Rules no case fired.
+    pub never_fired: Vec<RuleGap>,
+    /// Conditions seen, but only ever one way.
+    pub never_true: Vec<ConditionGap>,
+    pub never_false: Vec<ConditionGap>,
+}
+
+/// A rule no case fired.
+#[derive(Debug, Serialize)]
+pub struct RuleGap {
+    /// `path:line:column` on disk.
+    pub at: String,
+    pub kind: &'static str,
+    pub account: String,
+    pub title: String,
+}
+
+/// A condition only ever seen one way.
+#[derive(Debug, Serialize)]
+pub struct ConditionGap {
+    pub at: String,
+    pub condition: String,
 }
 
 impl Coverage {
@@ -85,13 +102,21 @@ impl Coverage {
             .rules
             .iter()
             .filter(|(_, r)| r.fired == 0)
-            .map(|(at, r)| (at.clone(), r.kind, r.account.clone(), r.title.clone()))
+            .map(|(at, r)| RuleGap {
+                at: at.clone(),
+                kind: r.kind,
+                account: r.account.clone(),
+                title: r.title.clone(),
+            })
             .collect();
         let one_way = |want_true: bool| {
             self.conditions
                 .iter()
                 .filter(|(_, (t, f))| if want_true { !*t } else { !*f })
-                .map(|((at, c), _)| (at.clone(), c.clone()))
+                .map(|((at, c), _)| ConditionGap {
+                    at: at.clone(),
+                    condition: c.clone(),
+                })
                 .collect()
         };
         Gaps {

@@ -38,7 +38,7 @@ pub fn load(path: &Path) -> Result<TestFile, Diagnostics> {
         let at = finder.case(i);
         if !names.insert(case.name.as_str()) {
             let d = Diagnostic::error(
-                "duplicate-case",
+                "test-file",
                 at.name,
                 format!("two cases are named `{}`", case.name),
             );
@@ -58,7 +58,7 @@ pub fn load(path: &Path) -> Result<TestFile, Diagnostics> {
     }
     if spec.cases.is_empty() {
         diags.push(Diagnostic::error(
-            "no-cases",
+            "test-file",
             finder.key_or_start("cases"),
             "the file has no cases",
         ));
@@ -103,7 +103,7 @@ fn yaml_error(source: &SourceFile, e: &serde_yaml::Error) -> Diagnostic {
                 Some(w) => format!("unknown key `{key}` in `{w}`"),
                 None => format!("unknown key `{key}`"),
             };
-            let d = Diagnostic::error("unknown-key", span, text);
+            let d = Diagnostic::error("test-file", span, text);
             d.did_you_mean(did_you_mean(key, names))
                 .or_help(format!("expected {expected}"))
         }
@@ -137,7 +137,7 @@ fn world(
     let finder = Finder::new(&source.text, &[]);
     let Some(first) = spec.accounts.keys().next() else {
         let d = Diagnostic::error(
-            "no-accounts",
+            "test-file",
             finder.key_or_start("accounts"),
             "the file names no accounts",
         );
@@ -168,7 +168,7 @@ fn world(
             Ok(list) => list,
             Err((needle, message)) => {
                 diags.push(Diagnostic::error(
-                    "bad-agreements",
+                    "test-file",
                     finder.text(&needle),
                     message,
                 ));
@@ -180,7 +180,7 @@ fn world(
             match FieldType::parse(kind) {
                 Some(t) => fields.push((title.clone(), t)),
                 None => diags.push(Diagnostic::error(
-                    "bad-field-type",
+                    "test-file",
                     finder.text(kind),
                     format!("unknown field type `{kind}` for `{title}`"),
                 )),
@@ -195,7 +195,7 @@ fn world(
         for (p, written) in paths.iter().zip(&acc.rules) {
             if !p.exists() {
                 let d = Diagnostic::error(
-                    "no-rules",
+                    "test-file",
                     finder.text(written),
                     format!("no rule file or folder `{written}`"),
                 );

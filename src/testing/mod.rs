@@ -5,7 +5,7 @@
 //!
 //! The stages, one module each, in order:
 //! 1. [`load`]: read the file ([`spec`]), check and compile its rules,
-//!    then each case ([`cases`]); mistakes become compiler-style
+//!    then each case ([`cases`], its ticket in [`given`]); mistakes become compiler-style
 //!    diagnostics ([`locate`] finds where).
 //! 2. [`world`]: a fresh in-memory store per case with the accounts,
 //!    agreements, fields, groups, agents and the given ticket.
@@ -20,6 +20,7 @@
 pub mod cases;
 pub mod compare;
 pub mod coverage;
+pub mod given;
 pub mod load;
 pub mod locate;
 pub mod report;
@@ -77,6 +78,9 @@ pub struct Case {
     pub ticket: Option<Update>,
     /// Its comments after the first, as updates, stored with no rules run.
     pub comments: Vec<Update>,
+    /// The update that shares the given ticket (`shared_with`,
+    /// `shared_with_agents`), and the rule that does.
+    pub sharing: Option<(Update, AccountRules)>,
     pub history: Vec<Update>,
     pub agreements: Vec<Agreement>,
     pub groups: Vec<String>,

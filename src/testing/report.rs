@@ -4,11 +4,13 @@
 use super::compare::Mismatch;
 use super::coverage::Gaps;
 use super::suite::{CaseVerdict, FileResult, Results};
+use crate::rules::diagnostics::Style;
 use serde_json::{json, Value};
 use std::fmt::Write;
 
-/// Pass or fail per case; a failure shows expected against got.
-pub fn text(results: &Results) -> String {
+/// Pass or fail per case; a failure shows expected against got. `style`
+/// colours the verdicts (on a terminal only).
+pub fn text(results: &Results, style: Style) -> String {
     let mut out = String::new();
     for file in &results.files {
         let _ = writeln!(out, "{}", file.path);
@@ -17,7 +19,14 @@ pub fn text(results: &Results) -> String {
             let _ = writeln!(out, "  the file has mistakes; none of its cases ran");
         }
         for case in &file.cases {
-            case_text(&mut out, &case.name, &case.verdict);
+            case_text(&mut out, &case.name, &case.verdict, style);
+        }
+        for path in &file.stale {
+            let _ = writeln!(
+                out,
+                "  note: no case makes `{}` any more; `test --accept` removes it",
+                path.display()
+            );
         }
     }
     let (total, passed, failed, broken) = results.counts();
@@ -33,23 +42,26 @@ pub fn text(results: &Results) -> String {
     out
 }
 
-fn case_text(out: &mut String, name: &str, verdict: &CaseVerdict) {
+fn case_text(out: &mut String, name: &str, verdict: &CaseVerdict, style: Style) {
+    let ok = style.paint("32", "ok   ");
+    let fail = style.paint("1;31", "FAIL ");
     match verdict {
         CaseVerdict::Passed => {
-            let _ = writeln!(out, "  ok    {name}");
+            let _ = writeln!(out, "  {ok} {name}");
         }
         CaseVerdict::Accepted(path) => {
             let _ = writeln!(
                 out,
-                "  ok    {name} (snapshot written to `{}`)",
+                "  {ok} {name} (snapshot written to `{}`)",
                 path.display()
             );
         }
         CaseVerdict::Error(e) => {
-            let _ = writeln!(out, "  ERROR {name}\n        {e}");
+            let error = style.paint("1;31", "ERROR");
+            let _ = writeln!(out, "  {error} {name}\n        {e}");
         }
         CaseVerdict::Failed(mismatches) => {
-            let _ = writeln!(out, "  FAIL  {name}");
+            let _ = writeln!(out, "  {fail} {name}");
             for m in mismatches {
                 mismatch_text(out, m);
             }
@@ -60,7 +72,7 @@ fn case_text(out: &mut String, name: &str, verdict: &CaseVerdict) {
             } else {
                 "snapshot differs"
             };
-            let _ = writeln!(out, "  FAIL  {name}\n        {what}: `{}`", path.display());
+            let _ = writeln!(out, "  {fail} {name}\n        {what}: `{}`", path.display());
             for line in diff.lines() {
                 let _ = writeln!(out, "        {line}");
             }
@@ -135,7 +147,11 @@ fn file_json(file: &FileResult) -> Value {
             v
         })
         .collect();
+    let stale: Vec<String> = file.stale.iter().map(|p| p.display().to_string()).collect();
     let mut v = json!({"path": file.path, "cases": cases});
+    if !stale.is_empty() {
+        v["stale_snapshots"] = stale.into();
+    }
     if let Some(d) = &file.diagnostics {
         v["diagnostics"] = Value::Array(d.json.clone());
     }
@@ -191,7 +207,7 @@ fn suite_xml(out: &mut String, file: &FileResult) {
             CaseVerdict::Error(e) => Some(format!("<error message=\"{}\"/>", escape(e))),
             other => {
                 let mut text = String::new();
-                case_text(&mut text, &case.name, other);
+                case_text(&mut text, &case.name, other, Style { color: false });
                 Some(format!(
                     "<failure message=\"expected and got differ\">{}</failure>",
                     escape(&text)
@@ -234,8 +250,12 @@ pub fn coverage_text(gaps: &Gaps) -> String {
     );
     if !gaps.never_fired.is_empty() {
         out.push_str("  rules no case fired:\n");
-        for (at, kind, account, title) in &gaps.never_fired {
-            let _ = writeln!(out, "    {at}: {kind} `{title}` ({account})");
+        for r in &gaps.never_fired {
+            let _ = writeln!(
+                out,
+                "    {}: {} `{}` ({})",
+                r.at, r.kind, r.title, r.account
+            );
         }
     }
     for (label, list) in [
@@ -244,8 +264,8 @@ pub fn coverage_text(gaps: &Gaps) -> String {
     ] {
         if !list.is_empty() {
             let _ = writeln!(out, "  conditions {label}:");
-            for (at, condition) in list {
-                let _ = writeln!(out, "    {at}: {condition}");
+            for c in list {
+                let _ = writeln!(out, "    {}: {}", c.at, c.condition);
             }
         }
     }

@@ -131,7 +131,7 @@ impl Pin {
         let name = format!("event {} as it runs today", update.event_id);
         let mut case = json!({ "name": name });
         if let Some(t) = &self.before {
-            case["given"] = json!({"at": t.times.created_at, "ticket": ticket_json(t)});
+            case["given"] = json!({"at": t.times.created_at, "ticket": given_ticket_json(t)});
         }
         case["when"] = json!({ "event": event });
         case["expect"] = expect;
@@ -174,7 +174,7 @@ impl Pin {
 }
 
 /// The ticket as a create event's `ticket` object.
-fn ticket_json(t: &Ticket) -> Value {
+fn given_ticket_json(t: &Ticket) -> Value {
     let mut v = json!({"id": t.id, "via": t.via, "subject": t.subject, "status": t.status});
     let optional = [
         ("priority", t.priority.map(|p| p.as_str().to_string())),

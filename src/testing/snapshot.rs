@@ -116,3 +116,20 @@ fn shorten(diff: &str) -> String {
     ));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_case_name_becomes_a_file_name() {
+        assert_eq!(
+            slug("VIP escalation, whole outcome"),
+            "vip-escalation-whole-outcome"
+        );
+        assert_eq!(slug("  Acme's reply!  "), "acme-s-reply");
+        assert_eq!(slug("???"), "case");
+        let path = path_of(Path::new("rules/support.test.yaml"), "A b");
+        assert_eq!(path, Path::new("rules/support.snapshots/a-b.snap"));
+    }
+}

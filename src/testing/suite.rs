@@ -34,6 +34,9 @@ pub struct FileResult {
     /// Mistakes in the file or its rules: nothing in it ran.
     pub diagnostics: Option<Diagnostics>,
     pub cases: Vec<CaseResult>,
+    /// Snapshots beside it that no case of it makes any more (removed by
+    /// `--accept`).
+    pub stale: Vec<PathBuf>,
 }
 
 /// One case's result.
@@ -99,6 +102,7 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Result<Results, LoadError> {
                     path: shown,
                     diagnostics: Some(d),
                     cases: Vec::new(),
+                    stale: Vec::new(),
                 });
                 continue;
             }
@@ -113,13 +117,44 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Result<Results, LoadError> {
                 &mut results.coverage,
             ));
         }
+        let stale = match options.filter {
+            // A filtered run does not know which snapshots the rest use.
+            Some(_) => Vec::new(),
+            None => stale_snapshots(&file, options.snapshots),
+        };
         results.files.push(FileResult {
             path: shown,
             diagnostics: None,
             cases,
+            stale,
         });
     }
     Ok(results)
+}
+
+/// Snapshots in the file's snapshot folder that none of its snapshot
+/// cases makes; `--accept` removes them.
+fn stale_snapshots(file: &TestFile, mode: Mode) -> Vec<PathBuf> {
+    let used: Vec<PathBuf> = file
+        .cases
+        .iter()
+        .filter(|c| matches!(c.expect, Expect::Snapshot))
+        .map(|c| snapshot::path_of(&file.path, &c.name))
+        .collect();
+    let dir = snapshot::path_of(&file.path, "case");
+    let Some(Ok(entries)) = dir.parent().map(std::fs::read_dir) else {
+        return Vec::new();
+    };
+    let mut stale: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "snap") && !used.contains(p))
+        .collect();
+    stale.sort();
+    if mode == Mode::Accept {
+        stale.retain(|p| std::fs::remove_file(p).is_err());
+    }
+    stale
 }
 
 fn wanted(case: &Case, options: &Options) -> bool {

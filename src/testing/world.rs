@@ -5,7 +5,7 @@
 //! stands; the history then runs through the rules.
 
 use super::{Action, Case, TestFile};
-use crate::engine::{Explain, RuleSet};
+use crate::engine::{Change, Explain, Outcome, RuleSet};
 use crate::ingest::{Incoming, Pipeline, Status};
 use crate::model::{Role, Update};
 use crate::store::Store;
@@ -26,6 +26,10 @@ pub fn build(file: &TestFile, case: &Case) -> Result<Store, SetupError> {
             expect_applied(&mut pipeline, comment.clone(), "a given comment")?;
         }
     }
+    if let Some((update, rules)) = &case.sharing {
+        let mut pipeline = Pipeline::new(&store, rules, Explain::None);
+        expect_applied(&mut pipeline, update.clone(), "sharing the given ticket")?;
+    }
     let mut pipeline = Pipeline::new(&store, &file.rules, Explain::None);
     for (i, event) in case.history.iter().enumerate() {
         let what = format!("history event {} in `{account}`", i + 1);
@@ -38,16 +42,26 @@ fn expect_applied(pipeline: &mut Pipeline, update: Update, what: &str) -> Result
     let text = serde_json::to_string(&update).unwrap_or_default();
     let mut reason = None;
     pipeline
-        .run([Incoming::made(text, update)], false, |p| {
-            if let Status::Rejected(why) = &p.status {
-                reason = Some(why.clone());
-            }
+        .run([Incoming::made(text, update)], false, |p| match &p.status {
+            Status::Rejected(why) => reason = Some(format!("rejected: {why}")),
+            Status::Applied(_, o) => reason = refused(o).map(|why| format!("refused: {why}")),
+            Status::Duplicate => {}
         })
         .map_err(|e| e.to_string())?;
     match reason {
-        Some(why) => Err(format!("{what} was rejected: {why}")),
+        Some(why) => Err(format!("{what} was {why}")),
         None => Ok(()),
     }
+}
+
+/// Why a share the given sharing asked for was refused.
+fn refused(o: &Outcome) -> Option<String> {
+    let mut effects = o.fired.iter().flat_map(|f| &f.effects);
+    effects.find_map(|e| match &e.change {
+        Change::ShareRefused { agreement, reason } => Some(format!("`{agreement}`: {reason}")),
+        Change::AgentShareRefused { agent, reason } => Some(format!("`{agent}`: {reason}")),
+        _ => None,
+    })
 }
 
 /// Accounts, agreements, fields, groups and agents, in one transaction.
