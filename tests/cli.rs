@@ -49,7 +49,7 @@ fn check_collects_errors_across_files_and_folders() {
         "unknown-field",
         "bad-regex",
         "automation-never-stops",
-        "unknown-placeholder",
+        "unknown-value",
     ] {
         assert!(text.contains(&format!("error[{code}]")), "missing {code}");
     }

@@ -16,6 +16,15 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    /// `warnings`: fail (exit 1) on any warning a rule does not allow, for CI
+    #[arg(long, value_enum, value_name = "warnings")]
+    deny: Option<Deny>,
+}
+
+/// What `--deny` turns into a failure.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Deny {
+    Warnings,
 }
 
 pub fn run(args: Args) -> Result<Outcome, CliError> {
@@ -42,10 +51,14 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         .filter(|d| d.is_error())
         .count();
     let warnings = files.iter().flat_map(|(_, d)| d).count() - errors;
+    let denied = args.deny == Some(Deny::Warnings) && warnings > 0;
     if args.format == Format::Human {
         println!("{}", summary(files.len(), errors, warnings));
+        if denied {
+            println!("failed: `--deny warnings` and {warnings} warnings remain (accept one on its rule with `# ticket-rules: allow(code) reason`)");
+        }
     }
-    Ok(if errors > 0 {
+    Ok(if errors > 0 || denied {
         Outcome::Failed
     } else {
         Outcome::Ok

@@ -20,7 +20,7 @@ pub mod schema;
 pub mod yaml;
 
 use ast::RuleFile;
-use check::{check, check_titles, CheckOptions};
+use check::{apply_allows, check, check_cycles, check_titles, CheckOptions};
 use diagnostics::{Diagnostic, SourceFile};
 use std::path::{Path, PathBuf};
 
@@ -93,10 +93,15 @@ pub fn check_paths(
         files.push((loaded, diags));
     }
     let asts: Vec<_> = files.iter().map(|(l, _)| &l.file).collect();
-    for (i, d) in check_titles(&asts) {
+    let across = check_titles(&asts)
+        .into_iter()
+        .chain(check_cycles(&asts))
+        .collect::<Vec<_>>();
+    for (i, d) in across {
         files[i].1.push(d);
     }
-    for (_, diags) in &mut files {
+    for (loaded, diags) in &mut files {
+        *diags = apply_allows(&loaded.file, &loaded.source.text, std::mem::take(diags));
         diags.sort_by_key(|d| (d.severity, d.span.start));
     }
     Ok(files)
