@@ -2,12 +2,13 @@
 
 use super::{report, stdout_style, CliError, Format, Outcome};
 use crate::rules::check::{agreements_from_json, CheckOptions};
-use crate::rules::check_paths;
+use crate::rules::check_paths_as;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Rule files (.rules, .yaml, .yml, .json) or folders to search
+    /// Rule files or folders to search (.rules, .yaml, .yml, .json; a file
+    /// named otherwise is read by its content, or as `--rules-format` says)
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Sharing Agreements API JSON; agreement names in rules must be in it
@@ -43,7 +44,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             None => None,
         },
     };
-    let files = check_paths(&args.paths, &options)?;
+    let files = check_paths_as(&args.paths, &options, super::running::rules_format())?;
     print!("{}", report(&files, args.format, stdout_style()));
     let errors = files
         .iter()

@@ -4,14 +4,14 @@
 
 use super::automations::RunArgs;
 use super::ingest::ExplainArg;
-use super::running::{account_of, account_rules, open_input, time_arg, DbArg, RulesArg};
+use super::running::{account_of, account_rules, open_input, time_arg, ExistingDbArg, RulesArg};
 use super::{CliError, Format, Outcome};
 use crate::automations::DEFAULT_CAP;
 use crate::engine::{Explain, RuleSet};
 use crate::event::parse_ticket_json;
 use crate::ingest::{incoming, Incoming, Pipeline, Processed};
 use crate::model::{Changes, Time, Update, UpdateKind};
-use crate::report::{event_json, event_text};
+use crate::report::{event_json, event_text, events_json};
 use crate::store::Store;
 use std::path::PathBuf;
 
@@ -19,7 +19,7 @@ use std::path::PathBuf;
 #[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["event", "ticket", "ticket_json", "automations"])))]
 pub struct Args {
     #[command(flatten)]
-    db: DbArg,
+    db: ExistingDbArg,
     /// Rule files or folders: `ACCOUNT=PATH` for one account's, `PATH` for
     /// every account without its own (repeat `--rules` for more)
     #[arg(long, required = true, value_name = "[ACCOUNT=]PATH")]
@@ -55,9 +55,9 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<Outcome, CliError> {
     if args.automations {
-        let store = args.db.open_existing()?;
+        let store = args.db.open()?;
         let sweep = RunArgs {
-            db: args.db,
+            db: args.db.into(),
             rules: args.rules,
             at: args.at,
             dry_run: true,
@@ -98,7 +98,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             }
         }
     } else {
-        let store = args.db.open_existing()?;
+        let store = args.db.open()?;
         let mut pipeline = Pipeline::new(&store, &rules, explain);
         match (&args.event, args.ticket) {
             (Some(events), _) => pipeline.run(incoming(open_input(events)?), true, collect)?,
@@ -116,8 +116,8 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             .iter()
             .for_each(|r| print!("{}", r.as_str().unwrap_or(""))),
         Format::Json => {
-            let text = serde_json::to_string_pretty(&results).unwrap_or_default();
-            println!("{text}");
+            let out = events_json(results, &summary, true);
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
     }
     Ok(if summary.rejected > 0 {

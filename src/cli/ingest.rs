@@ -4,7 +4,7 @@ use super::running::{account_rules, open_input, DbArg, RulesArg};
 use super::{stderr_style, CliError, Format, Outcome};
 use crate::engine::Explain;
 use crate::ingest::{incoming, Pipeline, Processed, Status};
-use crate::report::{event_json, event_text};
+use crate::report::{event_json, event_text, events_json};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -85,15 +85,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     match args.format {
         Format::Human => println!("{summary}"),
         Format::Json => {
-            let out = serde_json::json!({
-                "events": reports,
-                "applied": summary.applied,
-                "rejected": summary.rejected,
-                "duplicate": summary.duplicate,
-                "rules_fired": summary.rules_fired,
-                "shared_updates": summary.shared_updates,
-                "queued": summary.queued,
-            });
+            let out = events_json(reports, &summary, false);
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
     }

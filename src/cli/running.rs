@@ -7,11 +7,24 @@ use crate::ingest::{AccountRules, Incoming, Pipeline, Summary};
 use crate::model::Update;
 use crate::report::event_text;
 use crate::rules::check::CheckOptions;
-use crate::rules::check_paths;
+use crate::rules::{check_paths_as, Syntax};
 use crate::store::Store;
 use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
+
+/// `--rules-format`, given once for the whole command line.
+static RULES_FORMAT: std::sync::OnceLock<Option<Syntax>> = std::sync::OnceLock::new();
+
+/// Records `--rules-format` for every rule file the command reads.
+pub fn set_rules_format(syntax: Option<Syntax>) {
+    let _ = RULES_FORMAT.set(syntax);
+}
+
+/// The front end `--rules-format` names, if it was given.
+pub fn rules_format() -> Option<Syntax> {
+    RULES_FORMAT.get().copied().flatten()
+}
 
 /// `--db PATH`.
 #[derive(clap::Args, Clone)]
@@ -30,6 +43,28 @@ impl DbArg {
     /// Opens a store that must exist already.
     pub fn open_existing(&self) -> Result<Store, CliError> {
         Ok(Store::open_existing(&self.db)?)
+    }
+}
+
+/// `--db PATH` for a command that writes nothing, so never creates it.
+#[derive(clap::Args, Clone)]
+pub struct ExistingDbArg {
+    /// The ticket store (SQLite); it must exist already: a dry run creates
+    /// nothing (`--ticket-json` needs no store)
+    #[arg(long, value_name = "PATH", default_value = "ticket-rules.db")]
+    pub db: PathBuf,
+}
+
+impl ExistingDbArg {
+    /// Opens the store, which must exist.
+    pub fn open(&self) -> Result<Store, CliError> {
+        Ok(Store::open_existing(&self.db)?)
+    }
+}
+
+impl From<ExistingDbArg> for DbArg {
+    fn from(arg: ExistingDbArg) -> DbArg {
+        DbArg { db: arg.db }
     }
 }
 
@@ -106,7 +141,7 @@ pub fn account_rules(args: &[RulesArg]) -> Result<Option<AccountRules>, CliError
 /// printed to stderr and give `None` (exit 1): a rule set with errors
 /// never runs.
 pub fn rules_for_run(paths: &[PathBuf]) -> Result<Option<RuleSet>, CliError> {
-    let mut files = check_paths(paths, &CheckOptions::default())?;
+    let mut files = check_paths_as(paths, &CheckOptions::default(), rules_format())?;
     let errors = files.iter().flat_map(|(_, d)| d).any(|d| d.is_error());
     if errors {
         for (_, diags) in &mut files {
