@@ -4,10 +4,17 @@
 //! of them fires once more (`P` removes `on` and adds `off`, `Q` removes
 //! `off` and adds `on`), and the ticket flips back and forth.
 //!
-//! Guards are indexed by the tag or field they test, so a set of 10,000
-//! triggers is one pass over the actions rather than every pair.
+//! The graph goes from each trigger to the facts its actions make (a tag
+//! added or removed, a field set) and from each fact to the triggers whose
+//! guard needs it, so it stays linear in the rule file even when thousands
+//! of triggers touch the same tag. A fact is coarser than the values: a
+//! `set tags` removes every tag it does not name, and setting a field
+//! counts as giving every guard `field is not …` its chance, so a cycle is
+//! reported only when each trigger in it guards itself and needs a fact
+//! another one makes.
 
-use super::whole_rule::{enables, falsifies, top_level};
+use super::values::words_of;
+use super::whole_rule::{falsifies, lower_tags, top_level};
 use crate::rules::ast::*;
 use crate::rules::diagnostics::Diagnostic;
 use crate::rules::schema;
@@ -27,6 +34,11 @@ pub fn check_cycles(files: &[&RuleFile]) -> Vec<(usize, Diagnostic)> {
     let edges = edges(&nodes);
     strongly_connected(&edges)
         .into_iter()
+        .map(|c| {
+            c.into_iter()
+                .filter(|&i| i < nodes.len())
+                .collect::<Vec<_>>()
+        })
         .filter(|c| c.len() > 1)
         .map(|mut cycle| {
             cycle.sort_unstable();
@@ -59,77 +71,93 @@ fn nodes<'a>(files: &[&'a RuleFile]) -> Vec<Node<'a>> {
     out
 }
 
-/// What a guard tests, for looking up the guards an action may make true.
+/// A fact an action can make true and a guard can need. The graph goes
+/// through one hub node per fact (action → fact → guard), so it has as many
+/// edges as there are tags and values written, never one per pair of
+/// triggers, whatever the rule file holds.
 #[derive(Hash, PartialEq, Eq)]
-enum Key {
-    Tag(String),
-    Field(String),
+enum Fact {
+    TagPresent(String),
+    TagAbsent(String),
+    /// Some tag gone: what `set tags` does to every tag it does not name.
+    AnyTagAbsent,
+    FieldIs(String, String),
+    /// The field holds some other value than before.
+    FieldOther(String),
 }
 
-fn keys(c: &Condition) -> Vec<Key> {
-    match &c.field.node {
-        Field::Tags => c
-            .operand
-            .iter()
-            .filter_map(super::values::atom_text)
-            .map(|t| Key::Tag(t.to_lowercase()))
+/// The facts that make `c` true.
+fn needs(c: &Condition) -> Vec<Fact> {
+    let tags = || lower_tags(&c.operand);
+    match (&c.field.node, &c.op.node) {
+        (Field::Tags, Op::ContainsAtLeastOneOf | Op::ContainsAllOf) => {
+            tags().into_iter().map(Fact::TagPresent).collect()
+        }
+        (Field::Tags, Op::ContainsNoneOf) => tags()
+            .into_iter()
+            .map(Fact::TagAbsent)
+            .chain([Fact::AnyTagAbsent])
             .collect(),
-        f => vec![Key::Field(schema::field_name(f))],
-    }
-}
-
-fn action_keys(a: &Action) -> Vec<Key> {
-    match &a.kind.node {
-        ActionKind::AddTags | ActionKind::RemoveTags => a
-            .args
-            .iter()
-            .filter_map(super::values::atom_text)
-            .map(|t| Key::Tag(t.to_lowercase()))
+        (f, Op::Is) => words_of(&c.operand)
+            .map(|v| Fact::FieldIs(schema::field_name(f), v.to_lowercase()))
+            .into_iter()
             .collect(),
-        ActionKind::Set(f) => vec![Key::Field(schema::set_field_name(*f).to_string())],
+        (f, Op::IsNot) => vec![Fact::FieldOther(schema::field_name(f))],
         _ => Vec::new(),
     }
 }
 
-/// `edges[i]`: the nodes whose guard some action of node `i` makes true.
+/// The facts running `a` makes true.
+fn makes(a: &Action) -> Vec<Fact> {
+    let tags = || lower_tags(&a.args);
+    match &a.kind.node {
+        ActionKind::AddTags => tags().into_iter().map(Fact::TagPresent).collect(),
+        ActionKind::RemoveTags => tags().into_iter().map(Fact::TagAbsent).collect(),
+        ActionKind::SetTags => tags()
+            .into_iter()
+            .map(Fact::TagPresent)
+            .chain([Fact::AnyTagAbsent])
+            .collect(),
+        ActionKind::Set(f) => {
+            let field = schema::set_field_name(*f).to_string();
+            let value = words_of(&a.args).map(|v| v.to_lowercase());
+            value
+                .map(|v| Fact::FieldIs(field.clone(), v))
+                .into_iter()
+                .chain([Fact::FieldOther(field)])
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The graph: nodes `0..nodes.len()` are triggers, the rest fact hubs. A
+/// trigger points at the facts its actions make; a fact points at the
+/// triggers whose guard needs it.
 fn edges(nodes: &[Node<'_>]) -> Vec<Vec<usize>> {
-    let mut by_key: HashMap<Key, Vec<(usize, usize)>> = HashMap::new();
+    let mut hubs: HashMap<Fact, usize> = HashMap::new();
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
     for (n, node) in nodes.iter().enumerate() {
-        for (g, guard) in node.guards.iter().enumerate() {
-            for key in keys(guard) {
-                by_key.entry(key).or_default().push((n, g));
+        for fact in node.guards.iter().flat_map(|g| needs(g)) {
+            let hub = *hubs.entry(fact).or_insert_with(|| {
+                out.push(Vec::new());
+                out.len() - 1
+            });
+            if !out[hub].contains(&n) {
+                out[hub].push(n);
             }
         }
     }
-    let everything: Vec<(usize, usize)> = nodes
-        .iter()
-        .enumerate()
-        .flat_map(|(n, node)| (0..node.guards.len()).map(move |g| (n, g)))
-        .collect();
-    nodes
-        .iter()
-        .enumerate()
-        .map(|(from, node)| {
-            let mut out: Vec<usize> = Vec::new();
-            for a in &node.rule.actions {
-                // `set tags` can make any tag condition true or false.
-                let candidates: Vec<(usize, usize)> = if a.kind.node == ActionKind::SetTags {
-                    everything.clone()
-                } else {
-                    action_keys(a)
-                        .iter()
-                        .flat_map(|k| by_key.get(k).into_iter().flatten().copied())
-                        .collect()
-                };
-                for (to, g) in candidates {
-                    if to != from && !out.contains(&to) && enables(a, nodes[to].guards[g]) {
-                        out.push(to);
-                    }
+    for (n, node) in nodes.iter().enumerate() {
+        for fact in node.rule.actions.iter().flat_map(makes) {
+            if let Some(&hub) = hubs.get(&fact) {
+                if !out[n].contains(&hub) {
+                    out[n].push(hub);
                 }
             }
-            out
-        })
-        .collect()
+        }
+    }
+    out
 }
 
 /// Tarjan's strongly connected components, iteratively (no recursion depth
@@ -184,13 +212,20 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
 }
 
 fn warning(nodes: &[Node<'_>], cycle: &[usize]) -> Diagnostic {
+    const SHOWN: usize = 4;
     let names: Vec<String> = cycle
         .iter()
+        .take(SHOWN)
         .map(|&i| format!("`{}`", nodes[i].rule.title.node))
         .collect();
-    let who = match names.as_slice() {
-        [a, b] => format!("triggers {a} and {b} undo each other"),
-        _ => format!("triggers {} undo each other in turn", names.join(", ")),
+    let who = match (names.as_slice(), cycle.len()) {
+        ([a, b], 2) => format!("triggers {a} and {b} undo each other"),
+        (_, n) if n <= SHOWN => format!("triggers {} undo each other in turn", names.join(", ")),
+        (_, n) => format!(
+            "triggers {} and {} more undo each other in turn",
+            names.join(", "),
+            n - SHOWN
+        ),
     };
     let first = nodes[cycle[0]].rule;
     Diagnostic::warning(

@@ -226,7 +226,7 @@ pub(super) fn is_word(atoms: &[Spanned<Atom>], words: &[&str]) -> bool {
 }
 
 /// The tags of an operand or an action's arguments, lowercased.
-fn lower_tags(atoms: &[Spanned<Atom>]) -> Vec<String> {
+pub(super) fn lower_tags(atoms: &[Spanned<Atom>]) -> Vec<String> {
     atoms
         .iter()
         .filter_map(atom_text)
@@ -248,24 +248,6 @@ fn holds_after_set_tags(a: &Action, c: &Condition) -> bool {
         Op::ContainsNoneOf => !want.iter().any(|t| set.contains(t)),
         Op::ContainsAtLeastOneOf => want.iter().any(|t| set.contains(t)),
         _ => want.iter().all(|t| set.contains(t)),
-    }
-}
-
-/// Would running `a` make `c` true (on a ticket where it was false)?
-/// Tags and the fields `set` changes; used to find triggers that undo each
-/// other.
-pub(super) fn enables(a: &Action, c: &Condition) -> bool {
-    match (&a.kind.node, &c.field.node, &c.op.node) {
-        (ActionKind::AddTags, Field::Tags, Op::ContainsAtLeastOneOf | Op::ContainsAllOf)
-        | (ActionKind::RemoveTags, Field::Tags, Op::ContainsNoneOf) => any_tag_in(a, c),
-        (ActionKind::SetTags, Field::Tags, _) => holds_after_set_tags(a, c),
-        (ActionKind::Set(f), field, Op::Is | Op::IsNot) if set_field_matches(*f, field) => {
-            let (Some(new), Some(want)) = (words_of(&a.args), words_of(&c.operand)) else {
-                return false;
-            };
-            new.eq_ignore_ascii_case(&want) == (c.op.node == Op::Is)
-        }
-        _ => false,
     }
 }
 
