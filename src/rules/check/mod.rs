@@ -69,7 +69,11 @@ pub fn check_titles(files: &[&RuleFile]) -> Vec<(usize, Diagnostic)> {
                     rule.title.span,
                     format!("duplicate {kind} title `{}`", rule.title.node),
                 )
-                .with_help("Zendesk allows it, but the audit trail names rules by title: rename one so you can tell them apart");
+                .with_help(match rule.kind {
+                    RuleKind::Trigger => "Zendesk allows it, but the audit trail names rules by title: rename one so you can tell them apart",
+                    // Automation runs are keyed by title (`engine::automation::event_id`).
+                    RuleKind::Automation => "Zendesk allows it, but runs and the audit trail name automations by title: in an hour the first changes a ticket, the second skips it; rename one",
+                });
                 out.push((i, d));
             }
         }
