@@ -1,8 +1,8 @@
 //! How fast the language stages are on a large rule set: parse, check,
-//! format, and the YAML front end, over 1,000 and 10,000 rules built from
+//! the cycle check across triggers, format, and the YAML front end, over 1,000 and 10,000 rules built from
 //! the example files. Run with `cargo bench --bench language`.
 
-use ticket_rules::rules::check::{check, CheckOptions};
+use ticket_rules::rules::check::{check, check_cycles, CheckOptions};
 use ticket_rules::rules::convert::to_yaml;
 use ticket_rules::rules::format::format_file;
 use ticket_rules::rules::parse::parse_rules;
@@ -59,6 +59,31 @@ fn check_rules(bencher: divan::Bencher, n: usize) {
     bencher
         .counter(divan::counter::ItemsCount::new(n))
         .bench(|| check(divan::black_box(&file), &options));
+}
+
+/// The check across rules that looks for triggers undoing each other, on
+/// the example rules (their tag and status guards) repeated.
+#[divan::bench(args = SIZES)]
+fn trigger_cycles(bencher: divan::Bencher, n: usize) {
+    let (file, diags) = parse_rules(&rule_text(n));
+    assert!(diags.is_empty());
+    bencher
+        .counter(divan::counter::ItemsCount::new(n))
+        .bench(|| check_cycles(&[divan::black_box(&file)]));
+}
+
+/// The cycle check's worst case: every trigger guards itself with a tag
+/// that every other one's `set tags` wipes, so all of them form one cycle.
+#[divan::bench(args = SIZES)]
+fn trigger_cycles_all_set_tags(bencher: divan::Bencher, n: usize) {
+    let text: String = (0..n)
+        .map(|i| format!("trigger \"s{i}\" {{\n  when Tags contains none of d{i}\n  then Set tags d{i}\n}}\n\n"))
+        .collect();
+    let (file, diags) = parse_rules(&text);
+    assert!(diags.is_empty());
+    bencher
+        .counter(divan::counter::ItemsCount::new(n))
+        .bench(|| check_cycles(&[divan::black_box(&file)]));
 }
 
 #[divan::bench(args = SIZES)]

@@ -240,6 +240,26 @@ fn trace_text(out: &mut String, t: &RuleTrace) {
     }
 }
 
+/// The JSON `ingest --report` and `dry-run` print, one shape for both:
+/// whether it was a dry run, each event as [`event_json`] has it, and the
+/// summary's counts.
+pub fn events_json(
+    events: Vec<serde_json::Value>,
+    summary: &crate::ingest::Summary,
+    dry_run: bool,
+) -> serde_json::Value {
+    serde_json::json!({
+        "dry_run": dry_run,
+        "events": events,
+        "applied": summary.applied,
+        "rejected": summary.rejected,
+        "duplicate": summary.duplicate,
+        "rules_fired": summary.rules_fired,
+        "shared_updates": summary.shared_updates,
+        "queued": summary.queued,
+    })
+}
+
 /// One event as JSON.
 pub fn event_json(p: &Processed) -> serde_json::Value {
     let mut v = serde_json::json!({

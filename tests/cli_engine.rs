@@ -246,7 +246,10 @@ fn dry_run_json_and_explain_all() {
         "all",
     ]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    let events = json.as_array().unwrap();
+    // The shape `ingest --report --format json` prints, marked a dry run.
+    assert_eq!(json["dry_run"], true, "{json}");
+    assert_eq!(json["rejected"], 2, "{json}");
+    let events = json["events"].as_array().unwrap();
     assert_eq!(events.len(), 12);
     assert_eq!(events[0]["status"], "applied");
     assert_eq!(events[6]["status"], "duplicate");
@@ -344,6 +347,10 @@ fn dry_run_needs_an_existing_store() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no store at"), "{}", stderr(&out));
     assert!(!db.exists());
+    // And its help says so, rather than that the store is created.
+    let help = String::from_utf8_lossy(&run(&["dry-run", "--help"]).stdout).into_owned();
+    assert!(help.contains("it must exist already"), "{help}");
+    assert!(!help.contains("created on first use"), "{help}");
 }
 
 #[test]

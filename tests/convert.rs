@@ -352,7 +352,7 @@ fn cli_fails_on_what_does_not_fit_and_on_check_errors() {
     let bad = dir.join("bad.yaml");
     std::fs::write(
         &bad,
-        "triggers:\n  - title: T\n    actions: [ { field: statuss, value: open } ]\n",
+        "triggers:\n  - title: T\n    actions: [ { field: status, value: opne } ]\n",
     )
     .unwrap();
     let out = bin()
@@ -361,7 +361,7 @@ fn cli_fails_on_what_does_not_fit_and_on_check_errors() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("error[unknown-action]"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error[unknown-value]"));
     let out = bin()
         .args(["convert", "--to", "xml"])
         .arg(&bad)

@@ -144,7 +144,12 @@ fn channels_by_id_name_or_via_type() {
         atoms(&cond("via_id", "is", json!("mail"))),
         vec![w("email")]
     );
-    assert_eq!(atoms(&cond("via_id", "is", json!(99))), vec![w("99")]);
+    // A via id we cannot name stays a number, as the DSL would read it.
+    assert_eq!(atoms(&cond("via_id", "is", json!(99))), vec![Atom::Num(99)]);
+    assert_eq!(
+        atoms(&cond("via_id", "is", json!("69"))),
+        vec![w("native"), w("messaging")]
+    );
 }
 
 #[test]
@@ -390,8 +395,19 @@ fn zendesk_conditions_pass_through_with_a_warning() {
     let c = cond("OPEN", "greater_than_business_hours", json!("48"));
     assert_eq!(c.field.node, Field::Zendesk("OPEN".into()));
     assert_eq!(atoms(&c), vec![Atom::Json(json!("48"))]);
-    let c = cond("comment_is_public", "is", json!("not_relevant"));
+    let c = cond("comment_is_public", "is", json!("a_future_value"));
     assert_eq!(c.field.node, Field::Zendesk("comment_is_public".into()));
+    let c = cond("comment_is_public", "is", json!("not_relevant"));
+    assert_eq!(
+        (c.field.node.clone(), atoms(&c)),
+        (Field::Comment, vec![w("any")])
+    );
+    let c = cond(
+        "comment_is_public",
+        "is",
+        json!("requester_can_see_comment"),
+    );
+    assert_eq!(atoms(&c), vec![w("public")]);
     let c = cond("HOLD", "greater_than", json!(12));
     assert_eq!(c.field.node, Field::Zendesk("HOLD".into()));
 
@@ -634,32 +650,46 @@ fn rule_settings_and_metadata() {
 }
 
 #[test]
-fn unknown_field_and_operator_reach_check() {
+fn unknown_field_operator_and_action_pass_through_with_did_you_mean() {
     let file = load_ok(&trigger_with(
         "        - { field: update_type, operator: is, value: Create }\n        - { field: statuss, operator: is, value: open }\n        - { field: status, operator: iss, value: open }\n",
     ));
     let conds = file.rules[0].conditions.as_ref().unwrap().conditions();
-    assert_eq!(conds[1].field.node, Field::Unknown("statuss".into()));
-    assert_eq!(conds[2].op.node, Op::Unknown("iss".into()));
+    assert_eq!(conds[1].field.node, Field::Zendesk("statuss".into()));
+    assert_eq!(conds[2].field.node, Field::Zendesk("status".into()));
+    assert_eq!(conds[2].op.node, Op::Zendesk("iss".into()));
     let diags = check(&file, &CheckOptions::default());
-    let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
-    assert!(
-        codes.contains(&"unknown-field") && codes.contains(&"unknown-operator"),
-        "{diags:#?}"
+    assert!(diags.iter().all(|d| !d.is_error()), "{diags:#?}");
+    let helps: Vec<_> = diags
+        .iter()
+        .filter(|d| d.code == "not-run")
+        .map(|d| (d.message.as_str(), d.help.as_deref()))
+        .collect();
+    assert_eq!(
+        helps,
+        [
+            (
+                "condition `statuss` is loaded but not run",
+                Some("did you mean `status`?")
+            ),
+            (
+                "condition `status iss` is loaded but not run",
+                Some("did you mean `is`?")
+            ),
+        ]
     );
-    let d = diags.iter().find(|d| d.code == "unknown-field").unwrap();
-    assert_eq!(d.help.as_deref(), Some("did you mean `status`?"));
 
     let file = load_ok(
         "triggers:\n  - title: T\n    actions:\n      - { field: sharee_ticket, value: x }\n",
     );
     assert_eq!(
         file.rules[0].actions[0].kind.node,
-        ActionKind::Unknown("sharee_ticket".into())
+        ActionKind::Zendesk("sharee_ticket".into())
     );
     let diags = check(&file, &CheckOptions::default());
-    assert!(
-        diags.iter().any(|d| d.code == "unknown-action"),
+    assert_eq!(
+        diags.iter().map(|d| d.code).collect::<Vec<_>>(),
+        ["not-run"],
         "{diags:#?}"
     );
 }

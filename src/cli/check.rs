@@ -3,12 +3,13 @@
 use super::out::{out, outln};
 use super::{report, stdout_style, CliError, Format, Outcome};
 use crate::rules::check::{agreements_from_json, CheckOptions};
-use crate::rules::check_paths;
+use crate::rules::check_paths_as;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Rule files (.rules, .yaml, .yml, .json) or folders to search
+    /// Rule files or folders to search (.rules, .yaml, .yml, .json; a file
+    /// named otherwise is read by its content, or as `--rules-format` says)
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Sharing Agreements API JSON; agreement names in rules must be in it
@@ -17,6 +18,15 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    /// `warnings`: fail (exit 1) on any warning a rule does not allow, for CI
+    #[arg(long, value_enum, value_name = "warnings")]
+    deny: Option<Deny>,
+}
+
+/// What `--deny` turns into a failure.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Deny {
+    Warnings,
 }
 
 pub fn run(args: Args) -> Result<Outcome, CliError> {
@@ -35,7 +45,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             None => None,
         },
     };
-    let files = check_paths(&args.paths, &options)?;
+    let files = check_paths_as(&args.paths, &options, super::running::rules_format())?;
     out!("{}", report(&files, args.format, stdout_style()));
     let errors = files
         .iter()
@@ -43,10 +53,14 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         .filter(|d| d.is_error())
         .count();
     let warnings = files.iter().flat_map(|(_, d)| d).count() - errors;
+    let denied = args.deny == Some(Deny::Warnings) && warnings > 0;
     if args.format == Format::Human {
         outln!("{}", summary(files.len(), errors, warnings));
+        if denied {
+            outln!("failed: `--deny warnings` and {warnings} warnings remain (accept one on its rule with `# ticket-rules: allow(code) reason`)");
+        }
     }
-    Ok(if errors > 0 {
+    Ok(if errors > 0 || denied {
         Outcome::Failed
     } else {
         Outcome::Ok

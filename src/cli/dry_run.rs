@@ -6,7 +6,7 @@ use super::automations::RunArgs;
 use super::ingest::ExplainArg;
 use super::out::{out, outln};
 use super::running::{
-    account_of, account_rules, open_input, time_arg, DbArg, MaxLineArg, RulesArg,
+    account_of, account_rules, open_input, time_arg, ExistingDbArg, MaxLineArg, RulesArg,
 };
 use super::{CliError, Format, Outcome};
 use crate::automations::DEFAULT_CAP;
@@ -14,7 +14,7 @@ use crate::engine::{Explain, RuleSet};
 use crate::event::parse_ticket_json;
 use crate::ingest::{incoming_up_to, Incoming, Pipeline, Processed};
 use crate::model::{Changes, Time, Update, UpdateKind};
-use crate::report::{event_json, event_text};
+use crate::report::{event_json, event_text, events_json};
 use crate::store::Store;
 use crate::testing::save::Pin;
 use std::cell::RefCell;
@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 #[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["event", "ticket", "ticket_json", "automations"])))]
 pub struct Args {
     #[command(flatten)]
-    db: DbArg,
+    db: ExistingDbArg,
     #[command(flatten)]
     max_line: MaxLineArg,
     /// Rule files or folders: `ACCOUNT=PATH` for one account's, `PATH` for
@@ -70,9 +70,9 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<Outcome, CliError> {
     if args.automations {
-        let store = args.db.open_for_dry_run()?;
+        let store = args.db.open()?;
         let sweep = RunArgs {
-            db: args.db,
+            db: args.db.into(),
             rules: args.rules,
             at: args.at,
             dry_run: true,
@@ -132,7 +132,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             }
         }
     } else {
-        let store = args.db.open_for_dry_run()?;
+        let store = args.db.open()?;
         let mut pipeline =
             Pipeline::new(&store, &rules, explain).importing_copies(args.import_copies);
         match (&args.event, args.ticket) {
@@ -158,8 +158,8 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             .iter()
             .for_each(|r| out!("{}", r.as_str().unwrap_or(""))),
         Format::Json => {
-            let text = serde_json::to_string_pretty(&results).unwrap_or_default();
-            outln!("{text}");
+            let out = events_json(results, &summary, true);
+            outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
     }
     if let Some(pin) = pin.into_inner() {

@@ -6,7 +6,7 @@ use super::{stderr_style, CliError, Format, Outcome};
 use crate::engine::Explain;
 use crate::escape::controls;
 use crate::ingest::{incoming_up_to, Pipeline, Processed, Status};
-use crate::report::{event_json, event_text};
+use crate::report::{event_json, event_text, events_json};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -101,15 +101,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
     match args.format {
         Format::Human => outln!("{summary}"),
         Format::Json => {
-            let out = serde_json::json!({
-                "events": reports,
-                "applied": summary.applied,
-                "rejected": summary.rejected,
-                "duplicate": summary.duplicate,
-                "rules_fired": summary.rules_fired,
-                "shared_updates": summary.shared_updates,
-                "queued": summary.queued,
-            });
+            let out = events_json(reports, &summary, false);
             outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
     }

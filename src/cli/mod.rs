@@ -39,6 +39,10 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Read rule files as this, whatever their names (else by extension,
+    /// then by content)
+    #[arg(long, global = true, value_enum, value_name = "dsl|yaml|json")]
+    rules_format: Option<crate::rules::Syntax>,
 }
 
 #[derive(Subcommand)]
@@ -125,6 +129,7 @@ pub enum CliError {
 /// Runs the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    running::set_rules_format(cli.rules_format);
     let result = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Fmt(args) => fmt::run(args),

@@ -8,11 +8,24 @@ use crate::ingest::{AccountRules, Incoming, Pipeline, Summary};
 use crate::model::Update;
 use crate::report::event_text;
 use crate::rules::check::CheckOptions;
-use crate::rules::check_paths;
+use crate::rules::{check_paths_as, Syntax};
 use crate::store::Store;
 use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
+
+/// `--rules-format`, given once for the whole command line.
+static RULES_FORMAT: std::sync::OnceLock<Option<Syntax>> = std::sync::OnceLock::new();
+
+/// Records `--rules-format` for every rule file the command reads.
+pub fn set_rules_format(syntax: Option<Syntax>) {
+    let _ = RULES_FORMAT.set(syntax);
+}
+
+/// The front end `--rules-format` names, if it was given.
+pub fn rules_format() -> Option<Syntax> {
+    RULES_FORMAT.get().copied().flatten()
+}
 
 /// `--db PATH`.
 #[derive(clap::Args, Clone)]
@@ -51,6 +64,29 @@ pub struct MaxLineArg {
     /// with its line number
     #[arg(long = "max-line-bytes", value_name = "N", default_value_t = crate::event::MAX_LINE)]
     pub max_line: usize,
+}
+
+/// `--db PATH` for a command that writes nothing, so never creates it.
+#[derive(clap::Args, Clone)]
+pub struct ExistingDbArg {
+    /// The ticket store (SQLite); it must exist already: a dry run creates
+    /// nothing (`--ticket-json` needs no store)
+    #[arg(long, value_name = "PATH", default_value = "ticket-rules.db")]
+    pub db: PathBuf,
+}
+
+impl ExistingDbArg {
+    /// Opens the store, which must exist: a copy in memory if it is
+    /// read-only, since a dry run writes and then rolls back.
+    pub fn open(&self) -> Result<Store, CliError> {
+        Ok(Store::open_for_dry_run(&self.db)?)
+    }
+}
+
+impl From<ExistingDbArg> for DbArg {
+    fn from(arg: ExistingDbArg) -> DbArg {
+        DbArg { db: arg.db }
+    }
 }
 
 /// The store, the account, the output: what the commands that only read
@@ -126,7 +162,7 @@ pub fn account_rules(args: &[RulesArg]) -> Result<Option<AccountRules>, CliError
 /// printed to stderr and give `None` (exit 1): a rule set with errors
 /// never runs.
 pub fn rules_for_run(paths: &[PathBuf]) -> Result<Option<RuleSet>, CliError> {
-    let mut files = check_paths(paths, &CheckOptions::default())?;
+    let mut files = check_paths_as(paths, &CheckOptions::default(), rules_format())?;
     let errors = files.iter().flat_map(|(_, d)| d).any(|d| d.is_error());
     if errors {
         for (_, diags) in &mut files {

@@ -179,6 +179,9 @@ fn compile_test(c: &Condition, interner: &mut Interner) -> Test {
             };
             match schema::channel(&text) {
                 Some(ch) => Test::Channel(of, ch.name, is),
+                // A via id we cannot name: no ticket here came in by it, so
+                // `is` never holds and `is not` always does.
+                None if text.trim().parse::<i64>().is_ok() => Test::Channel(of, "", is),
                 None => Test::Never(format!("unknown channel `{text}`")),
             }
         }
@@ -202,7 +205,11 @@ fn compile_test(c: &Condition, interner: &mut Interner) -> Test {
             };
             text_test(op, &c.operand, &text).map_or_else(Test::Never, |t| Test::Text(of, t))
         }
-        Field::Comment => Test::Comment(text.eq_ignore_ascii_case("public")),
+        Field::Comment => Test::Comment(match text.to_lowercase().as_str() {
+            "public" => Some(true),
+            "private" => Some(false),
+            _ => None,
+        }),
         Field::Role => {
             let role = if text.to_lowercase().replace('_', " ") == "end user" {
                 "end user"
@@ -336,6 +343,7 @@ pub fn want_of(scalar: &Scalar, atoms: &[Spanned<Atom>]) -> Want {
         {
             Want::CurrentUser
         }
+        Scalar::Assignee if text.eq_ignore_ascii_case("requester") => Want::Requester,
         _ => Want::Text(Some(text.to_lowercase())),
     }
 }

@@ -85,6 +85,8 @@ pub enum Want {
     Text(Option<String>),
     /// `current user`: the update's actor.
     CurrentUser,
+    /// `requester` (on the assignee): the ticket's requester.
+    Requester,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,8 +126,8 @@ pub enum Test {
     Scalar(Scalar, ScalarOp, Want),
     Tags(TagOp, Vec<u32>),
     Text(TextOf, TextTest),
-    /// `comment is public` (true) or `private`.
-    Comment(bool),
+    /// `comment is public` (`Some(true)`), `private`, or `any` (`None`).
+    Comment(Option<bool>),
     /// `role is end user | agent`, and whether `is` (true) or `is not`.
     Role(&'static str, bool),
     SharedWith(String),
@@ -217,6 +219,11 @@ fn equals(val: &Val, want: &Want, facts: &Facts) -> bool {
         (Val::Text(Some(v)), Want::CurrentUser) => facts
             .current_user()
             .is_some_and(|u| same_text(v, &u.to_lowercase())),
+        (Val::Text(Some(v)), Want::Requester) => facts
+            .ticket
+            .requester
+            .as_deref()
+            .is_some_and(|r| same_text(v, &r.to_lowercase())),
         _ => false,
     }
 }
@@ -276,7 +283,7 @@ impl Test {
                 .update
                 .changes
                 .the_comment()
-                .is_some_and(|(_, p)| p == *public),
+                .is_some_and(|(_, p)| public.is_none_or(|want| p == want)),
             Test::Role(role, want) => {
                 let have = facts.update.actor.as_ref().map(|a| a.role.as_condition());
                 have.is_some_and(|r| (r == *role) == *want)
@@ -362,6 +369,8 @@ pub fn hours_since(t: &Ticket, since: TimeField, now: Time) -> Option<i64> {
         TimeField::Assigned => times.assigned_at,
         TimeField::RequesterUpdated => times.requester_updated_at,
         TimeField::AssigneeUpdated => times.assignee_updated_at,
+        // No closed ticket is ever swept, so there is nothing to count from.
+        TimeField::Closed => None,
     }?;
     Some((now - at).num_seconds().div_euclid(3600))
 }

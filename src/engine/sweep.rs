@@ -430,6 +430,8 @@ fn text_part(field: &Scalar, op: ScalarOp, want: &Want) -> Option<Part> {
             Part::Sql(format!("{SAME_TEXT}({column}, ?)"), vec![text(w)])
         }
         (ScalarOp::Is | ScalarOp::IsNot, Want::Text(None)) => null(),
+        // Compares two columns of the ticket: asked in memory.
+        (ScalarOp::Is | ScalarOp::IsNot, Want::Requester) => return None,
         (ScalarOp::Present, _) => not(null()),
         (ScalarOp::NotPresent, _) => null(),
         // `current user` (an automation's update has no actor), nothing,
@@ -458,6 +460,9 @@ fn least_span(n: i128) -> i128 {
 /// `hours since X` as a range on X's column: `hours >= n` is
 /// `X <= now - least_span(n)`, and the hours only fall as X grows.
 fn hours_part(since: TimeField, op: HoursOp, n: i64, now: i64) -> Part {
+    if since == TimeField::Closed {
+        return Part::Const(false);
+    }
     let (now, n) = (i128::from(now), i128::from(n));
     // The latest X with `hours >= m`.
     let latest = |m: i128| now - least_span(m);
@@ -497,6 +502,8 @@ fn time_column(since: TimeField) -> &'static str {
         TimeField::Assigned => "t.assigned_at",
         TimeField::RequesterUpdated => "t.requester_updated_at",
         TimeField::AssigneeUpdated => "t.assignee_updated_at",
+        // `hours_part` answers before asking for a column.
+        TimeField::Closed => "NULL",
     }
 }
 

@@ -202,6 +202,9 @@ pub enum TimeField {
     Assigned,
     RequesterUpdated,
     AssigneeUpdated,
+    /// Automations never see a closed ticket, so this never holds; it is
+    /// here because Zendesk offers it (`CLOSED`).
+    Closed,
 }
 
 /// The thing a condition looks at.

@@ -350,6 +350,7 @@ fn operand_value(c: &Condition) -> Option<Value> {
         Field::Comment => match words(atoms).to_lowercase().as_str() {
             "public" => "true".into(),
             "private" => "false".into(),
+            "any" => "not_relevant".into(),
             other => other.into(),
         },
         Field::Role => words(atoms).to_lowercase().replace(' ', "_").into(),
@@ -389,6 +390,15 @@ fn enum_value(atoms: &[Spanned<Atom>]) -> Value {
 fn name_value(atoms: &[Spanned<Atom>]) -> Value {
     if atoms.len() == 2 && words(atoms).eq_ignore_ascii_case("current user") {
         return "current_user".into();
+    }
+    if let [Spanned {
+        node: Atom::Word(w),
+        ..
+    }] = atoms
+    {
+        if w.eq_ignore_ascii_case("requester") {
+            return "requester_id".into();
+        }
     }
     value(atoms)
 }

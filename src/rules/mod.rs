@@ -20,13 +20,13 @@ pub mod schema;
 pub mod yaml;
 
 use ast::RuleFile;
-use check::{check, check_titles, CheckOptions};
+use check::{apply_allows, check, check_cycles, check_titles, CheckOptions};
 use diagnostics::{Diagnostic, SourceFile};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 /// Which front end reads a file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Syntax {
     Dsl,
     Yaml,
@@ -34,6 +34,29 @@ pub enum Syntax {
 }
 
 impl Syntax {
+    /// The front end for a file whose name says nothing: JSON starts with
+    /// `{`, the DSL has a line starting `trigger "` or `automation "`, and
+    /// YAML has a `triggers:` or `automations:` key.
+    pub fn sniff(text: &str) -> Option<Syntax> {
+        let body = text.trim_start_matches('\u{feff}').trim_start();
+        if body.starts_with('{') {
+            return Some(Syntax::Json);
+        }
+        let starts = |prefixes: &[&str]| {
+            body.lines().any(|l| {
+                let l = l.trim_start().to_ascii_lowercase();
+                prefixes.iter().any(|p| l.starts_with(p))
+            })
+        };
+        if starts(&["trigger \"", "automation \""]) {
+            Some(Syntax::Dsl)
+        } else if starts(&["triggers:", "automations:", "trigger:", "automation:"]) {
+            Some(Syntax::Yaml)
+        } else {
+            None
+        }
+    }
+
     /// The front end for a path, by its extension.
     pub fn of(path: &Path) -> Option<Syntax> {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
@@ -77,7 +100,7 @@ pub enum LoadError {
         path: String,
         source: std::io::Error,
     },
-    #[error("`{path}` is not a rule file")]
+    #[error("`{path}` is not a rule file\nhelp: name it `.rules`, `.yaml` or `.json`, or say which with `--rules-format dsl|yaml|json`")]
     NotRules { path: String },
     #[error("`{path}` is over {} MiB, the most a rule file may be\nhelp: split it into several files in one folder", MAX_RULE_FILE >> 20)]
     TooBig { path: String },
@@ -92,29 +115,47 @@ pub fn check_paths(
     paths: &[PathBuf],
     options: &CheckOptions,
 ) -> Result<Vec<(Loaded, Vec<Diagnostic>)>, LoadError> {
+    check_paths_as(paths, options, None)
+}
+
+/// [`check_paths`], reading every file with `syntax` when one is given
+/// (`--rules-format`) instead of going by its name or content.
+pub fn check_paths_as(
+    paths: &[PathBuf],
+    options: &CheckOptions,
+    syntax: Option<Syntax>,
+) -> Result<Vec<(Loaded, Vec<Diagnostic>)>, LoadError> {
     let mut files = Vec::new();
     for path in collect_paths(paths)? {
-        let mut loaded = load_path(&path)?;
+        let mut loaded = load_path_as(&path, syntax)?;
         let mut diags = std::mem::take(&mut loaded.diagnostics);
         diags.extend(check(&loaded.file, options));
         files.push((loaded, diags));
     }
     let asts: Vec<_> = files.iter().map(|(l, _)| &l.file).collect();
-    for (i, d) in check_titles(&asts) {
+    let across = check_titles(&asts)
+        .into_iter()
+        .chain(check_cycles(&asts))
+        .collect::<Vec<_>>();
+    for (i, d) in across {
         files[i].1.push(d);
     }
-    for (_, diags) in &mut files {
+    for (loaded, diags) in &mut files {
+        *diags = apply_allows(&loaded.file, &loaded.source.text, std::mem::take(diags));
         diags.sort_by_key(|d| (d.severity, d.span.start));
     }
     Ok(files)
 }
 
-/// Reads one rule file from disk.
+/// Reads one rule file from disk, by its extension or, for any other
+/// name, by its content.
 pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
+    load_path_as(path, None)
+}
+
+/// [`load_path`] with the front end given (`--rules-format`), if it is.
+pub fn load_path_as(path: &Path, syntax: Option<Syntax>) -> Result<Loaded, LoadError> {
     let shown = path.display().to_string();
-    let syntax = Syntax::of(path).ok_or_else(|| LoadError::NotRules {
-        path: shown.clone(),
-    })?;
     let io = |source| LoadError::Io {
         path: shown.clone(),
         source,
@@ -129,6 +170,12 @@ pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
     if text.len() as u64 > MAX_RULE_FILE {
         return Err(LoadError::TooBig { path: shown });
     }
+    let syntax = syntax
+        .or_else(|| Syntax::of(path))
+        .or_else(|| Syntax::sniff(&text))
+        .ok_or_else(|| LoadError::NotRules {
+            path: shown.clone(),
+        })?;
     Ok(load_str(&shown, text, syntax))
 }
 

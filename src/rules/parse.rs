@@ -515,6 +515,7 @@ fn parse_time_field(pair: Pair<'_, Rule>) -> TimeField {
         [Rule::kw_pending] => TimeField::Pending,
         [Rule::kw_open] => TimeField::Open,
         [Rule::kw_assigned] => TimeField::Assigned,
+        [Rule::kw_closed] => TimeField::Closed,
         _ => TimeField::Updated,
     }
 }
@@ -818,7 +819,7 @@ fn rule_name(r: Rule) -> &'static str {
         Rule::kw_with | Rule::kw_from | Rule::kw_to => "a value",
         Rule::kw_agent => "`agent`",
         Rule::kw_changed | Rule::kw_created | Rule::kw_updated | Rule::kw_solved => "a value",
-        Rule::kw_pending | Rule::kw_open | Rule::kw_assigned => "a value",
+        Rule::kw_pending | Rule::kw_open | Rule::kw_assigned | Rule::kw_closed => "a value",
         Rule::kw_is | Rule::kw_present | Rule::kw_less | Rule::kw_greater => "an operator",
         Rule::kw_than | Rule::kw_contains | Rule::kw_contain | Rule::kw_does => "an operator",
         Rule::kw_at | Rule::kw_least | Rule::kw_one | Rule::kw_of => "an operator",

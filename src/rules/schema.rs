@@ -15,8 +15,8 @@ pub const TYPES: &[&str] = &["question", "incident", "problem", "task"];
 pub const TICKET_STATES: &[&str] = &["created", "updated", "shared"];
 /// Who made the update.
 pub const ROLES: &[&str] = &["end user", "agent"];
-/// Comment visibility.
-pub const VISIBILITIES: &[&str] = &["public", "private"];
+/// Comment visibility; `any` is a comment of either kind.
+pub const VISIBILITIES: &[&str] = &["public", "private", "any"];
 /// Who `notify` can address, besides a quoted email address.
 pub const RECIPIENTS: &[&str] = &["requester", "assignee", "group", "current user"];
 /// Placeholders allowed in comments and notifications.
@@ -62,68 +62,74 @@ pub const ZENDESK_PLACEHOLDERS: &[&str] = &[
     "current_user.email",
     "satisfaction.rating_section",
     "satisfaction.rating_url",
+    // Zendesk's other standard placeholders: accepted, left as written
+    // where ticket-rules has no value for them.
+    "ticket.latest_comment_formatted",
+    "ticket.latest_public_comment_formatted",
+    "ticket.latest_comment_rich",
+    "ticket.latest_public_comment_rich",
+    "ticket.comments_formatted_html",
+    "ticket.public_comments",
+    "ticket.url_with_protocol",
+    "ticket.created_at_with_time",
+    "ticket.updated_at_with_time",
+    "ticket.created_at_with_timestamp",
+    "ticket.updated_at_with_timestamp",
+    "ticket.due_date",
+    "ticket.due_date_with_timestamp",
+    "ticket.in_business_hours",
+    "ticket.score",
+    "ticket.cc_names",
+    "ticket.ccs",
+    "ticket.email_cc_names",
+    "ticket.email_ccs",
+    "ticket.follower_names",
+    "ticket.followers",
+    "ticket.follower_reply_type_message",
+    "ticket.requester.last_name",
+    "ticket.requester.phone",
+    "ticket.requester.external_id",
+    "ticket.requester.details",
+    "ticket.requester.language",
+    "ticket.assignee.last_name",
+    "ticket.organization.details",
+    "ticket.organization.notes",
+    "ticket.organization.external_id",
+    "ticket.submitter.name",
+    "ticket.submitter.email",
+    "current_user.last_name",
+    "current_user.details",
+    "current_user.phone",
+    "current_user.language",
+    "current_user.organization.name",
+    "current_user.external_id",
+    "satisfaction.survey_section",
+    "satisfaction.positive_rating_url",
+    "satisfaction.negative_rating_url",
+    "satisfaction.current_rating",
+    "satisfaction.current_comment",
 ];
 
-/// Zendesk condition fields that ticket-rules loads but does not run.
-pub const ZENDESK_CONDITIONS: &[&str] = &[
-    "satisfaction_score",
-    "satisfaction_reason_code",
-    "ticket_form_id",
-    "recipient",
-    "reopens",
-    "replies",
-    "agent_stations",
-    "group_stations",
-    "in_business_hours",
-    "on_holiday",
-    "locale_id",
-    "requester_twitter_followers_count",
-    "requester_twitter_statuses_count",
-    "requester_twitter_verified",
-    "ticket_is_public",
-    "description_includes_word",
-    "custom_status_id",
-    "requester_role",
-    "ticket_type_id",
-    "exact_created_at",
-    "sla_next_breach_at",
-    "HOLD",
-    "CLOSED",
-    "due_date",
-    "until_due_date",
-    "cc",
+/// Prefixes of Zendesk placeholders named by a field's key or id
+/// (`{{ticket.ticket_field_360012345678}}`).
+const ZENDESK_PLACEHOLDER_PREFIXES: &[&str] = &[
+    "ticket.ticket_field_",
+    "ticket.ticket_field_option_title_",
+    "ticket.requester.custom_fields.",
+    "ticket.organization.custom_fields.",
+    "current_user.custom_fields.",
+    "ticket.latest_comment.",
+    "ticket.latest_public_comment.",
 ];
 
-/// Zendesk actions that ticket-rules loads but does not run.
-pub const ZENDESK_ACTIONS: &[&str] = &[
-    "notification_target",
-    "notification_webhook",
-    "notification_sms_user",
-    "notification_sms_group",
-    "notification_messaging_csat",
-    "notification_user",
-    "notification_group",
-    "tweet_requester",
-    "cc",
-    "follower",
-    "locale_id",
-    "satisfaction_score",
-    "ticket_form_id",
-    "brand_id",
-    "requester_id",
-    "organization_id",
-    "comment_value",
-    "comment_value_html",
-    "comment_mode_is_public",
-    "deflection",
-    "add_skills",
-    "set_skills",
-    "remove_skills",
-    "custom_status_id",
-    "side_conversation",
-    "side_conversation_slack",
-    "side_conversation_ticket",
-];
+/// Is `name` a placeholder of ours or one of Zendesk's standard ones?
+pub fn is_placeholder(name: &str) -> bool {
+    PLACEHOLDERS.contains(&name)
+        || ZENDESK_PLACEHOLDERS.contains(&name)
+        || ZENDESK_PLACEHOLDER_PREFIXES
+            .iter()
+            .any(|p| name.len() > p.len() && name.starts_with(p))
+}
 
 /// A channel: its name in the DSL, Zendesk's via type and via id.
 pub struct Channel {
@@ -132,93 +138,73 @@ pub struct Channel {
     pub via_id: i64,
 }
 
-/// Zendesk's via types that tickets and updates arrive by.
+const fn ch(name: &'static str, via_type: &'static str, via_id: i64) -> Channel {
+    Channel {
+        name,
+        via_type,
+        via_id,
+    }
+}
+
+/// Zendesk's via types that tickets and updates arrive by: every row of
+/// Zendesk's via types reference up to 41 (the older channels our DSL names
+/// in its own words), then the messaging, SDK and mobile channels. A via id
+/// not in this table loads with an `unknown-channel` warning.
 pub const CHANNELS: &[Channel] = &[
-    Channel {
-        name: "web",
-        via_type: "web_form",
-        via_id: 0,
-    },
-    Channel {
-        name: "email",
-        via_type: "mail",
-        via_id: 4,
-    },
-    Channel {
-        name: "api",
-        via_type: "web_service",
-        via_id: 5,
-    },
-    Channel {
-        name: "rule",
-        via_type: "rule",
-        via_id: 8,
-    },
-    Channel {
-        name: "feedback tab",
-        via_type: "dropbox",
-        via_id: 17,
-    },
-    Channel {
-        name: "merge",
-        via_type: "merge",
-        via_id: 19,
-    },
-    Channel {
-        name: "batch",
-        via_type: "batch",
-        via_id: 20,
-    },
-    Channel {
-        name: "closed ticket",
-        via_type: "closed_ticket",
-        via_id: 27,
-    },
-    Channel {
-        name: "chat",
-        via_type: "chat",
-        via_id: 29,
-    },
-    Channel {
-        name: "twitter",
-        via_type: "twitter",
-        via_id: 30,
-    },
-    Channel {
-        name: "ticket sharing",
-        via_type: "ticket_sharing",
-        via_id: 31,
-    },
-    Channel {
-        name: "voicemail",
-        via_type: "voicemail",
-        via_id: 33,
-    },
-    Channel {
-        name: "phone",
-        via_type: "phone_call_inbound",
-        via_id: 34,
-    },
-    Channel {
-        name: "phone outbound",
-        via_type: "phone_call_outbound",
-        via_id: 35,
-    },
-    Channel {
-        name: "text message",
-        via_type: "text_message",
-        via_id: 37,
-    },
-    Channel {
-        name: "facebook",
-        via_type: "facebook_post",
-        via_id: 38,
-    },
-    Channel {
-        name: "facebook message",
-        via_type: "facebook_message",
-        via_id: 41,
-    },
+    ch("web", "web_form", 0),
+    ch("email", "mail", 4),
+    ch("api", "web_service", 5),
+    ch("rule", "rule", 8),
+    ch("linked problem", "linked_problem", 9),
+    ch("group deletion", "group_deletion", 10),
+    ch("user change", "user_change", 11),
+    ch("user deletion", "user_deletion", 12),
+    ch("group change", "group_change", 13),
+    ch("resource push", "resource_push", 14),
+    ch("iphone", "iphone", 15),
+    ch("get satisfaction", "get_satisfaction", 16),
+    ch("feedback tab", "dropbox", 17),
+    ch("merge", "merge", 19),
+    ch("batch", "batch", 20),
+    ch(
+        "recovered from suspended tickets",
+        "recovered_from_suspended_tickets",
+        21,
+    ),
+    ch(
+        "automatic solution suggestions",
+        "automatic_solution_suggestions",
+        22,
+    ),
+    ch("twitter favorite", "twitter_favorite", 23),
+    ch("topic", "topic", 24),
+    ch("user merge", "user_merge", 25),
+    ch("twitter dm", "twitter_dm", 26),
+    ch("closed ticket", "closed_ticket", 27),
+    ch("logmein rescue", "logmein_rescue", 28),
+    ch("chat", "chat", 29),
+    ch("twitter", "twitter", 30),
+    ch("ticket sharing", "ticket_sharing", 31),
+    ch("macro reference", "macro_reference", 32),
+    ch("voicemail", "voicemail", 33),
+    ch("phone", "phone_call_inbound", 34),
+    ch("phone outbound", "phone_call_outbound", 35),
+    ch("blog", "blog", 36),
+    ch("text message", "text_message", 37),
+    ch("facebook", "facebook_post", 38),
+    ch("import", "import", 39),
+    ch("github", "github", 40),
+    ch("facebook message", "facebook_message", 41),
+    ch("satisfaction prediction", "satisfaction_prediction", 42),
+    ch("cti voicemail", "cti_voicemail", 44),
+    ch("cti phone", "cti_phone_call_inbound", 45),
+    ch("cti phone outbound", "cti_phone_call_outbound", 46),
+    ch("help center", "help_center", 48),
+    ch("sample ticket", "sample_ticket", 49),
+    ch("any channel", "any_channel", 55),
+    ch("mobile sdk", "mobile_sdk", 56),
+    ch("mobile", "mobile", 57),
+    ch("native messaging", "native_messaging", 69),
 ];
 
 /// Finds a channel by DSL name, via type or via id, ignoring case and
@@ -256,6 +242,7 @@ pub const TIME_FIELDS: &[(TimeField, &str, &str)] = &[
         "assignee updated",
         "assignee_updated_at",
     ),
+    (TimeField::Closed, "closed", "CLOSED"),
 ];
 
 /// The DSL phrase and Zendesk name of `key` in a name table.
@@ -467,13 +454,12 @@ pub fn ops_for(field: &Field) -> &'static [Op] {
     const ONLY_IS: &[Op] = &[Is];
     match field {
         Field::Status | Field::Priority => ORDERED,
-        Field::Group | Field::Assignee => CHANGEABLE,
+        Field::Group | Field::Assignee | Field::Organization => CHANGEABLE,
         Field::Ticket
         | Field::Source
         | Field::UpdateVia
         | Field::Type
         | Field::Requester
-        | Field::Organization
         | Field::Brand
         | Field::Role
         | Field::SharedWithAgent => EQUALITY,

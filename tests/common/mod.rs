@@ -11,7 +11,9 @@ pub mod scenario;
 
 use std::fmt::Write as _;
 use ticket_rules::rules::ast::*;
-use ticket_rules::rules::check::{agreements_from_json, check, check_titles, CheckOptions};
+use ticket_rules::rules::check::{
+    agreements_from_json, apply_allows, check, check_cycles, check_titles, CheckOptions,
+};
 use ticket_rules::rules::diagnostics::{render, Diagnostic, SourceFile, Style};
 use ticket_rules::rules::schema;
 use ticket_rules::rules::{load_path, Loaded};
@@ -160,12 +162,15 @@ pub fn options_for(path: &std::path::Path) -> CheckOptions {
 }
 
 /// A fixture loaded and checked the way `check` does it: what loading found,
-/// then each rule checked, then duplicate titles.
+/// then each rule checked, then duplicate titles and cycles, then the
+/// warnings its allow comments accept taken out.
 pub fn load_and_check(path: &std::path::Path) -> (Loaded, Vec<Diagnostic>) {
     let mut loaded = load_path(path).unwrap();
     let mut diags = std::mem::take(&mut loaded.diagnostics);
     diags.extend(check(&loaded.file, &options_for(path)));
     diags.extend(check_titles(&[&loaded.file]).into_iter().map(|(_, d)| d));
+    diags.extend(check_cycles(&[&loaded.file]).into_iter().map(|(_, d)| d));
+    let diags = apply_allows(&loaded.file, &loaded.source.text, diags);
     (loaded, diags)
 }
 

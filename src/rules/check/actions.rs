@@ -35,14 +35,18 @@ impl RuleChecker<'_> {
                     ),
                 );
             }
-            ActionKind::Zendesk(field) => self.push(
-                Diagnostic::warning(
-                    "not-run",
-                    a.kind.span,
-                    format!("action `{field}` is loaded but not run"),
-                )
-                .with_help("ticket-rules skips this action when the rule fires"),
-            ),
+            ActionKind::Zendesk(field) => {
+                if self.not_run.insert(format!("action {field}")) {
+                    self.push(
+                        Diagnostic::warning(
+                            "not-run",
+                            a.kind.span,
+                            format!("action `{field}` is loaded but not run"),
+                        )
+                        .with_help("ticket-rules skips this action when the rule fires"),
+                    );
+                }
+            }
             ActionKind::ShareTicket => {
                 self.check_values(&what, ValueKind::Agreement, &a.args, a.span);
                 self.check_can_share(&a.args);
@@ -161,8 +165,7 @@ impl RuleChecker<'_> {
             let inner = &rest[open + 2..open + close];
             // Liquid filters (`{{ticket.title | upcase}}`) do not change the name.
             let name = inner.split('|').next().unwrap_or("").trim();
-            let known = schema::PLACEHOLDERS.contains(&name)
-                || schema::ZENDESK_PLACEHOLDERS.contains(&name);
+            let known = schema::is_placeholder(name);
             let at = if exact {
                 let s = span.start + 1 + base + open;
                 Span::new(s, s + close + 2)
@@ -180,7 +183,7 @@ impl RuleChecker<'_> {
                 );
             } else if !known {
                 self.push(
-                    Diagnostic::error(
+                    Diagnostic::warning(
                         "unknown-placeholder",
                         at,
                         format!("unknown placeholder `{{{{{name}}}}}`"),
@@ -196,7 +199,7 @@ impl RuleChecker<'_> {
                         .map(|s| format!("{{{{{s}}}}}")),
                     )
                     .or_help(format!(
-                        "placeholders are {}",
+                        "Zendesk renders an unknown placeholder empty; ours are {}",
                         list(
                             &schema::PLACEHOLDERS
                                 .iter()

@@ -32,14 +32,7 @@ impl RuleChecker<'_> {
                 return;
             }
             Field::Zendesk(name) => {
-                self.push(
-                    Diagnostic::warning(
-                        "not-run",
-                        c.field.span,
-                        format!("condition `{name}` is loaded but not run"),
-                    )
-                    .with_help("ticket-rules cannot evaluate it, so this rule never fires here"),
-                );
+                self.not_run_condition(name, c);
                 return;
             }
             _ => {}
@@ -91,6 +84,37 @@ impl RuleChecker<'_> {
             _ => format!("`{fname} {}`", schema::op_name(&c.op.node)),
         };
         self.check_values(&what, kind, &c.operand, c.span);
+    }
+
+    /// A Zendesk condition we do not run: once per field in a rule, with a
+    /// "did you mean" when the field or operator is close to one we run.
+    fn not_run_condition(&mut self, name: &str, c: &Condition) {
+        let op = match &c.op.node {
+            Op::Zendesk(op) => op.as_str(),
+            _ => "",
+        };
+        if !self.not_run.insert(format!("condition {name}")) {
+            return;
+        }
+        let ours = schema::zendesk_field_names().find(|z| z.eq_ignore_ascii_case(name));
+        let suggestion = match ours {
+            Some(_) => did_you_mean(op, schema::OPS.iter().map(|(_, _, z)| *z)),
+            None => did_you_mean(name, schema::zendesk_field_names()),
+        };
+        let (written, span) = if ours.is_some() {
+            (format!("{name} {op}"), c.field.span.join(c.op.span))
+        } else {
+            (name.to_string(), c.field.span)
+        };
+        self.push(
+            Diagnostic::warning(
+                "not-run",
+                span,
+                format!("condition `{written}` is loaded but not run"),
+            )
+            .did_you_mean(suggestion)
+            .or_help("ticket-rules cannot evaluate it, so this rule never fires here"),
+        );
     }
 
     fn check_rule_kind_fits(&mut self, c: &Condition) {

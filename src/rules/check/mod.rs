@@ -7,12 +7,16 @@
 //! operand and argument checks they share in [`values`]. Step two
 //! ([`whole_rule`]) looks at each rule as a whole: conditions that
 //! contradict each other, and rules that would fire again and again. Step
-//! three, in [`check_titles`], looks across files. Checks that need the
-//! account's sharing agreements are in [`agreements`].
+//! three looks across files: [`check_titles`], and triggers that undo each
+//! other in [`cycles`]. Checks that need the account's sharing agreements
+//! are in [`agreements`]. Last, [`allow`] drops the warnings a rule accepts
+//! with a `# ticket-rules: allow(code) reason` comment.
 
 mod actions;
 mod agreements;
+mod allow;
 mod conditions;
+mod cycles;
 mod values;
 mod whole_rule;
 
@@ -22,6 +26,8 @@ use std::collections::HashSet;
 use whole_rule::top_level;
 
 pub use agreements::{agreements_from_json, AgreementRef, AgreementsError};
+pub use allow::apply_allows;
+pub use cycles::check_cycles;
 pub use values::words_of;
 
 /// What `check` knows beyond the rule files.
@@ -39,6 +45,7 @@ pub fn check(file: &RuleFile, options: &CheckOptions) -> Vec<Diagnostic> {
             rule,
             options,
             out: &mut out,
+            not_run: HashSet::new(),
         };
         c.check_rule();
     }
@@ -57,12 +64,16 @@ pub fn check_titles(files: &[&RuleFile]) -> Vec<(usize, Diagnostic)> {
             }
             if !seen.insert(key) {
                 let kind = rule.kind.keyword();
-                let d = Diagnostic::error(
+                let d = Diagnostic::warning(
                     "duplicate-title",
                     rule.title.span,
                     format!("duplicate {kind} title `{}`", rule.title.node),
                 )
-                .with_help("the audit trail names rules by title, so each must be unique");
+                .with_help(match rule.kind {
+                    RuleKind::Trigger => "Zendesk allows it, but the audit trail names rules by title: rename one so you can tell them apart",
+                    // Automation runs are keyed by title (`engine::automation::event_id`).
+                    RuleKind::Automation => "Zendesk allows it, but runs and the audit trail name automations by title: in an hour the first changes a ticket, the second skips it; rename one",
+                });
                 out.push((i, d));
             }
         }
@@ -74,6 +85,9 @@ struct RuleChecker<'a> {
     rule: &'a Rule,
     options: &'a CheckOptions,
     out: &'a mut Vec<Diagnostic>,
+    /// Zendesk fields and actions already reported `not-run` in this rule:
+    /// one warning per name is enough.
+    not_run: HashSet<String>,
 }
 
 impl RuleChecker<'_> {

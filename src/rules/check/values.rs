@@ -118,6 +118,19 @@ impl RuleChecker<'_> {
                     );
                 }
             }
+            ValueKind::Channel
+                if schema::channel(&text).is_none() && text.parse::<i64>().is_ok() =>
+            {
+                // Zendesk adds channels; a via id we have no name for is not a mistake.
+                self.push(
+                    Diagnostic::warning(
+                        "unknown-channel",
+                        span,
+                        format!("via id `{text}` is a channel ticket-rules does not know"),
+                    )
+                    .with_help("Zendesk may have added it, so it loads, but no ticket here comes in by a channel without a name: `is` never holds, `is not` always does"),
+                );
+            }
             ValueKind::Channel if schema::channel(&text).is_none() => {
                 let names = schema::CHANNELS.iter().map(|c| c.name);
                 self.push(

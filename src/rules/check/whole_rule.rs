@@ -20,6 +20,15 @@ impl RuleChecker<'_> {
             })
             .collect();
         let mut reported = false;
+        if self.rule.kind == RuleKind::Automation {
+            if let Some(c) = conds
+                .iter()
+                .find(|c| c.field.node == Field::HoursSince(TimeField::Closed))
+            {
+                self.push(self.never_fires(c.span, "hours since closed"));
+                reported = true;
+            }
+        }
         for field in [Field::Status, Field::Priority] {
             let Some(order) = schema::ordering(&field) else {
                 continue;
@@ -70,7 +79,9 @@ impl RuleChecker<'_> {
     }
 
     fn never_fires(&self, span: Span, field: &str) -> Diagnostic {
-        let closed = if self.rule.kind == RuleKind::Automation && field == "status" {
+        let closed = if self.rule.kind == RuleKind::Automation
+            && (field == "status" || field == "hours since closed")
+        {
             " (automations skip closed tickets)"
         } else {
             ""
@@ -90,7 +101,12 @@ impl RuleChecker<'_> {
     }
 
     pub(super) fn check_automation_stops(&mut self, conjuncts: &[&Expr]) {
-        if conjuncts.iter().any(|e| once_only(e, RuleKind::Automation)) || self.nullified(conjuncts)
+        // A condition we do not run may be the one that stops it: Zendesk
+        // checked that, and the rule never fires here anyway.
+        if conjuncts
+            .iter()
+            .any(|e| once_only(e, RuleKind::Automation) || passthrough(e))
+            || self.nullified(conjuncts)
         {
             return;
         }
@@ -105,6 +121,13 @@ impl RuleChecker<'_> {
     }
 
     pub(super) fn check_trigger_stops(&mut self, conjuncts: &[&Expr]) {
+        // A refire is only worth a warning where someone would see it, and a
+        // rule with a condition we do not run never fires here at all.
+        if !self.rule.actions.iter().any(refire_is_visible)
+            || conjuncts.iter().any(|e| passthrough(e))
+        {
+            return;
+        }
         let per_update = conjuncts.iter().any(|e| match e {
             Expr::Cond(c) => update_scoped(c) || once_only(e, RuleKind::Trigger),
             Expr::Not(inner) => matches!(&**inner, Expr::Cond(c) if update_scoped(c)),
@@ -122,7 +145,7 @@ impl RuleChecker<'_> {
                 self.rule.title.span,
                 format!("trigger `{}` fires again on every later update", self.rule.title.node),
             )
-            .with_help("nothing in its conditions changes once it has fired; add one its actions make false, or `ticket is created`"),
+            .with_help("it sets a field people change, comments or notifies, and nothing in its conditions changes once it has fired; add one its actions make false, or `ticket is created`"),
         );
     }
 
@@ -134,6 +157,30 @@ impl RuleChecker<'_> {
         })
     }
 }
+
+/// An action whose second run someone would notice: it sets a field people
+/// change (so it undoes their change), or it comments or notifies again.
+/// Tag and custom field changes repeat as no-ops.
+fn refire_is_visible(a: &Action) -> bool {
+    match &a.kind.node {
+        ActionKind::Set(_) | ActionKind::AddComment { .. } | ActionKind::Notify => true,
+        ActionKind::Zendesk(name) => {
+            let name = name.to_lowercase();
+            name.starts_with("notification_")
+                || name.starts_with("comment_value")
+                || name == "ticket_form_id"
+        }
+        _ => false,
+    }
+}
+
+/// A top-level condition ticket-rules does not run.
+fn passthrough(e: &Expr) -> bool {
+    matches!(e, Expr::Cond(c) if matches!(c.field.node, Field::Zendesk(_)))
+}
+
+/// Zendesk's ticket-age conditions in automations (`SOLVED`, `HOLD`), by name.
+const ZENDESK_AGES: &[&str] = &["NEW", "OPEN", "PENDING", "HOLD", "SOLVED", "CLOSED"];
 
 /// The conditions joined by `and` at the top of an expression.
 pub(super) fn top_level(expr: Option<&Expr>) -> Vec<&Expr> {
@@ -157,7 +204,15 @@ pub(super) fn update_scoped(c: &Condition) -> bool {
 fn once_only(e: &Expr, kind: RuleKind) -> bool {
     let Expr::Cond(c) = e else { return false };
     match kind {
-        RuleKind::Automation => matches!(c.field.node, Field::HoursSince(_)) && c.op.node == Op::Is,
+        // `SOLVED is_business_hours 24` passes through, and is as once-only
+        // as `SOLVED is 24`.
+        RuleKind::Automation => match (&c.field.node, &c.op.node) {
+            (Field::HoursSince(_), Op::Is) => true,
+            (Field::Zendesk(f), Op::Zendesk(op)) => {
+                op == "is_business_hours" && ZENDESK_AGES.iter().any(|a| a.eq_ignore_ascii_case(f))
+            }
+            _ => false,
+        },
         RuleKind::Trigger => {
             c.field.node == Field::Ticket
                 && c.op.node == Op::Is
@@ -170,37 +225,42 @@ pub(super) fn is_word(atoms: &[Spanned<Atom>], words: &[&str]) -> bool {
     words_of(atoms).is_some_and(|w| words.contains(&w.to_lowercase().as_str()))
 }
 
+/// The tags of an operand or an action's arguments, lowercased.
+pub(super) fn lower_tags(atoms: &[Spanned<Atom>]) -> Vec<String> {
+    atoms
+        .iter()
+        .filter_map(atom_text)
+        .map(|t| t.to_lowercase())
+        .collect()
+}
+
+/// Does the tag action `a` name one of the tags condition `c` tests?
+fn any_tag_in(a: &Action, c: &Condition) -> bool {
+    let named = lower_tags(&a.args);
+    lower_tags(&c.operand).iter().any(|t| named.contains(t))
+}
+
+/// Does the tag condition `c` hold once `set tags` (`a`) has run?
+fn holds_after_set_tags(a: &Action, c: &Condition) -> bool {
+    let set = lower_tags(&a.args);
+    let want = lower_tags(&c.operand);
+    match c.op.node {
+        Op::ContainsNoneOf => !want.iter().any(|t| set.contains(t)),
+        Op::ContainsAtLeastOneOf => want.iter().any(|t| set.contains(t)),
+        _ => want.iter().all(|t| set.contains(t)),
+    }
+}
+
 /// Would running `a` make `c` false (on any ticket where `c` held)?
-fn falsifies(a: &Action, c: &Condition) -> bool {
-    let tags = |atoms: &[Spanned<Atom>]| -> Vec<String> {
-        atoms
-            .iter()
-            .filter_map(atom_text)
-            .map(|t| t.to_lowercase())
-            .collect()
-    };
+pub(super) fn falsifies(a: &Action, c: &Condition) -> bool {
     match (&a.kind.node, &c.field.node, &c.op.node) {
-        (ActionKind::AddTags, Field::Tags, Op::ContainsNoneOf) => {
-            let added = tags(&a.args);
-            tags(&c.operand).iter().any(|t| added.contains(t))
-        }
+        (ActionKind::AddTags, Field::Tags, Op::ContainsNoneOf)
+        | (ActionKind::RemoveTags, Field::Tags, Op::ContainsAllOf) => any_tag_in(a, c),
         (ActionKind::RemoveTags, Field::Tags, Op::ContainsAtLeastOneOf) => {
-            let removed = tags(&a.args);
-            tags(&c.operand).iter().all(|t| removed.contains(t))
+            let removed = lower_tags(&a.args);
+            lower_tags(&c.operand).iter().all(|t| removed.contains(t))
         }
-        (ActionKind::RemoveTags, Field::Tags, Op::ContainsAllOf) => {
-            let removed = tags(&a.args);
-            tags(&c.operand).iter().any(|t| removed.contains(t))
-        }
-        (ActionKind::SetTags, Field::Tags, op) => {
-            let set = tags(&a.args);
-            let want = tags(&c.operand);
-            match op {
-                Op::ContainsNoneOf => want.iter().any(|t| set.contains(t)),
-                Op::ContainsAtLeastOneOf => !want.iter().any(|t| set.contains(t)),
-                _ => !want.iter().all(|t| set.contains(t)),
-            }
-        }
+        (ActionKind::SetTags, Field::Tags, _) => !holds_after_set_tags(a, c),
         (ActionKind::UnshareTicket, Field::Ticket, Op::Is) => is_word(&c.operand, &["shared"]),
         (ActionKind::UnshareTicket, Field::SharedWith, _) => true,
         (ActionKind::ShareTicket, Field::Ticket, Op::IsNot) => is_word(&c.operand, &["shared"]),

@@ -5,7 +5,7 @@ use super::loader::{At, Loader};
 use super::locate::{skip_item_marks, token_at};
 use super::values::*;
 use crate::rules::ast::*;
-use crate::rules::schema::{is_email, ZENDESK_ACTIONS};
+use crate::rules::schema::is_email;
 use serde_json::Value;
 
 /// One action as written, before mapping.
@@ -231,20 +231,8 @@ impl Loader<'_> {
                 };
                 (ActionKind::SetCustomField(key), args)
             }
-            _ if ZENDESK_ACTIONS
-                .iter()
-                .any(|z| z.eq_ignore_ascii_case(&name)) =>
-            {
-                self.passthrough_action(&a)
-            }
-            _ => {
-                let args = if a.value.is_null() {
-                    Vec::new()
-                } else {
-                    self.one(a.value_at, fspan, Atom::Json(a.value.clone()))
-                };
-                (ActionKind::Unknown(a.field.clone()), args)
-            }
+            // Any other action is Zendesk's: kept as written, not run.
+            _ => self.passthrough_action(&a),
         };
         let span = args.iter().map(|s| s.span).fold(fspan, Span::join);
         Action {

@@ -5,7 +5,7 @@ use super::loader::{join_all, At, Loader};
 use super::locate::{skip_item_marks, token_at};
 use super::values::*;
 use crate::rules::ast::*;
-use crate::rules::schema::{self, ZENDESK_CONDITIONS};
+use crate::rules::schema;
 use serde_json::Value;
 
 /// One condition as written, before mapping.
@@ -161,42 +161,33 @@ impl Loader<'_> {
     }
 
     fn map_condition(&mut self, c: RawCond) -> Expr {
-        let name = c.field.as_str();
         let op_name = c.op.as_str();
-        let passthrough = |c: RawCond, this: &mut Self| {
-            let operand = this.one(c.value_at, c.field_span, Atom::Json(c.value.clone()));
-            Expr::Cond(Condition {
-                span: join_all(c.field_span, c.op_span, &operand),
-                field: Spanned::new(Field::Zendesk(c.field), c.field_span),
-                op: Spanned::new(Op::Zendesk(c.op), c.op_span),
-                operand,
-            })
-        };
-        let Some(field) = field_of(name) else {
-            if is_zendesk_condition(name) {
-                return passthrough(c, self);
-            }
-            let op = op_for(&Field::Unknown(String::new()), op_name);
-            let operand = if c.value.is_null() {
-                Vec::new()
-            } else {
-                self.one(c.value_at, c.field_span, Atom::Json(c.value.clone()))
-            };
-            return Expr::Cond(Condition {
-                span: join_all(c.field_span, c.op_span, &operand),
-                field: Spanned::new(Field::Unknown(c.field), c.field_span),
-                op: Spanned::new(op, c.op_span),
-                operand,
-            });
+        // Anything we cannot run is carried through as Zendesk wrote it, so
+        // a new Zendesk field or operator loads with a `not-run` warning
+        // instead of failing the whole file.
+        let Some(field) = field_of(&c.field) else {
+            return self.passthrough(c);
         };
         if op_name.ends_with("_business_hours") {
-            return passthrough(c, self);
+            return self.passthrough(c);
         }
-        if field == Field::Comment && comment_visibility(&c.value).is_none() && !c.value.is_null() {
-            return passthrough(c, self);
+        if field == Field::Comment && comment_condition(&c.value).is_none() {
+            return self.passthrough(c);
         }
         let op = op_for(&field, op_name);
-        let operand = self.operand(&field, &op, &c.value, c.value_at, c.field_span);
+        // Zendesk's `is_not` on sharing is our `not`, below.
+        let negatable = matches!(field, Field::SharedWith | Field::ReceivedFrom) && op == Op::IsNot;
+        if !negatable && !schema::ops_for(&field).contains(&op) {
+            return self.passthrough(c);
+        }
+        let operand = if schema::value_kind(&field, &op) == schema::ValueKind::Nothing
+            && (c.value.is_null() || c.value.as_str() == Some(""))
+        {
+            // Zendesk writes `""` (or null) after operators that take no value.
+            Vec::new()
+        } else {
+            self.operand(&field, &op, &c.value, c.value_at, c.field_span)
+        };
         let negate = matches!(field, Field::SharedWith | Field::ReceivedFrom) && op == Op::IsNot;
         let op = if negate { Op::Is } else { op };
         let cond = Condition {
@@ -211,6 +202,17 @@ impl Loader<'_> {
         } else {
             Expr::Cond(cond)
         }
+    }
+
+    /// A condition kept as Zendesk wrote it, for `check` to warn about.
+    fn passthrough(&mut self, c: RawCond) -> Expr {
+        let operand = self.one(c.value_at, c.field_span, Atom::Json(c.value.clone()));
+        Expr::Cond(Condition {
+            span: join_all(c.field_span, c.op_span, &operand),
+            field: Spanned::new(Field::Zendesk(c.field), c.field_span),
+            op: Spanned::new(Op::Zendesk(c.op), c.op_span),
+            operand,
+        })
     }
 
     /// The operand atoms of a condition on one of our fields.
@@ -252,9 +254,10 @@ impl Loader<'_> {
                     Some(ch) => ch.name.split(' ').map(str::to_string).collect(),
                     None => text.split_whitespace().map(str::to_string).collect(),
                 };
+                // A via id we have no name for stays a number, as the DSL reads it.
                 words
                     .into_iter()
-                    .map(|w| Spanned::new(Atom::Word(w), span))
+                    .map(|w| Spanned::new(dsl_atom(&w), span))
                     .collect()
             }
             Field::Status | Field::Priority | Field::Type => {
@@ -278,10 +281,7 @@ impl Loader<'_> {
                 _ => self.atoms(value, at, fallback, pieces(value), dsl_atom),
             },
             Field::Comment => {
-                let word = match comment_visibility(value) {
-                    Some(true) => "public",
-                    _ => "private",
-                };
+                let word = comment_condition(value).unwrap_or("public");
                 self.one(at, fallback, Atom::Word(word.into()))
             }
             Field::Role => {
@@ -340,19 +340,6 @@ fn field_of(name: &str) -> Option<Field> {
         .map(|(t, ..)| Field::HoursSince(*t))
 }
 
-fn is_zendesk_condition(name: &str) -> bool {
-    ZENDESK_CONDITIONS
-        .iter()
-        .any(|z| z.eq_ignore_ascii_case(name))
-        || [
-            "requester.custom_fields.",
-            "organization.custom_fields.",
-            "user.custom_fields.",
-        ]
-        .iter()
-        .any(|p| name.starts_with(p))
-}
-
 /// Our operator for a Zendesk operator name on `field`.
 pub fn op_for(field: &Field, name: &str) -> Op {
     let name_lc = name.to_lowercase();
@@ -405,5 +392,21 @@ fn pattern_of(text: &str) -> String {
     match text.strip_prefix('/').and_then(|t| t.strip_suffix('/')) {
         Some(inner) if text.len() >= 2 => inner.replace("\\/", "/"),
         _ => text.to_string(),
+    }
+}
+
+/// `comment_is_public`'s value as our word: `true` and
+/// `requester_can_see_comment` are public, `false` private, and
+/// `not_relevant` (Zendesk's "present, public or private") is any comment.
+fn comment_condition(value: &Value) -> Option<&'static str> {
+    match comment_visibility(value) {
+        Some(true) => return Some("public"),
+        Some(false) => return Some("private"),
+        None => {}
+    }
+    match value.as_str()?.to_ascii_lowercase().as_str() {
+        "requester_can_see_comment" => Some("public"),
+        "not_relevant" => Some("any"),
+        _ => None,
     }
 }

@@ -29,6 +29,13 @@ const RULE_METADATA: &[&str] = &[
     "updated_at",
     "default",
     "category_id",
+    "permissions",
+    "app_installation",
+    "restriction",
+    "usage_1h",
+    "usage_24h",
+    "usage_7d",
+    "usage_30d",
 ];
 /// Keys at the top of an API response that are not rules.
 const TOP_METADATA: &[&str] = &[
@@ -125,6 +132,15 @@ impl<'s> Loader<'s> {
                 return;
             }
         };
+        if is_bare_rule(map) {
+            let span = Span::new(0, self.loc.src.len().min(1));
+            self.bad_shape(
+                span,
+                "this file is one rule, not a rule file",
+                "wrap it in a list: `{\"triggers\": [ … ]}` (or `automations`), as `GET /api/v2/triggers` returns it",
+            );
+            return;
+        }
         for (key, v) in map {
             let (span, _) = self.key_span(key);
             match key.as_str() {
@@ -272,6 +288,17 @@ impl<'s> Loader<'s> {
             span,
         });
     }
+}
+
+/// A rule's own keys at the top, and no list or wrapper to hold it.
+fn is_bare_rule(map: &serde_json::Map<String, Value>) -> bool {
+    let wrapped = ["triggers", "automations", "trigger", "automation"]
+        .iter()
+        .any(|k| map.contains_key(*k));
+    !wrapped
+        && ["title", "conditions", "actions"]
+            .iter()
+            .any(|k| map.contains_key(*k))
 }
 
 pub(super) fn join_all(a: Span, b: Span, atoms: &[Spanned<Atom>]) -> Span {

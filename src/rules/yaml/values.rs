@@ -216,6 +216,8 @@ fn single_value(value: &Value, current_user: bool) -> Vec<Atom> {
         Value::String(s) if current_user && s == "current_user" => {
             return vec![Atom::Word("current".into()), Atom::Word("user".into())]
         }
+        // Zendesk's "(requester)" on assignee conditions: the ticket's requester.
+        Value::String(s) if current_user && s == "requester_id" => Atom::Word("requester".into()),
         Value::String(s) => match parse_int(s) {
             Some(n) => Atom::Num(n),
             None => text_atom(s),
