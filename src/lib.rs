@@ -30,5 +30,6 @@ pub mod ingest;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod server;
 pub mod sharing;
 pub mod store;

@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod partner;
 pub mod rng;
 pub mod round_trip;
 pub mod scenario;
