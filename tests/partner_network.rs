@@ -7,6 +7,7 @@ mod common;
 use common::partner::Desk;
 use ticket_rules::model::CommentTerms;
 use ticket_rules::model::{AgreementStatus, Direction, Status};
+use ticket_rules::server::delivery::{self, Job, Sent};
 use ticket_rules::server::partner::PartnerHost;
 use ticket_rules::sharing::agreements::{accept, Terms};
 use ticket_rules::sharing::remote::invite_remote;
@@ -79,6 +80,8 @@ async fn agreed(support: &Desk, acme: &Desk, comments: CommentTerms) {
 }
 
 const LENS: &str = r#"{"id":"l1","type":"create","account":"support","at":"2026-11-21T09:00:00Z","via":"web","actor":{"email":"ann@example.com","role":"end_user"},"ticket":{"id":1,"subject":"Lens cap stuck","requester":"ann@example.com","tags":["lens"],"comment":{"body":"The cap will not come off","public":true}}}"#;
+
+const BO_REPLIES: &str = r#"{"id":"l1b","type":"update","account":"support","at":"2026-11-21T09:05:00Z","via":"web","actor":{"email":"bo@support.example","role":"agent"},"ticket_id":1,"changes":{"comment":{"body":"Acme, please hurry","public":true}}}"#;
 
 fn two_desks(dir: &std::path::Path) -> (Desk, Desk) {
     (
@@ -179,11 +182,18 @@ async fn a_partner_that_is_down_gets_the_share_when_it_is_back() {
     stop.send(()).unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     support.ingest(LENS);
+    support.ingest(BO_REPLIES);
     let first = support.deliver().await;
     assert_eq!((first.delivered, first.retried), (0, 1));
-    let row = support.store.lock().unwrap().pending_outbox().unwrap()[0].clone();
-    assert_eq!(row.attempts, 1);
-    assert!(row.last_error.is_some());
+    let rows = support.store.lock().unwrap().pending_outbox().unwrap();
+    assert_eq!(rows.len(), 2, "the share and the update wait");
+    assert_eq!((rows[0].kind.as_str(), rows[0].attempts), ("share", 1));
+    assert!(rows[0].last_error.is_some());
+    assert_eq!(
+        (rows[1].kind.as_str(), rows[1].attempts),
+        ("update", 0),
+        "an update never overtakes its share"
+    );
     let status = support.store.lock().unwrap().agreements("support").unwrap()[0].status;
     assert_eq!(
         status,
@@ -193,28 +203,14 @@ async fn a_partner_that_is_down_gets_the_share_when_it_is_back() {
 
     // Back on the same address: the share arrives.
     let _back = acme.serve(std::net::TcpListener::bind(addr).unwrap());
-    let mut delivered = 0;
-    for _ in 0..50 {
-        delivered += support.deliver().await.delivered;
-        if delivered > 0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    assert_eq!(delivered, 1);
-    assert!(acme.ticket("acme", 1).is_some());
-    assert_eq!(
-        support
-            .store
-            .lock()
-            .unwrap()
-            .outbox()
-            .unwrap()
-            .last()
-            .unwrap()
-            .attempts,
-        2
-    );
+    let delivered = support.deliver_until(|p| p.delivered > 0).await.delivered;
+    assert_eq!(delivered, 2, "the share, then the update, on one pass");
+    assert!(acme
+        .comments("acme", 1)
+        .contains(&"Acme, please hurry (public)".to_string()));
+    let rows = support.store.lock().unwrap().outbox().unwrap();
+    let tries: Vec<i64> = rows.iter().rev().take(2).map(|r| r.attempts).collect();
+    assert_eq!(tries, [1, 2], "the update once, the share twice");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -355,5 +351,104 @@ async fn private_only_inbound_ignores_status_and_makes_comments_private() {
             .filter(|c| c.starts_with("Solved it"))
             .count(),
         1
+    );
+}
+
+/// A server on 127.0.0.1 that answers every connection with `raw` (plain
+/// HTTP, whatever was asked) and closes it.
+fn answering(raw: &'static str) -> std::net::SocketAddr {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(raw.as_bytes());
+        }
+    });
+    addr
+}
+
+fn job(url: String) -> Job {
+    Job {
+        seq: 1,
+        attempts: 0,
+        account: "support".into(),
+        agreement_id: 1,
+        post: false,
+        url,
+        token: Some("u:k".into()),
+        body: serde_json::json!({"uuid": "u", "status": "accepted"}),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_decide_between_retry_and_fault() {
+    let client = delivery::client(&common::partner::fast()).unwrap();
+    let cases = [
+        (
+            "HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n",
+            "retry",
+        ),
+        (
+            "HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\n\r\n",
+            "retry",
+        ),
+        (
+            "HTTP/1.1 429 Too Many Requests\r\ncontent-length: 0\r\n\r\n",
+            "retry",
+        ),
+        (
+            "HTTP/1.1 409 Conflict\r\ncontent-length: 0\r\n\r\n",
+            "retry",
+        ),
+        (
+            "HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\n\r\n",
+            "retry",
+        ),
+        (
+            "HTTP/1.1 403 Forbidden\r\ncontent-length: 2\r\n\r\nno",
+            "failed",
+        ),
+        (
+            "HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n",
+            "failed",
+        ),
+        (
+            "HTTP/1.1 201 Created\r\ncontent-length: 0\r\n\r\n",
+            "delivered",
+        ),
+    ];
+    for (raw, expected) in cases {
+        let addr = answering(raw);
+        let sent = delivery::send(
+            &client,
+            &job(format!("http://{addr}/sharing/acme/agreements/u")),
+        )
+        .await;
+        let got = match &sent {
+            Sent::Delivered => "delivered",
+            Sent::Retry(_) => "retry",
+            Sent::Fault(AgreementStatus::Failed, _) => "failed",
+            Sent::Fault(..) => "other fault",
+        };
+        assert_eq!(got, expected, "{raw:?}: {sent:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partner_that_does_not_speak_tls_is_an_ssl_error() {
+    let client = delivery::client(&common::partner::fast()).unwrap();
+    let addr = answering("HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n");
+    let sent = delivery::send(
+        &client,
+        &job(format!("https://{addr}/sharing/acme/agreements/u")),
+    )
+    .await;
+    assert!(
+        matches!(sent, Sent::Fault(AgreementStatus::SslError, _)),
+        "{sent:?}"
     );
 }

@@ -323,6 +323,12 @@ fn show_text(store: &Store, a: &Agreement) -> Result<String, CliError> {
     if let Some(url) = &a.url {
         out += &format!("  url: {url}\n");
     }
+    if let Some(key) = store.agreement_key(&a.account, a.id)? {
+        out += &format!(
+            "  partner's sharing URL: {}\n  uuid: {}\n",
+            key.partner_url, key.uuid
+        );
+    }
     let other = match lifecycle::peer(store, a)? {
         Some(p) => format!(
             "agreement {} of `{}` ({}, {})",

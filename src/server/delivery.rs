@@ -359,21 +359,19 @@ fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
-/// Does a rustls error lie in the chain? (An `io::Error` hides the error
-/// it wraps from `source`, so it is looked into.)
+/// Does a rustls error lie in the chain? An `io::Error` hides the error
+/// it wraps from `source` (and hyper wraps one `io::Error` in another),
+/// so the walk goes into it.
 fn is_tls(e: &(dyn std::error::Error + 'static)) -> bool {
     let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(cause) = next {
         if cause.downcast_ref::<rustls::Error>().is_some() {
             return true;
         }
-        let inner = cause
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref());
-        if inner.is_some_and(|i| i.downcast_ref::<rustls::Error>().is_some()) {
-            return true;
-        }
-        next = cause.source();
+        next = match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => io.get_ref().map(|inner| inner as _),
+            None => cause.source(),
+        };
     }
     false
 }
@@ -413,3 +411,6 @@ pub fn record(store: &Store, job: &Job, sent: &Sent, delay: Duration) -> Result<
         }
     })
 }
+
+#[cfg(test)]
+mod tests;

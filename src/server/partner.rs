@@ -338,3 +338,6 @@ where
 {
     host.write(move |store| work(store, &call.call())).await?
 }
+
+#[cfg(test)]
+mod tests;

@@ -58,6 +58,15 @@ impl Desk {
         }
     }
 
+    /// A desk over a store file that already exists, with no rules.
+    pub fn open(path: &std::path::Path) -> Desk {
+        Desk {
+            store: Arc::new(Mutex::new(Store::open_existing(path).unwrap())),
+            rules: Arc::new(AccountRules::default()),
+            url: Arc::new(OnceLock::new()),
+        }
+    }
+
     /// Serves the partner API on `listener`; the desk's URL is its address.
     pub fn serve(&self, listener: std::net::TcpListener) -> tokio::sync::oneshot::Sender<()> {
         let addr = listener.local_addr().unwrap();
@@ -101,6 +110,23 @@ impl Desk {
         let config = fast();
         let client = delivery::client(&config).unwrap();
         delivery::pass(self, &client, &config).await.unwrap()
+    }
+
+    /// Delivery passes, a little apart, until what they did together
+    /// satisfies `enough` (or 50 passes); their sum.
+    pub async fn deliver_until(&self, enough: impl Fn(&Pass) -> bool) -> Pass {
+        let mut total = Pass::default();
+        for _ in 0..50 {
+            let pass = self.deliver().await;
+            total.delivered += pass.delivered;
+            total.retried += pass.retried;
+            total.faults += pass.faults;
+            if enough(&total) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        total
     }
 
     pub fn ticket(&self, account: &str, id: i64) -> Option<Ticket> {
