@@ -9,7 +9,7 @@ use ticket_rules::model::CommentTerms;
 use ticket_rules::model::{AgreementStatus, Direction, Status};
 use ticket_rules::server::delivery::{self, Job, Sent};
 use ticket_rules::server::partner::PartnerHost;
-use ticket_rules::sharing::agreements::{accept, Terms};
+use ticket_rules::sharing::agreements::{accept, deactivate, decline, Terms};
 use ticket_rules::sharing::remote::invite_remote;
 
 const SUPPORT_RULES: &str = r#"
@@ -451,4 +451,76 @@ async fn a_partner_that_does_not_speak_tls_is_an_ssl_error() {
         matches!(sent, Sent::Fault(AgreementStatus::SslError, _)),
         "{sent:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deactivation_on_either_server_reaches_the_other_and_stops_the_links() {
+    let (support, acme, _serving) = connected("deactivate", CommentTerms::PublicAndPrivate).await;
+    support.ingest(LENS);
+    assert_eq!(support.deliver().await.delivered, 1);
+    assert_eq!(acme.deliver().await.delivered, 1);
+    {
+        let store = acme.store.lock().unwrap();
+        let id = store.agreements("acme").unwrap()[0].id;
+        deactivate(&store, id, "acme", at()).unwrap();
+    }
+    assert_eq!(acme.deliver().await.delivered, 1);
+    let side = support.store.lock().unwrap().agreements("support").unwrap()[0].clone();
+    assert_eq!(side.status, AgreementStatus::Inactive);
+    let ticket = support.ticket("support", 1).unwrap();
+    assert!(!ticket.sends_over(side.id), "{:?}", ticket.shares);
+    support.ingest(BO_REPLIES);
+    assert_eq!(
+        support.pending(),
+        0,
+        "nothing syncs over an inactive agreement"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declined_invite_is_declined_on_both_servers() {
+    let (support, acme) = two_desks(&scratch("decline"));
+    let _serving = (support.start(), acme.start());
+    {
+        let store = support.store.lock().unwrap();
+        let url = acme.sharing_url("acme");
+        let terms = terms(CommentTerms::PublicAndPrivate);
+        invite_remote(&store, "support", &url, "Acme Optics", terms, at()).unwrap();
+    }
+    support.deliver().await;
+    {
+        let store = acme.store.lock().unwrap();
+        let id = store.agreements("acme").unwrap()[0].id;
+        decline(&store, id, "acme", at()).unwrap();
+    }
+    assert_eq!(acme.deliver().await.delivered, 1);
+    let side = support.store.lock().unwrap().agreements("support").unwrap()[0].clone();
+    assert_eq!(side.status, AgreementStatus::Declined);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_delivers_on_its_own_until_it_is_stopped() {
+    let (support, acme, _serving) = connected("worker", CommentTerms::PublicAndPrivate).await;
+    let config = common::partner::fast();
+    let client = delivery::client(&config).unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = tokio::spawn(delivery::run(support.clone(), client, config, async {
+        let _ = stopped.await;
+    }));
+    support.ingest(LENS);
+    for _ in 0..100 {
+        if acme.ticket("acme", 1).is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(
+        acme.ticket("acme", 1).is_some(),
+        "the worker sent the share"
+    );
+    stop.send(()).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(5), worker)
+        .await
+        .expect("the worker stops when told")
+        .unwrap();
 }

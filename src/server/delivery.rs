@@ -33,6 +33,8 @@ pub struct Config {
     pub poll: Duration,
     /// A send that takes longer is a timeout, and retried.
     pub timeout: Duration,
+    /// Lanes sent side by side.
+    pub parallel: usize,
 }
 
 impl Default for Config {
@@ -42,6 +44,7 @@ impl Default for Config {
             max_delay: Duration::from_secs(300),
             poll: Duration::from_millis(250),
             timeout: Duration::from_secs(30),
+            parallel: 16,
         }
     }
 }
@@ -121,8 +124,10 @@ pub async fn run<H: PartnerHost>(
     }
 }
 
-/// Sends every row that is due, lane by lane (lanes side by side), and
-/// records each result.
+/// Sends every row that is due, lane by lane (up to `parallel` lanes side
+/// by side), and records the results in batches of [`RECORD_BATCH`]. A
+/// send whose result was not recorded (the process died) is sent again;
+/// the partner applies it once, by its delivery id.
 pub async fn pass<H: PartnerHost>(
     host: &H,
     client: &reqwest::Client,
@@ -137,46 +142,69 @@ pub async fn pass<H: PartnerHost>(
             tracing::error!("delivery: cannot read the outbox: {e}");
             Vec::new()
         });
+    let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(config.parallel.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     for lane in lanes {
-        let (host, client, config) = (host.clone(), client.clone(), config.clone());
-        tasks.spawn(async move { send_lane(&host, &client, &config, lane).await });
+        let (client, config, permits) = (client.clone(), config.clone(), permits.clone());
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            send_lane(&client, &config, lane).await
+        });
     }
     let mut total = Pass::default();
+    let mut results = Vec::new();
     while let Some(done) = tasks.join_next().await {
-        let lane = done.unwrap_or(Err(HostDown))?;
-        total.delivered += lane.delivered;
-        total.retried += lane.retried;
-        total.faults += lane.faults;
+        for (_, sent, _) in done.as_ref().map_or(&[][..], Vec::as_slice) {
+            total.count(sent);
+        }
+        results.extend(done.unwrap_or_default());
+        if results.len() >= RECORD_BATCH {
+            record_all(host, std::mem::take(&mut results)).await?;
+        }
     }
+    record_all(host, results).await?;
     Ok(total)
 }
 
+/// Results recorded per write.
+pub const RECORD_BATCH: usize = 64;
+
+/// A send's result, and the wait before a retry.
+type Outcome = (Job, Sent, Duration);
+
 /// Sends a lane's rows in order, up to the first that is not delivered.
-async fn send_lane<H: PartnerHost>(
-    host: &H,
-    client: &reqwest::Client,
-    config: &Config,
-    lane: Vec<Job>,
-) -> Result<Pass, HostDown> {
-    let mut pass = Pass::default();
+async fn send_lane(client: &reqwest::Client, config: &Config, lane: Vec<Job>) -> Vec<Outcome> {
+    let mut out = Vec::new();
     for job in lane {
         let sent = send(client, &job).await;
-        pass.count(&sent);
         let delivered = sent == Sent::Delivered;
         let delay = backoff(config, job.attempts);
-        let recorded = host
-            .write(move |store| record(store, &job, &sent, delay))
-            .await?;
-        if let Err(e) = recorded {
-            tracing::error!("delivery: cannot record a send: {e}");
-            break;
-        }
+        out.push((job, sent, delay));
         if !delivered {
             break;
         }
     }
-    Ok(pass)
+    out
+}
+
+/// Records results in one write.
+async fn record_all<H: PartnerHost>(host: &H, results: Vec<Outcome>) -> Result<(), HostDown> {
+    if results.is_empty() {
+        return Ok(());
+    }
+    let recorded = host
+        .write(move |store| {
+            store.transaction(|| {
+                results
+                    .iter()
+                    .try_for_each(|(job, sent, delay)| record(store, job, sent, *delay))
+            })
+        })
+        .await?;
+    if let Err(e) = recorded {
+        tracing::error!("delivery: cannot record sends: {e}");
+    }
+    Ok(())
 }
 
 /// The rows due now, by lane, each lane in order. A lane stops at its

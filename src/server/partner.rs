@@ -136,6 +136,14 @@ impl Reply {
         }
     }
 
+    fn not_applied(event_id: String, ticket_id: i64, reason: String) -> Reply {
+        Reply {
+            status: 200,
+            body: json!({"event_id": event_id, "ticket_id": ticket_id, "changed": false,
+                         "not_applied": reason}),
+        }
+    }
+
     fn unchanged(event_id: String, ticket_id: Option<i64>) -> Reply {
         Reply {
             status: 200,

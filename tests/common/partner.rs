@@ -160,6 +160,7 @@ pub fn fast() -> Config {
         max_delay: std::time::Duration::from_millis(100),
         poll: std::time::Duration::from_millis(20),
         timeout: std::time::Duration::from_secs(5),
+        parallel: 16,
     }
 }
 

@@ -300,3 +300,33 @@ fn calls_without_a_delivery_id_are_named_by_what_they_carry() {
         "d-42"
     );
 }
+
+#[test]
+fn an_update_to_a_closed_copy_is_answered_not_applied() {
+    let store = acme(CommentTerms::PublicAndPrivate, true);
+    send(&store, Method::Share, &share_body(), "1").unwrap();
+    let close = r#"{"id":"c1","type":"update","account":"acme","at":"2026-11-21T10:00:00Z","via":"web","ticket_id":1,"changes":{"status":"closed"}}"#;
+    let rules = AccountRules::default();
+    let mut pipeline = crate::ingest::Pipeline::new(&store, &rules, crate::engine::Explain::None);
+    let events = crate::ingest::incoming(close.as_bytes());
+    assert_eq!(pipeline.run(events, false, |_| {}).unwrap().applied, 1);
+    let body =
+        serde_json::to_vec(&json!({"uuid": TICKET_UUID, "original_id": 7, "status": "open"}))
+            .unwrap();
+    let reply = send(&store, Method::Update, &body, "2").unwrap();
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body["changed"], false);
+    assert!(
+        reply.body["not_applied"]
+            .as_str()
+            .unwrap()
+            .contains("closed"),
+        "{:?}",
+        reply.body
+    );
+    assert_eq!(
+        store.ticket("acme", 1).unwrap().unwrap().status,
+        Status::Closed
+    );
+    assert!(store.agreements("acme").unwrap()[0].status == AgreementStatus::Accepted);
+}

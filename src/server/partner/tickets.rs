@@ -12,7 +12,7 @@ use crate::model::{
 };
 use crate::sharing::network::{field_fits, World, VIA};
 use crate::sharing::{copy, sync};
-use crate::store::{AgreementKey, Store, StoredComment};
+use crate::store::{AgreementKey, EventState, Store, StoredComment};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -119,7 +119,7 @@ pub fn receive(
 ) -> Result<Reply, PartnerError> {
     let side = call.side;
     let event_id = format!("sharing/{}/{}", call.key.uuid, call.delivery);
-    if store.event_state(&event_id)?.is_some() {
+    if store.event_state(&event_id)? == Some(EventState::Applied) {
         return Ok(Reply::unchanged(event_id, None));
     }
     let update = match (call.method, side.direction) {
@@ -141,6 +141,7 @@ pub fn receive(
     };
     let mut update = update;
     update.event_id = event_id.clone();
+    let update_ticket = update.ticket_id;
     let text = serde_json::to_string(&update).unwrap_or_default();
     let processed = store.transaction(|| {
         Pipeline::new(store, rules, Explain::None).one(Incoming::made(text, update))
@@ -148,7 +149,10 @@ pub fn receive(
     match processed.status {
         Ran::Applied(update, _) => Ok(Reply::applied(event_id, update.ticket_id)),
         Ran::Duplicate => Ok(Reply::unchanged(event_id, None)),
-        Ran::Rejected(reason) => Err(PartnerError::Rejected(reason)),
+        // A call the pipeline refuses (the copy is closed, say) is
+        // answered, not failed: the sender's agreement stays up, as a
+        // local sync to a closed copy leaves its agreement alone.
+        Ran::Rejected(reason) => Ok(Reply::not_applied(event_id, update_ticket, reason)),
     }
 }
 
