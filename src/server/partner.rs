@@ -43,7 +43,9 @@ pub const DELIVERY_HEADER: &str = "x-ticket-sharing-delivery";
 pub trait PartnerHost: Clone + Send + Sync + 'static {
     /// Runs `work` on the store's one writer and resolves to what it
     /// returned. `work` may run inside a transaction the writer has open
-    /// (it uses [`Store::transaction`], which joins one).
+    /// (it uses [`Store::transaction`], which joins one); give it a
+    /// savepoint of its own there, and roll that back when a call answers
+    /// with an error, so a refused call leaves nothing behind.
     fn write<T, F>(&self, work: F) -> impl Future<Output = Result<T, HostDown>> + Send
     where
         F: FnOnce(&mut Store) -> T + Send + 'static,
@@ -344,7 +346,18 @@ where
     H: PartnerHost,
     F: FnOnce(&Store, &Call) -> Result<Reply, PartnerError> + Send + 'static,
 {
-    host.write(move |store| work(store, &call.call())).await?
+    let (account, uuid) = (call.account.clone(), call.uuid.clone());
+    let answer = host.write(move |store| work(store, &call.call())).await?;
+    match &answer {
+        Ok(reply) => tracing::info!(account, uuid, status = reply.status, "partner call"),
+        Err(e) => tracing::warn!(
+            account,
+            uuid,
+            status = e.status().as_u16(),
+            "partner call refused: {e}"
+        ),
+    }
+    answer
 }
 
 #[cfg(test)]
