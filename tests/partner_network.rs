@@ -201,9 +201,11 @@ async fn a_partner_that_is_down_gets_the_share_when_it_is_back() {
         "a partner that is down is no fault"
     );
 
-    // Back on the same address: the share arrives.
+    // Back on the same address: the share arrives, sent by a worker that
+    // starts afresh on the store file and finds where the last one was.
     let _back = acme.serve(std::net::TcpListener::bind(addr).unwrap());
-    let delivered = support.deliver_until(|p| p.delivered > 0).await.delivered;
+    let restarted = Desk::open(&dir.join("support.db"));
+    let delivered = restarted.deliver_until(|p| p.delivered > 0).await.delivered;
     assert_eq!(delivered, 2, "the share, then the update, on one pass");
     assert!(acme
         .comments("acme", 1)
@@ -523,4 +525,41 @@ async fn the_worker_delivers_on_its_own_until_it_is_stopped() {
         .await
         .expect("the worker stops when told")
         .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_calls_answer_with_zendesk_error_bodies() {
+    let (_support, acme) = two_desks(&scratch("errors"));
+    let _serving = acme.start();
+    let base = acme.sharing_url("acme");
+    let client = reqwest::Client::new();
+    let calls = [
+        (client.post(format!("{base}/agreements/u1")).body("not json"), 400, "InvalidPayload"),
+        (
+            client.put(format!("{base}/agreements/u1")).json(&serde_json::json!({"uuid": "u1", "status": "accepted"})),
+            401,
+            "Couldn't authenticate you",
+        ),
+        (
+            client
+                .post(format!("{}/sharing/nobody/agreements/u1", acme.public_url()))
+                .json(&serde_json::json!({"uuid": "u1", "name": "N", "access_key": "k", "sender_url": "http://h/sharing/s"})),
+            404,
+            "RecordNotFound",
+        ),
+    ];
+    for (request, status, error) in calls {
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), status);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error"], error, "{body}");
+        assert!(body["description"].as_str().is_some_and(|d| !d.is_empty()));
+    }
+    assert!(acme
+        .store
+        .lock()
+        .unwrap()
+        .agreements("acme")
+        .unwrap()
+        .is_empty());
 }
