@@ -69,8 +69,9 @@ enum Command {
         /// The sending account (in the store)
         #[arg(long, value_name = "ACCOUNT")]
         from: String,
-        /// The partner's subdomain: an account in the store, or a remote one
-        #[arg(long, value_name = "SUBDOMAIN")]
+        /// The partner: an account in the store, a remote subdomain, or
+        /// another server's sharing URL (`https://desk.example/sharing/acme`)
+        #[arg(long, value_name = "SUBDOMAIN|URL")]
         to: String,
         /// The agreement's name, as rules name it
         #[arg(long)]
@@ -172,7 +173,11 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             };
             let store = db.open_existing()?;
             let at = time_arg(at.as_deref())?;
-            let invited = lifecycle::invite(&store, &from, &to, &name, terms, at)?;
+            let invited = if is_url(&to) {
+                crate::sharing::remote::invite_remote(&store, &from, &to, &name, terms, at)?
+            } else {
+                lifecycle::invite(&store, &from, &to, &name, terms, at)?
+            };
             out!("{}", invited_text(&invited));
         }
         Command::Accept(m) => move_one(m, Action::Accept)?,
@@ -319,6 +324,12 @@ fn show_text(store: &Store, a: &Agreement) -> Result<String, CliError> {
     if let Some(url) = &a.url {
         out += &format!("  url: {url}\n");
     }
+    if let Some(key) = store.agreement_key(&a.account, a.id)? {
+        out += &format!(
+            "  partner's sharing URL: {}\n  uuid: {}\n",
+            key.partner_url, key.uuid
+        );
+    }
     let other = match lifecycle::peer(store, a)? {
         Some(p) => format!(
             "agreement {} of `{}` ({}, {})",
@@ -434,6 +445,12 @@ fn invited_text(i: &Invited) -> String {
     } else {
         format!("agreement `{}` invited, pending: {sides}\n", out.name)
     }
+}
+
+/// Is `--to` another server's URL rather than a subdomain?
+fn is_url(to: &str) -> bool {
+    let to = to.trim_start();
+    to.starts_with("http://") || to.starts_with("https://")
 }
 
 /// `support #1 (outbound)`.

@@ -112,6 +112,8 @@ pub enum CliError {
     /// An agreement that could not move on (a refused accept, say).
     #[error(transparent)]
     Lifecycle(#[from] crate::sharing::agreements::AgreementError),
+    #[error(transparent)]
+    Remote(#[from] crate::sharing::remote::RemoteError),
     #[error("{0}")]
     Usage(String),
     #[error("cannot read `{path}`: {source}")]

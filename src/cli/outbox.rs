@@ -1,6 +1,7 @@
 //! `ticket-rules outbox`: what waits for a transport to deliver
 //! (notifications rules asked for, agreement changes a remote partner is to
-//! hear of), and `ack`, which a transport runs once it has delivered.
+//! hear of), with the delivery worker's attempts and last error, and
+//! `ack`, which a transport runs once it has delivered.
 
 use super::out::{out, outln};
 use super::running::DbArg;
@@ -84,6 +85,8 @@ fn entries_text(entries: &[OutboxEntry], all: bool) -> String {
         };
         return format!("{what}\n");
     }
+    // The delivery worker's columns, once it has tried something.
+    let tried = entries.iter().any(|e| e.attempts > 0);
     let rows: Vec<Vec<String>> = entries
         .iter()
         .map(|e| {
@@ -102,6 +105,14 @@ fn entries_text(entries: &[OutboxEntry], all: bool) -> String {
             if all {
                 row.push(if e.acked { "yes" } else { "no" }.into());
             }
+            if tried {
+                row.push(e.attempts.to_string());
+                row.push(
+                    e.last_error
+                        .as_deref()
+                        .map_or_else(String::new, |w| shorten(w, 60)),
+                );
+            }
             row.push(summary(e));
             row
         })
@@ -109,6 +120,9 @@ fn entries_text(entries: &[OutboxEntry], all: bool) -> String {
     let mut header = vec!["seq", "kind", "account", "ticket", "event", "created"];
     if all {
         header.push("acked");
+    }
+    if tried {
+        header.extend(["attempts", "last error"]);
     }
     header.push("what");
     table::render(&header, &rows)

@@ -70,7 +70,7 @@ pub async fn run_automations(state: &AppState, at: Time) {
     };
     let ran = state
         .writer
-        .alone(move |store| automations::run(store, &rules.run, &options, |_| {}))
+        .alone(move |store| automations::run(store, rules.run.as_ref(), &options, |_| {}))
         .await;
     match ran {
         Ok(Ok(summary)) => {

@@ -12,7 +12,11 @@
 //! - [`metrics`]: `/metrics` in Prometheus' text format;
 //! - [`clock`]: automations hourly on the hour (UTC), scheduled replies
 //!   every minute;
-//! - [`error`]: Zendesk's JSON error bodies, for every 4xx and 5xx.
+//! - [`error`]: Zendesk's JSON error bodies, for every 4xx and 5xx;
+//! - [`partner`]: the Networked Help Desk API (the protocol Zendesk's
+//!   ticket sharing speaks) that partners on other servers call, under
+//!   `{public-url}/sharing/{account}`;
+//! - [`delivery`]: the worker that sends the outbox to those partners.
 //!
 //! This module builds the state and the router, applies the limits (body,
 //! headers, request time), and stops gracefully on SIGTERM or SIGINT:
@@ -22,8 +26,10 @@
 pub mod api;
 pub mod auth;
 pub mod clock;
+pub mod delivery;
 pub mod error;
 pub mod metrics;
+pub mod partner;
 pub mod readers;
 pub mod rules;
 pub mod writer;
@@ -122,6 +128,31 @@ impl AppState {
     }
 }
 
+/// The server is the partner protocol's host: partners' calls go through
+/// the same writer (each in its own savepoint) and the same rules.
+impl partner::PartnerHost for AppState {
+    fn write<T, E, F>(
+        &self,
+        work: F,
+    ) -> impl std::future::Future<Output = Result<Result<T, E>, partner::HostDown>> + Send
+    where
+        F: FnOnce(&mut Store) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: Send + 'static,
+    {
+        let writer = self.writer.clone();
+        async move { writer.run(work).await.map_err(|_| partner::HostDown) }
+    }
+
+    fn rules(&self) -> Arc<crate::ingest::AccountRules> {
+        Arc::clone(&AppState::rules(self).run)
+    }
+
+    fn public_url(&self) -> String {
+        AppState::public_url(self).to_string()
+    }
+}
+
 /// Serves on `listener` until SIGTERM or SIGINT.
 pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> Result<(), ServeError> {
     let addr = listener.local_addr()?;
@@ -131,6 +162,7 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> Result<
     let clock = config
         .clock
         .then(|| tokio::spawn(clock::run(state.clone())));
+    let delivery = start_delivery(state.clone())?;
     // `.json` is stripped before routing, so both spellings reach a route.
     let app = app.map_request(strip_json_suffix);
     drop(state);
@@ -144,10 +176,23 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> Result<
         let _ = clock.await;
     }
     let _ = hangups.await;
+    // A send cut short is sent again later; partners apply it once.
+    delivery.abort();
+    let _ = delivery.await;
     // The last handle is gone: the writer commits what it holds and ends.
     let _ = tokio::task::spawn_blocking(move || writer_thread.join()).await;
     tracing::info!("writer stopped; exiting");
     Ok(())
+}
+
+/// Starts the worker that delivers the outbox to partners on other
+/// servers; it runs until aborted.
+fn start_delivery(state: AppState) -> Result<tokio::task::JoinHandle<()>, ServeError> {
+    let config = delivery::Config::default();
+    let client = delivery::client(&config)
+        .map_err(|e| ServeError::Io(std::io::Error::other(format!("no HTTP client: {e}"))))?;
+    let stop = std::future::pending::<()>();
+    Ok(tokio::spawn(delivery::run(state, client, config, stop)))
 }
 
 /// Opens the store, loads the rules and starts the writer: the state a
@@ -181,6 +226,7 @@ pub fn start(
 pub fn router(state: AppState, max_body: usize) -> Router {
     Router::new()
         .merge(api::routes())
+        .merge(partner::routes())
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "InvalidEndpoint", "no such endpoint")
         })

@@ -6,6 +6,7 @@
 use crate::cli::{report, Format};
 use crate::engine::compile::compile_loaded;
 use crate::ingest::AccountRules;
+use std::sync::Arc;
 use crate::rules::check::CheckOptions;
 use crate::rules::diagnostics::{Diagnostic, Style};
 use crate::rules::{check_paths, convert, Loaded};
@@ -24,7 +25,8 @@ pub struct RuleSource {
 /// Rules ready to run and to show.
 #[derive(Debug, Default)]
 pub struct ServerRules {
-    pub run: AccountRules,
+    /// Shared with the partner protocol, which runs them too.
+    pub run: Arc<AccountRules>,
     /// `{triggers, automations}` by account (`None`: the rest).
     shown: BTreeMap<Option<String>, Value>,
     /// How many rule files were loaded.
@@ -71,6 +73,7 @@ pub fn load(sources: &[RuleSource]) -> Result<ServerRules, Refused> {
         paths.push(source.path.clone());
     }
     let mut rules = ServerRules::default();
+    let mut run = AccountRules::default();
     let mut failed: Vec<(Loaded, Vec<Diagnostic>)> = Vec::new();
     for (account, paths) in groups {
         let mut files = check_paths(&paths, &CheckOptions::default())
@@ -89,12 +92,13 @@ pub fn load(sources: &[RuleSource]) -> Result<ServerRules, Refused> {
             .insert(account.map(str::to_string), shown(&files));
         match account {
             Some(account) => {
-                rules.run.own.insert(account.to_string(), set);
+                run.own.insert(account.to_string(), set);
             }
-            None => rules.run.rest = set,
+            None => run.rest = set,
         }
     }
     if failed.is_empty() {
+        rules.run = Arc::new(run);
         return Ok(rules);
     }
     let text = report(&failed, Format::Human, Style { color: false });

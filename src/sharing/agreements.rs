@@ -239,18 +239,9 @@ pub fn invite(
         let id = store.next_agreement_id()?;
         let side = |account: &str, partner: &str, id, direction| Agreement {
             id,
-            account: account.to_string(),
-            name: name.to_string(),
-            partner_name: Some(partner.to_string()),
-            remote_subdomain: Some(partner.to_string()),
             status,
             direction,
-            comments: terms.comments,
-            sync_tags: terms.sync_tags,
-            sync_custom_fields: terms.sync_custom_fields,
-            created_at: Some(stamp(at)),
-            updated_at: Some(stamp(at)),
-            url: None,
+            ..new_side(account, partner, name, terms, at)
         };
         let outbound = side(from, to, id, Direction::Outbound);
         store.insert_agreement(&outbound)?;
@@ -268,6 +259,26 @@ pub fn invite(
             outbox,
         })
     })
+}
+
+/// A new side of an agreement `name` with `partner`: outbound, pending,
+/// id 0; callers set what differs.
+pub fn new_side(account: &str, partner: &str, name: &str, terms: Terms, at: Time) -> Agreement {
+    Agreement {
+        id: 0,
+        account: account.to_string(),
+        name: name.to_string(),
+        partner_name: Some(partner.to_string()),
+        remote_subdomain: Some(partner.to_string()),
+        status: AgreementStatus::Pending,
+        direction: Direction::Outbound,
+        comments: terms.comments,
+        sync_tags: terms.sync_tags,
+        sync_custom_fields: terms.sync_custom_fields,
+        created_at: Some(stamp(at)),
+        updated_at: Some(stamp(at)),
+        url: None,
+    }
 }
 
 /// Everything that can be wrong with an invite; the receiver's settings
@@ -426,6 +437,49 @@ pub fn transition(
     })
 }
 
+/// The partner on another server made a move (the Networked Help Desk
+/// API's `PUT agreements/{uuid}`): the receiver accepted or declined, or
+/// either side deactivated. `side` is this account's side. A move the
+/// partner may not make (a sender accepting) or one the status does not
+/// allow is refused; one already made is answered as it stands.
+pub fn partner_moved(
+    store: &Store,
+    side: &Agreement,
+    action: Action,
+    at: Time,
+) -> Result<Changed, AgreementError> {
+    store.transaction(|| {
+        let by_receiver = matches!(action, Action::Accept | Action::Decline);
+        if by_receiver && side.direction == Direction::Inbound {
+            let reason = format!("only `{}`, the receiver, can do that", side.account);
+            return Err(refused(side, action, reason, None));
+        }
+        let done = side.status == action.target();
+        if !done {
+            if let Some((reason, help)) = refusal(side, action) {
+                return Err(refused(side, action, reason, help));
+            }
+            let updated = stamp(at);
+            store.set_agreement_status(&side.account, side.id, action.target(), &updated)?;
+        }
+        let stopped = if action == Action::Deactivate && !done {
+            store.stop_links(&side.account, side.id)?
+        } else {
+            0
+        };
+        let now = store.agreement(&side.account, side.id)?;
+        Ok(Changed {
+            action,
+            before: side.status,
+            side: now.unwrap_or_else(|| side.clone()),
+            partner_local: false,
+            peer: None,
+            outbox: None,
+            stopped,
+        })
+    })
+}
+
 fn require_local(store: &Store, account: &str) -> Result<(), AgreementError> {
     if is_local(store, account)? {
         Ok(())
@@ -571,7 +625,7 @@ fn refusal(side: &Agreement, action: Action) -> Option<(String, Option<String>)>
 
 /// Queues the side's new state for its remote partner: an `agreement` row
 /// with the side as Sharing Agreements API JSON.
-fn tell_partner(store: &Store, side: &Agreement, at: Time) -> Result<i64, StoreError> {
+pub(crate) fn tell_partner(store: &Store, side: &Agreement, at: Time) -> Result<i64, StoreError> {
     let event_id = format!("agreement-{}-{}", side.id, side.status.as_str());
     let payload = serde_json::json!({ "sharing_agreement": side });
     store.push_outbox(&event_id, &side.account, 0, "agreement", &payload, at)

@@ -23,6 +23,7 @@ pub mod agreements;
 pub mod copy;
 pub mod network;
 pub mod payload;
+pub mod remote;
 pub mod sync;
 
 pub use network::{

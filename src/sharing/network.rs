@@ -383,7 +383,7 @@ fn users<'w>(
 /// Keeps the custom fields the partner can take: it must have a field of
 /// that title (ignoring case), of the sender's type when the sender has
 /// one, that the value fits. Returns a note for each field left out.
-fn field_fits(
+pub fn field_fits(
     world: &mut World,
     from: &str,
     to: &str,

@@ -53,8 +53,10 @@ fn shared_ticket(t: &Ticket, sender: bool) -> Map<String, Value> {
     ticket
 }
 
-/// A person, as the partner sees them: `{uuid, name, role}`. A rule
-/// writes as an agent; someone the account has not seen, as an end user.
+/// A person, as the partner sees them: `{uuid, name, role}`, and `email`
+/// when they have one, so the partner matches its users as a local copy
+/// does. A rule writes as an agent; someone the account has not seen, as
+/// an end user.
 fn person(account: &str, who: &str, users: &Users) -> Value {
     let user = users.get(who);
     let name = user
@@ -65,7 +67,11 @@ fn person(account: &str, who: &str, users: &Users) -> Value {
         None if who.starts_with("rule ") => "agent".into(),
         None => "end_user".into(),
     };
-    json!({"uuid": uuid(&[account, "user", who]), "name": name, "role": role})
+    let mut person = json!({"uuid": uuid(&[account, "user", who]), "name": name, "role": role});
+    if who.contains('@') {
+        person["email"] = who.into();
+    }
+    person
 }
 
 fn wrap(a: &Agreement, ticket: Value) -> Value {

@@ -99,6 +99,19 @@ pub struct OutboxEntry {
     pub payload: String,
     pub created_at: Time,
     pub acked: bool,
+    /// Sends the delivery worker has tried.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub attempts: i64,
+    /// Why the last send failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    /// When the worker may try again (`None`: now).
+    #[serde(skip)]
+    pub next_attempt_at: Option<Time>,
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
 }
 
 /// The event row, as `upsert_event` writes it.
@@ -539,7 +552,8 @@ pub(super) fn audit(
 macro_rules! select_outbox {
     ($rest:literal) => {
         concat!(
-            "SELECT seq, event_id, account, ticket_id, kind, payload, created_at, acked
+            "SELECT seq, event_id, account, ticket_id, kind, payload, created_at, acked,
+                 attempts, last_error, next_attempt_at
              FROM outbox ",
             $rest
         )
@@ -579,6 +593,9 @@ fn outbox_at(row: &rusqlite::Row) -> rusqlite::Result<OutboxEntry> {
         payload: row.get(5)?,
         created_at: time_at(row, 6)?,
         acked: row.get(7)?,
+        attempts: row.get(8)?,
+        last_error: row.get(9)?,
+        next_attempt_at: opt_time_at(row, 10)?,
     })
 }
 

@@ -23,6 +23,7 @@ mod codec;
 mod events;
 mod fields;
 mod network;
+mod partners;
 mod read_only;
 mod replies;
 pub mod schema;
@@ -35,6 +36,7 @@ mod users;
 pub use codec::time_value;
 pub use events::{Applied, AuditEntry, EventRecord, EventState, OutboxEntry, Rejected};
 pub use network::Note;
+pub use partners::AgreementKey;
 pub use replies::{Reply, ReplyFilter, ReplyState};
 pub use tickets::{StoredComment, TicketFilter};
 pub use tokens::ApiToken;
@@ -680,6 +682,45 @@ impl Store {
     /// Adds a line to a ticket's audit trail that no rule wrote.
     pub fn note(&self, note: &Note) -> Result<(), StoreError> {
         self.write(|| network::note(&self.conn, note).map_err(self.fail()))
+    }
+
+    /// Stores a remote agreement side's uuid, access key and partner URL.
+    pub fn insert_agreement_key(&self, key: &AgreementKey) -> Result<(), StoreError> {
+        self.write(|| partners::insert(&self.conn, key).map_err(self.fail()))
+    }
+
+    /// An account's side of the agreement with this uuid.
+    pub fn agreement_key_by_uuid(
+        &self,
+        account: &str,
+        uuid: &str,
+    ) -> Result<Option<AgreementKey>, StoreError> {
+        partners::by_uuid(&self.conn, account, uuid).map_err(self.fail())
+    }
+
+    /// The keys of an account's agreement, by its id; `None` for a local
+    /// partner's or one with no URL.
+    pub fn agreement_key(
+        &self,
+        account: &str,
+        id: i64,
+    ) -> Result<Option<AgreementKey>, StoreError> {
+        partners::of(&self.conn, account, id).map_err(self.fail())
+    }
+
+    /// Counts a failed send of an outbox row; `next` is when to try again.
+    pub fn outbox_attempted(
+        &self,
+        seq: i64,
+        error: &str,
+        next: Option<Time>,
+    ) -> Result<bool, StoreError> {
+        self.write(|| partners::attempted(&self.conn, seq, error, next).map_err(self.fail()))
+    }
+
+    /// Marks an outbox row delivered by the worker.
+    pub fn outbox_delivered(&self, seq: i64) -> Result<bool, StoreError> {
+        self.write(|| partners::delivered(&self.conn, seq).map_err(self.fail()))
     }
 
     /// Records an event that could not be applied, and why. Rejecting the

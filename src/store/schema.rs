@@ -303,6 +303,31 @@ CREATE TABLE api_tokens (
 );
 CREATE INDEX api_tokens_by_account ON api_tokens (account, id);
 "#,
+    // 6: partners on other servers (the Networked Help Desk API) and
+    // delivery state for the outbox.
+    r#"
+-- An agreement side whose partner lives on another server: the uuid and
+-- access key both sides hold (a call carries `uuid:access_key` as its
+-- `X-Ticket-Sharing-Token`), and the partner's sharing URL
+-- (`{public-url}/sharing/{account}`). `uuid` is unique per account so an
+-- inbound call finds its agreement by it.
+CREATE TABLE agreement_keys (
+    account     TEXT NOT NULL,
+    id          INTEGER NOT NULL,
+    uuid        TEXT NOT NULL,
+    access_key  TEXT NOT NULL,
+    partner_url TEXT NOT NULL,
+    PRIMARY KEY (account, id),
+    UNIQUE (account, uuid),
+    FOREIGN KEY (account, id) REFERENCES agreements (account, id) ON DELETE CASCADE
+) WITHOUT ROWID;
+
+-- What the delivery worker has tried: how many sends, the last error, and
+-- when the next try is due (NULL: now), so a restart picks up where it was.
+ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN last_error TEXT;
+ALTER TABLE outbox ADD COLUMN next_attempt_at INTEGER;
+"#,
 ];
 
 /// The schema version a store has.

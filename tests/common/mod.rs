@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod desk;
+pub mod partner;
 pub mod rng;
 pub mod round_trip;
 pub mod scenario;
