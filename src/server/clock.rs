@@ -44,7 +44,7 @@ pub async fn post_replies(state: &AppState, at: Time) {
                 return Ok(Summary::default());
             }
             let updates = due.iter().map(posting).map(Incoming::internal);
-            Pipeline::new(store, &rules.run, Explain::None).run(updates, false, |_| {})
+            Pipeline::new(store, rules.run.as_ref(), Explain::None).run(updates, false, |_| {})
         })
         .await;
     match posted {
