@@ -225,6 +225,9 @@ pub struct Pipeline<'a> {
     /// Creates with `received_from` may make copies received from remote
     /// partners: the admin imports them explicitly.
     import_copies: bool,
+    /// The partner protocol's calls: the agreement is proved by its token
+    /// and its terms already applied.
+    partner_protocol: bool,
 }
 
 /// Applied: the outcome, and what it set off.
@@ -239,6 +242,7 @@ impl<'a> Pipeline<'a> {
             world: World::new(store),
             staff: HashMap::new(),
             import_copies: false,
+            partner_protocol: false,
         }
     }
 
@@ -247,6 +251,15 @@ impl<'a> Pipeline<'a> {
     /// protocol makes them.
     pub fn importing_copies(mut self, yes: bool) -> Self {
         self.import_copies = yes;
+        self
+    }
+
+    /// For the partner protocol of `serve`: its calls have proved their
+    /// agreement by its token and been cut to its terms already, so they
+    /// may make received copies and are not cut again here.
+    pub fn from_partner_protocol(mut self) -> Self {
+        self.import_copies = true;
+        self.partner_protocol = true;
         self
     }
 

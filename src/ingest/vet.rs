@@ -17,9 +17,9 @@
 //! when the update runs.
 //!
 //! The `serve` partner protocol authenticates the agreement by its token
-//! instead: it may run a partner's creates with
-//! [`Pipeline::importing_copies`] and cut its updates with
-//! [`crate::sharing::sync::from_partner`] for that agreement.
+//! instead and cuts a call to that agreement's terms itself (with the
+//! same filter, [`crate::sharing::sync::admit`]), then runs it with
+//! [`Pipeline::from_partner_protocol`].
 
 use super::Pipeline;
 use crate::model::{Direction, ReceivedFrom, Update, UpdateKind};
@@ -51,6 +51,9 @@ impl Pipeline<'_> {
         }
         if update.via != VIA || update.kind != UpdateKind::Update {
             return Ok(Ok(Speaker::Account));
+        }
+        if self.partner_protocol {
+            return Ok(Ok(Speaker::Partner));
         }
         self.partner_update(update)
     }
