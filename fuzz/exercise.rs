@@ -3,6 +3,8 @@
 //! crashed on (`tests/fuzz/<target>/`) through the same code in
 //! `cargo test`.
 
+#![allow(dead_code)] // each target uses one of these
+
 use ticket_rules::engine::{self, Context, Input, RuleSet};
 use ticket_rules::event::{parse_ticket_json, read_events_up_to};
 use ticket_rules::rules::check::{check, CheckOptions};
