@@ -251,15 +251,7 @@ fn a_full_stdout_is_reported_once() {
         .open("/dev/full")
         .unwrap();
     let out = desk
-        .command(&[
-            "ingest",
-            "--db",
-            "store.db",
-            "--rules",
-            "r.rules",
-            "--report",
-            "few.jsonl",
-        ])
+        .ingest_command("few.jsonl", &["--report"])
         .stdout(full)
         .output()
         .unwrap();
