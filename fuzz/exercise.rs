@@ -3,12 +3,16 @@
 //! crashed on (`tests/fuzz/<target>/`) through the same code in
 //! `cargo test`.
 
-use ticket_rules::engine::{self, Context, Input, RuleSet};
+#![allow(dead_code)] // each target uses one of these
+
+use ticket_rules::engine::{self, Context, Explain, Input, RuleSet};
 use ticket_rules::event::{parse_ticket_json, read_events_up_to};
+use ticket_rules::ingest::{incoming_up_to, Pipeline};
 use ticket_rules::rules::check::{check, CheckOptions};
 use ticket_rules::rules::diagnostics::{render, Style};
 use ticket_rules::rules::format::format_file;
 use ticket_rules::rules::{load_str, Syntax};
+use ticket_rules::store::Store;
 
 /// The DSL parser, `check`, `fmt`, the diagnostics and, for a file
 /// without errors, `compile` and one trigger cycle.
@@ -22,13 +26,23 @@ pub fn yaml(data: &[u8]) {
     rules(data, Syntax::Json);
 }
 
-/// The event decoder, line by line, and `dry-run --ticket-json`'s.
+/// The event decoder, line by line, and `dry-run --ticket-json`'s; then
+/// the whole ingest pipeline over a store in memory, which must reject a
+/// bad event rather than stop the run.
 pub fn events(data: &[u8]) {
     let at = chrono::DateTime::UNIX_EPOCH;
     for line in read_events_up_to(data, 1 << 16) {
         if let Ok(update) = line.event {
             let _ = engine::run(&RuleSet::default(), None, &update, &Context::default());
         }
+    }
+    let store = Store::in_memory().expect("a store in memory");
+    store.add_account("support").expect("an account");
+    let rules = RuleSet::default();
+    let mut pipeline = Pipeline::new(&store, &rules, Explain::All);
+    let events = incoming_up_to(data, 1 << 16);
+    if let Err(e) = pipeline.run(events, false, |_| {}) {
+        panic!("an event stopped the run: {e}");
     }
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = parse_ticket_json(text, "support", at);

@@ -21,14 +21,7 @@ fn an_ingest_waits_for_another_writer() {
     let holder = Store::open_existing(&desk.path("store.db")).unwrap();
     holder.begin().unwrap();
     let child = desk
-        .command(&[
-            "ingest",
-            "--db",
-            "store.db",
-            "--rules",
-            "r.rules",
-            "few.jsonl",
-        ])
+        .ingest_command("few.jsonl", &[])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -239,3 +239,24 @@ fn rule_files_and_strings_are_bounded() {
     assert!(shown.contains(&format!("error[{code}]")), "{shown}");
     assert!(shown.contains("--> long.rules:3:"), "{shown}");
 }
+
+/// A stdout that fails for another reason (a full disk) is said once,
+/// and the command still ends without a panic.
+#[test]
+fn a_full_stdout_is_reported_once() {
+    let desk = Desk::new("full-stdout");
+    desk.write("few.jsonl", &creates(3));
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = desk
+        .ingest_command("few.jsonl", &["--report"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(err.matches("cannot write to stdout: ").count(), 1, "{err}");
+    assert_eq!(desk.applied(), 3);
+}

@@ -23,19 +23,29 @@ static STDERR_COLOUR: OnceLock<bool> = OnceLock::new();
 pub fn stdout(args: std::fmt::Arguments) {
     let text = args.to_string();
     let shown = controls(&text, colour(&STDOUT_COLOUR, super::stdout_style));
-    write_to(&mut std::io::stdout().lock(), &STDOUT_GONE, &shown);
+    to_stdout(&shown);
 }
 
 /// Writes a file's text to stdout as it is, as [`stdout`] does otherwise.
 pub fn data(text: &str) {
-    write_to(&mut std::io::stdout().lock(), &STDOUT_GONE, text);
+    to_stdout(text);
+}
+
+fn to_stdout(text: &str) {
+    let failed = write_to(&mut std::io::stdout().lock(), &STDOUT_GONE, text);
+    // A reader that has gone is no news; a full disk is.
+    if let Some(e) = failed.filter(|e| e.kind() != std::io::ErrorKind::BrokenPipe) {
+        stderr(format_args!(
+            "cannot write to stdout: {e}; the rest of the output is dropped\n"
+        ));
+    }
 }
 
 /// Writes human output to stderr, as [`stdout`] does.
 pub fn stderr(args: std::fmt::Arguments) {
     let text = args.to_string();
     let shown = controls(&text, colour(&STDERR_COLOUR, super::stderr_style));
-    write_to(&mut std::io::stderr().lock(), &STDERR_GONE, &shown);
+    let _ = write_to(&mut std::io::stderr().lock(), &STDERR_GONE, &shown);
 }
 
 /// Whether stdout has stopped taking output.
@@ -48,13 +58,15 @@ fn colour(cell: &OnceLock<bool>, style: fn() -> crate::rules::diagnostics::Style
     *cell.get_or_init(|| style().color)
 }
 
-fn write_to(stream: &mut impl Write, gone: &AtomicBool, text: &str) {
+/// Writes unless the stream has gone; the error of the write that found
+/// it gone.
+fn write_to(stream: &mut impl Write, gone: &AtomicBool, text: &str) -> Option<std::io::Error> {
     if gone.load(Ordering::Relaxed) {
-        return;
+        return None;
     }
-    if stream.write_all(text.as_bytes()).is_err() {
-        gone.store(true, Ordering::Relaxed);
-    }
+    let e = stream.write_all(text.as_bytes()).err()?;
+    gone.store(true, Ordering::Relaxed);
+    Some(e)
 }
 
 /// `print!` that never panics.

@@ -47,12 +47,19 @@ impl Desk {
         self.command(args).output().expect("binary runs")
     }
 
-    /// `ingest --db store.db --rules r.rules FILE` and more arguments.
+    /// `ingest --db store.db --rules r.rules FILE` and more arguments, run.
     pub fn ingest(&self, file: &str, more: &[&str]) -> Output {
+        self.ingest_command(file, more)
+            .output()
+            .expect("binary runs")
+    }
+
+    /// The command [`Desk::ingest`] runs, to start some other way.
+    pub fn ingest_command(&self, file: &str, more: &[&str]) -> Command {
         let mut args = vec!["ingest", "--db", "store.db", "--rules", "r.rules"];
         args.extend_from_slice(more);
         args.push(file);
-        self.run(&args)
+        self.command(&args)
     }
 
     /// Runs a command with stdout a pipe whose reader has already gone.
