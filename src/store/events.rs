@@ -520,19 +520,36 @@ pub(super) fn audit(
         "SELECT seq, event_id, rule, action, change, before, after, at FROM audit
          WHERE account = ?1 AND ticket_id = ?2 ORDER BY seq",
     )?;
-    let rows = statement.query_map(params![account, id], |row| {
-        Ok(AuditEntry {
-            seq: row.get(0)?,
-            event_id: row.get(1)?,
-            rule: row.get(2)?,
-            action: row.get(3)?,
-            change: row.get(4)?,
-            before: row.get(5)?,
-            after: row.get(6)?,
-            at: time_at(row, 7)?,
-        })
-    })?;
+    let rows = statement.query_map(params![account, id], audit_entry)?;
     rows.collect()
+}
+
+/// What one event wrote to a ticket's audit trail, oldest first.
+pub(super) fn event_audit(
+    conn: &Connection,
+    account: &str,
+    id: i64,
+    event_id: &str,
+) -> rusqlite::Result<Vec<AuditEntry>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT seq, event_id, rule, action, change, before, after, at FROM audit
+         WHERE account = ?1 AND ticket_id = ?2 AND event_id = ?3 ORDER BY seq",
+    )?;
+    let rows = statement.query_map(params![account, id, event_id], audit_entry)?;
+    rows.collect()
+}
+
+fn audit_entry(row: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        seq: row.get(0)?,
+        event_id: row.get(1)?,
+        rule: row.get(2)?,
+        action: row.get(3)?,
+        change: row.get(4)?,
+        before: row.get(5)?,
+        after: row.get(6)?,
+        at: time_at(row, 7)?,
+    })
 }
 
 /// The columns [`outbox_at`] reads, followed by the rest of a statement.

@@ -545,6 +545,16 @@ impl Store {
         events::audit(&self.conn, account, id).map_err(self.fail())
     }
 
+    /// What one event wrote to a ticket's audit trail, oldest first.
+    pub fn event_audit(
+        &self,
+        account: &str,
+        id: i64,
+        event_id: &str,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        events::event_audit(&self.conn, account, id, event_id).map_err(self.fail())
+    }
+
     /// Every outbox entry, acknowledged or not, oldest first.
     pub fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
         events::outbox(&self.conn).map_err(self.fail())

@@ -159,8 +159,7 @@ async fn write(state: &AppState, caller: Caller, mut update: Update) -> Result<V
             let ticket = store
                 .ticket(&account, id)?
                 .ok_or_else(ApiError::not_found)?;
-            let mut entries = store.audit(&account, id)?;
-            entries.retain(|a| a.event_id == event_id);
+            let entries = store.event_audit(&account, id, &event_id)?;
             Ok(json!({
                 "ticket": shape::ticket(&base, &ticket),
                 "audit": shape::audit(id, Some(&caller.email), &entries),
