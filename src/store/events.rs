@@ -451,6 +451,18 @@ pub(super) fn state(conn: &Connection, event_id: &str) -> rusqlite::Result<Optio
         .optional()
 }
 
+/// The account and ticket of an applied event.
+pub(super) fn applied_ticket(
+    conn: &Connection,
+    event_id: &str,
+) -> rusqlite::Result<Option<(String, i64)>> {
+    conn.prepare_cached(
+        "SELECT account, ticket_id FROM events WHERE event_id = ?1 AND state = 'applied'",
+    )?
+    .query_row([event_id], |row| Ok((row.get(0)?, row.get(1)?)))
+    .optional()
+}
+
 /// How many applied events have an id that starts with `prefix` (not
 /// empty, ending in an ASCII character) and does not contain `leave_out`,
 /// counted off the index on ids.

@@ -545,6 +545,12 @@ impl Store {
         events::audit(&self.conn, account, id).map_err(self.fail())
     }
 
+    /// The account and ticket of an applied event; `None` when the store
+    /// has not applied it.
+    pub fn applied_ticket(&self, event_id: &str) -> Result<Option<(String, i64)>, StoreError> {
+        events::applied_ticket(&self.conn, event_id).map_err(self.fail())
+    }
+
     /// What one event wrote to a ticket's audit trail, oldest first.
     pub fn event_audit(
         &self,

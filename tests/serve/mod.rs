@@ -216,6 +216,11 @@ pub struct Api {
 }
 
 impl Api {
+    /// The email it acts as.
+    pub fn email(&self) -> &str {
+        self.auth.as_ref().map_or("", |(e, _)| e.as_str())
+    }
+
     /// The API token it sends.
     pub fn token(&self) -> &str {
         self.auth.as_ref().map_or("", |(_, t)| t.as_str())
