@@ -446,35 +446,21 @@ async fn a_write_with_an_idempotency_key_happens_once() {
             (status, lookup, response.json::<Value>().await.unwrap())
         }
     };
-    let create =
-        json!({"ticket": {"subject": "Once", "comment": {"body": "hello", "public": true}}});
-    let first = send(
-        &admin,
-        reqwest::Method::POST,
-        "/api/v2/tickets",
-        "k1",
-        create.clone(),
-    )
-    .await;
-    let again = send(
-        &admin,
-        reqwest::Method::POST,
-        "/api/v2/tickets",
-        "k1",
-        create.clone(),
-    )
-    .await;
+    let create = json!({"ticket": {"subject": "Once", "comment": {"body": "hi", "public": true}}});
+    let post = |api, key| {
+        send(
+            api,
+            reqwest::Method::POST,
+            "/api/v2/tickets",
+            key,
+            create.clone(),
+        )
+    };
+    let (first, again) = (post(&admin, "k1").await, post(&admin, "k1").await);
     assert_eq!((first.0, first.1.as_str()), (201, "miss"));
     assert_eq!((again.0, again.1.as_str()), (201, "hit"));
     assert_eq!(first.2, again.2, "the repeat answers as the first did");
-    let other = send(
-        &acme,
-        reqwest::Method::POST,
-        "/api/v2/tickets",
-        "k1",
-        create,
-    )
-    .await;
+    let other = post(&acme, "k1").await;
     assert_eq!(other.1, "miss", "another account's key is its own");
 
     let reply = json!({"ticket": {"comment": {"body": "once only", "public": true}}});
