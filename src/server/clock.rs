@@ -44,7 +44,7 @@ pub async fn post_replies(state: &AppState, at: Time) {
                 return Ok(Summary::default());
             }
             let updates = due.iter().map(posting).map(Incoming::internal);
-            Pipeline::new(store, &rules.run, Explain::None).run(updates, false, |_| {})
+            Pipeline::new(store, rules.run.as_ref(), Explain::None).run(updates, false, |_| {})
         })
         .await;
     match posted {
@@ -70,7 +70,7 @@ pub async fn run_automations(state: &AppState, at: Time) {
     };
     let ran = state
         .writer
-        .alone(move |store| automations::run(store, &rules.run, &options, |_| {}))
+        .alone(move |store| automations::run(store, rules.run.as_ref(), &options, |_| {}))
         .await;
     match ran {
         Ok(Ok(summary)) => {

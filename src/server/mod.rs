@@ -100,6 +100,11 @@ impl AppState {
         }
     }
 
+    /// The rules each account runs now, on their own.
+    pub fn account_rules(&self) -> Arc<crate::ingest::AccountRules> {
+        Arc::clone(&self.rules().run)
+    }
+
     /// The base URL partners are told: `{public_url}/sharing/{account}`.
     pub fn public_url(&self) -> &str {
         &self.public_url

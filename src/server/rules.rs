@@ -12,6 +12,7 @@ use crate::rules::{check_paths, convert, Loaded};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// `--rules [ACCOUNT=]PATH`: files or a folder, for one account or for
 /// every account without its own.
@@ -24,7 +25,9 @@ pub struct RuleSource {
 /// Rules ready to run and to show.
 #[derive(Debug, Default)]
 pub struct ServerRules {
-    pub run: AccountRules,
+    /// Shared, so a part that runs rules (the partner protocol) can hold
+    /// the set it started with while a reload swaps in the next.
+    pub run: Arc<AccountRules>,
     /// `{triggers, automations}` by account (`None`: the rest).
     shown: BTreeMap<Option<String>, Value>,
     /// How many rule files were loaded.
@@ -71,6 +74,7 @@ pub fn load(sources: &[RuleSource]) -> Result<ServerRules, Refused> {
         paths.push(source.path.clone());
     }
     let mut rules = ServerRules::default();
+    let mut run = AccountRules::default();
     let mut failed: Vec<(Loaded, Vec<Diagnostic>)> = Vec::new();
     for (account, paths) in groups {
         let mut files = check_paths(&paths, &CheckOptions::default())
@@ -89,12 +93,13 @@ pub fn load(sources: &[RuleSource]) -> Result<ServerRules, Refused> {
             .insert(account.map(str::to_string), shown(&files));
         match account {
             Some(account) => {
-                rules.run.own.insert(account.to_string(), set);
+                run.own.insert(account.to_string(), set);
             }
-            None => rules.run.rest = set,
+            None => run.rest = set,
         }
     }
     if failed.is_empty() {
+        rules.run = Arc::new(run);
         return Ok(rules);
     }
     let text = report(&failed, Format::Human, Style { color: false });

@@ -38,7 +38,7 @@ pub async fn dry_run(
     let ran = state
         .writer
         .run(move |store| {
-            let reports = run(store, &rules.run, plan);
+            let reports = run(store, rules.run.as_ref(), plan);
             // Always `Err`: the savepoint is rolled back and nothing stays.
             Err::<(), _>(reports)
         })

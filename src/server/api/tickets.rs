@@ -194,7 +194,7 @@ async fn write(
                 update.event_id.clone(),
             );
             let text = serde_json::to_string(&update).unwrap_or_default();
-            let mut pipeline = Pipeline::new(store, &rules.run, Explain::None);
+            let mut pipeline = Pipeline::new(store, rules.run.as_ref(), Explain::None);
             let processed = pipeline.one(Incoming::made(text, update))?;
             metrics.processed(&processed);
             if let Status::Rejected(reason) = &processed.status {
