@@ -246,6 +246,14 @@ async fn a_remote_partner_is_invited_through_the_outbox_and_no_body_names_anothe
     assert_eq!(last["sharing_agreement"]["status"], "inactive", "{last}");
     assert_eq!(last["sharing_agreement"]["remote_subdomain"], "Foo");
     assert_eq!(desk.store().agreements("support").unwrap().len(), 1);
+    let metrics = reqwest::get(format!("{}/metrics", server.base))
+        .await
+        .unwrap();
+    let metrics = metrics.text().await.unwrap();
+    assert!(
+        metrics.contains("ticket_rules_outbox_depth 3\n"),
+        "{metrics}"
+    );
     let bodies = [
         json!({}),
         json!({"sharing_agreement": []}),

@@ -590,6 +590,14 @@ pub(super) fn pending(conn: &Connection) -> rusqlite::Result<Vec<OutboxEntry>> {
     rows.collect()
 }
 
+/// How many outbox entries are not yet delivered (off the partial index
+/// of pending rows).
+pub(super) fn pending_count(conn: &Connection) -> rusqlite::Result<usize> {
+    conn.prepare_cached("SELECT count(*) FROM outbox WHERE acked = 0")?
+        .query_row([], |row| row.get::<_, i64>(0))
+        .map(|n| usize::try_from(n).unwrap_or(0))
+}
+
 /// One outbox entry, by its sequence number.
 pub(super) fn entry(conn: &Connection, seq: i64) -> rusqlite::Result<Option<OutboxEntry>> {
     conn.prepare_cached(select_outbox!("WHERE seq = ?1"))?

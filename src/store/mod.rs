@@ -571,6 +571,11 @@ impl Store {
         events::pending(&self.conn).map_err(self.fail())
     }
 
+    /// How many outbox entries are not yet delivered.
+    pub fn pending_outbox_count(&self) -> Result<usize, StoreError> {
+        events::pending_count(&self.conn).map_err(self.fail())
+    }
+
     /// One outbox entry, by its sequence number.
     pub fn outbox_entry(&self, seq: i64) -> Result<Option<OutboxEntry>, StoreError> {
         events::entry(&self.conn, seq).map_err(self.fail())
