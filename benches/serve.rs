@@ -15,7 +15,7 @@ use ticket_rules::engine::Explain;
 use ticket_rules::ingest::{incoming, Pipeline};
 use ticket_rules::server::auth::token_hash;
 use ticket_rules::server::rules::RuleSource;
-use ticket_rules::server::{router, start, Config, MAX_BODY};
+use ticket_rules::server::{router, start, Config, Limits};
 use ticket_rules::store::Store;
 
 const CLIENTS: usize = 32;
@@ -117,10 +117,10 @@ fn updates_over_http(bencher: Bencher) {
             }],
             public_url: None,
             clock: false,
-            max_body: MAX_BODY,
+            limits: Limits::default(),
         };
         let (state, _writer) = start(&config, addr).unwrap();
-        let app = router(state, MAX_BODY);
+        let app = router(state, Limits::default());
         tokio::spawn(async move { axum::serve(listener, app).await });
         format!("http://{addr}")
     });

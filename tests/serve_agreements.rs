@@ -233,6 +233,27 @@ async fn a_remote_partner_is_invited_through_the_outbox_and_no_body_names_anothe
     }
     assert!(desk.store().agreements("acme").unwrap().is_empty());
     assert_eq!(desk.store().agreements("support").unwrap().len(), 2);
+
+    // Deleting a remote agreement tells the partner it is inactive.
+    let id = agreement(&by_subdomain)["id"].as_i64().unwrap();
+    let deleted = support
+        .delete(&format!("/api/v2/sharing_agreements/{id}"))
+        .await;
+    assert_eq!(deleted.0, 204);
+    let told = desk.store().outbox().unwrap();
+    assert_eq!(told.len(), 3);
+    let last: Value = serde_json::from_str(&told[2].payload).unwrap();
+    assert_eq!(last["sharing_agreement"]["status"], "inactive", "{last}");
+    assert_eq!(last["sharing_agreement"]["remote_subdomain"], "Foo");
+    assert_eq!(desk.store().agreements("support").unwrap().len(), 1);
+    let metrics = reqwest::get(format!("{}/metrics", server.base))
+        .await
+        .unwrap();
+    let metrics = metrics.text().await.unwrap();
+    assert!(
+        metrics.contains("ticket_rules_outbox_depth 3\n"),
+        "{metrics}"
+    );
     let bodies = [
         json!({}),
         json!({"sharing_agreement": []}),

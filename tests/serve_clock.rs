@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serve::two_accounts;
 use std::net::SocketAddr;
 use ticket_rules::server::rules::RuleSource;
-use ticket_rules::server::{clock, start, Config, MAX_BODY};
+use ticket_rules::server::{clock, start, Config, Limits};
 
 const RULES: &str = r#"
 automation "Solve pending after a day" {
@@ -52,7 +52,7 @@ async fn ticks_post_due_replies_and_run_automations_on_the_hour() {
         }],
         public_url: None,
         clock: true,
-        max_body: MAX_BODY,
+        limits: Limits::default(),
     };
     let addr: SocketAddr = "127.0.0.1:1".parse().unwrap();
     let (state, writer) = start(&config, addr).unwrap();

@@ -128,3 +128,31 @@ async fn json_logs_and_the_public_url() {
         "the request is logged: {text}"
     );
 }
+
+#[test]
+fn a_request_that_takes_too_long_gets_408() {
+    use std::io::{Read, Write};
+    let desk = two_accounts("timeout");
+    let token = desk.token("support", "admin@support.example");
+    let server = desk.serve_with(&[], &["--no-clock", "--request-timeout", "1"]);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    let auth = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        format!("admin@support.example/token:{token}"),
+    );
+    let head = format!(
+        "POST /api/v2/tickets HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Basic {auth}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"ticket\": "
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("\"error\""), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(desk.store().events().unwrap().is_empty());
+}

@@ -424,3 +424,66 @@ async fn a_dry_run_answers_like_the_command_and_writes_nothing() {
     );
     assert!(desk.store().ticket("support", 2).unwrap().is_none());
 }
+
+#[tokio::test]
+async fn a_write_with_an_idempotency_key_happens_once() {
+    let desk = two_accounts("idempotency");
+    let server = desk.serve(&[]);
+    let admin = server.user(&desk, "support", "admin@support.example");
+    let acme = server.user(&desk, "acme", "admin@acme.example");
+    let send = |api: &serve::Api, method: reqwest::Method, path: &str, key: &str, body: Value| {
+        let request = api
+            .http
+            .request(method, format!("{}{path}", api.base))
+            .basic_auth(format!("{}/token", api.email()), Some(api.token()))
+            .header("Idempotency-Key", key)
+            .json(&body);
+        async move {
+            let response = request.send().await.unwrap();
+            let lookup = response.headers().get("x-idempotency-lookup");
+            let lookup = lookup.map_or(String::new(), |v| v.to_str().unwrap().to_string());
+            let status = response.status().as_u16();
+            (status, lookup, response.json::<Value>().await.unwrap())
+        }
+    };
+    let create = json!({"ticket": {"subject": "Once", "comment": {"body": "hi", "public": true}}});
+    let post = |api, key| {
+        send(
+            api,
+            reqwest::Method::POST,
+            "/api/v2/tickets",
+            key,
+            create.clone(),
+        )
+    };
+    let (first, again) = (post(&admin, "k1").await, post(&admin, "k1").await);
+    assert_eq!((first.0, first.1.as_str()), (201, "miss"));
+    assert_eq!((again.0, again.1.as_str()), (201, "hit"));
+    assert_eq!(first.2, again.2, "the repeat answers as the first did");
+    let other = post(&acme, "k1").await;
+    assert_eq!(other.1, "miss", "another account's key is its own");
+
+    let reply = json!({"ticket": {"comment": {"body": "once only", "public": true}}});
+    for _ in 0..3 {
+        let put = send(
+            &admin,
+            reqwest::Method::PUT,
+            "/api/v2/tickets/1",
+            "k2",
+            reply.clone(),
+        )
+        .await;
+        assert_eq!(put.0, 200);
+    }
+    assert_eq!(desk.store().comments("support", 1).unwrap().len(), 2);
+    assert_eq!(desk.store().tickets(&Default::default()).unwrap().len(), 2);
+    let bad = send(
+        &admin,
+        reqwest::Method::PUT,
+        "/api/v2/tickets/1",
+        "a~b",
+        reply,
+    )
+    .await;
+    assert_eq!(bad.0, 400);
+}

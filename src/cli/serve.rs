@@ -6,7 +6,7 @@
 use super::running::{DbArg, RulesArg};
 use super::{CliError, Outcome};
 use crate::server::rules::{Refused, RuleSource};
-use crate::server::{serve, Config, ServeError, MAX_BODY};
+use crate::server::{serve, Config, Limits, ServeError, MAX_BODY, REQUEST_TIME};
 use std::io::Write;
 
 #[derive(clap::Args)]
@@ -32,6 +32,9 @@ pub struct Args {
     /// The largest request body, in bytes
     #[arg(long, value_name = "BYTES", default_value_t = MAX_BODY)]
     max_body: usize,
+    /// The longest a request may take, in seconds, body read included
+    #[arg(long, value_name = "SECONDS", default_value_t = REQUEST_TIME.as_secs())]
+    request_timeout: u64,
 }
 
 /// How logs are written.
@@ -55,7 +58,10 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             .collect(),
         public_url: args.public_url.clone(),
         clock: !args.no_clock,
-        max_body: args.max_body,
+        limits: Limits {
+            max_body: args.max_body,
+            request_time: std::time::Duration::from_secs(args.request_timeout.max(1)),
+        },
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

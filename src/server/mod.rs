@@ -59,7 +59,7 @@ use writer::Writer;
 pub const MAX_BODY: usize = 1024 * 1024;
 /// The most header bytes a request may send (names and values together).
 pub const MAX_HEADER_BYTES: usize = 32 * 1024;
-/// How long a request may take, body read included.
+/// How long a request may take by default, body read included.
 pub const REQUEST_TIME: Duration = Duration::from_secs(30);
 
 /// How to serve.
@@ -72,7 +72,25 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Run the clock (automations, scheduled replies).
     pub clock: bool,
+    pub limits: Limits,
+}
+
+/// What one request may take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Body bytes (413 past it).
     pub max_body: usize,
+    /// From the request to the answer, body read included (408 past it).
+    pub request_time: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_body: MAX_BODY,
+            request_time: REQUEST_TIME,
+        }
+    }
 }
 
 /// Why the server could not start.
@@ -104,6 +122,11 @@ impl AppState {
             Ok(rules) => Arc::clone(&rules),
             Err(poisoned) => Arc::clone(&poisoned.into_inner()),
         }
+    }
+
+    /// The rules each account runs now, on their own.
+    pub fn account_rules(&self) -> Arc<crate::ingest::AccountRules> {
+        Arc::clone(&self.rules().run)
     }
 
     /// The base URL partners are told: `{public_url}/sharing/{account}`.
@@ -157,7 +180,7 @@ impl partner::PartnerHost for AppState {
 pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> Result<(), ServeError> {
     let addr = listener.local_addr()?;
     let (state, writer_thread) = start(&config, addr)?;
-    let app = router(state.clone(), config.max_body);
+    let app = router(state.clone(), config.limits);
     let hangups = tokio::spawn(reload_on_hangup(state.clone()));
     let clock = config
         .clock
@@ -223,7 +246,7 @@ pub fn start(
 }
 
 /// Every route, with the limits and the logs.
-pub fn router(state: AppState, max_body: usize) -> Router {
+pub fn router(state: AppState, limits: Limits) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(partner::routes())
@@ -232,11 +255,11 @@ pub fn router(state: AppState, max_body: usize) -> Router {
         })
         .layer(middleware::from_fn_with_state(state.clone(), count_request))
         .layer(middleware::from_fn(limit_headers))
-        .layer(DefaultBodyLimit::max(max_body))
-        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(DefaultBodyLimit::max(limits.max_body))
+        .layer(RequestBodyLimitLayer::new(limits.max_body))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIME,
+            limits.request_time,
         ))
         .layer(middleware::map_response(error::json_errors))
         .layer(

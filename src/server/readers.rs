@@ -1,20 +1,22 @@
-//! Read connections: each request that only reads takes one from a small
-//! pool (opening one when the pool is empty) on a blocking thread, so
-//! reads never wait for the writer (WAL) nor block the async workers.
+//! Read connections: each read takes one from a pool of at most
+//! [`CONNECTIONS`] (opening one when none is idle) on a blocking thread,
+//! so reads never wait for the writer (WAL) nor block the async workers.
 
 use super::error::ApiError;
 use crate::store::{Store, StoreError};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-/// Connections kept for reuse; more may be open at a busy moment.
-const KEEP: usize = 8;
+/// Reads at once, and so read connections open at most: each holds its
+/// own page cache, so their number is bounded rather than their use.
+const CONNECTIONS: usize = 16;
 
 /// The pool of read connections to one store file.
 #[derive(Clone)]
 pub struct Readers {
     path: PathBuf,
     idle: Arc<Mutex<Vec<Store>>>,
+    permits: Arc<tokio::sync::Semaphore>,
 }
 
 impl Readers {
@@ -22,6 +24,7 @@ impl Readers {
         Readers {
             path,
             idle: Arc::default(),
+            permits: Arc::new(tokio::sync::Semaphore::new(CONNECTIONS)),
         }
     }
 
@@ -30,11 +33,16 @@ impl Readers {
         &self,
         read: impl FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
+        let permit = Arc::clone(&self.permits)
+            .acquire_owned()
+            .await
+            .map_err(|e| ApiError::internal(format!("a read failed: {e}")))?;
         let pool = self.clone();
         tokio::task::spawn_blocking(move || {
             let store = pool.take()?;
             let result = read(&store);
             pool.give_back(store);
+            drop(permit);
             result
         })
         .await
@@ -51,9 +59,7 @@ impl Readers {
 
     fn give_back(&self, store: Store) {
         if let Ok(mut idle) = self.idle.lock() {
-            if idle.len() < KEEP {
-                idle.push(store);
-            }
+            idle.push(store);
         }
     }
 }

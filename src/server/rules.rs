@@ -13,6 +13,7 @@ use crate::rules::{check_paths, convert, Loaded};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// `--rules [ACCOUNT=]PATH`: files or a folder, for one account or for
 /// every account without its own.
@@ -25,7 +26,8 @@ pub struct RuleSource {
 /// Rules ready to run and to show.
 #[derive(Debug, Default)]
 pub struct ServerRules {
-    /// Shared with the partner protocol, which runs them too.
+    /// Shared, so a part that runs rules (the partner protocol) can hold
+    /// the set it started with while a reload swaps in the next.
     pub run: Arc<AccountRules>,
     /// `{triggers, automations}` by account (`None`: the rest).
     shown: BTreeMap<Option<String>, Value>,

@@ -464,6 +464,18 @@ pub(super) fn state(conn: &Connection, event_id: &str) -> rusqlite::Result<Optio
         .optional()
 }
 
+/// The account and ticket of an applied event.
+pub(super) fn applied_ticket(
+    conn: &Connection,
+    event_id: &str,
+) -> rusqlite::Result<Option<(String, i64)>> {
+    conn.prepare_cached(
+        "SELECT account, ticket_id FROM events WHERE event_id = ?1 AND state = 'applied'",
+    )?
+    .query_row([event_id], |row| Ok((row.get(0)?, row.get(1)?)))
+    .optional()
+}
+
 /// How many applied events have an id that starts with `prefix` (not
 /// empty, ending in an ASCII character) and does not contain `leave_out`,
 /// counted off the index on ids.
@@ -533,19 +545,36 @@ pub(super) fn audit(
         "SELECT seq, event_id, rule, action, change, before, after, at FROM audit
          WHERE account = ?1 AND ticket_id = ?2 ORDER BY seq",
     )?;
-    let rows = statement.query_map(params![account, id], |row| {
-        Ok(AuditEntry {
-            seq: row.get(0)?,
-            event_id: row.get(1)?,
-            rule: row.get(2)?,
-            action: row.get(3)?,
-            change: row.get(4)?,
-            before: row.get(5)?,
-            after: row.get(6)?,
-            at: time_at(row, 7)?,
-        })
-    })?;
+    let rows = statement.query_map(params![account, id], audit_entry)?;
     rows.collect()
+}
+
+/// What one event wrote to a ticket's audit trail, oldest first.
+pub(super) fn event_audit(
+    conn: &Connection,
+    account: &str,
+    id: i64,
+    event_id: &str,
+) -> rusqlite::Result<Vec<AuditEntry>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT seq, event_id, rule, action, change, before, after, at FROM audit
+         WHERE account = ?1 AND ticket_id = ?2 AND event_id = ?3 ORDER BY seq",
+    )?;
+    let rows = statement.query_map(params![account, id, event_id], audit_entry)?;
+    rows.collect()
+}
+
+fn audit_entry(row: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        seq: row.get(0)?,
+        event_id: row.get(1)?,
+        rule: row.get(2)?,
+        action: row.get(3)?,
+        change: row.get(4)?,
+        before: row.get(5)?,
+        after: row.get(6)?,
+        at: time_at(row, 7)?,
+    })
 }
 
 /// The columns [`outbox_at`] reads, followed by the rest of a statement.
@@ -573,6 +602,14 @@ pub(super) fn pending(conn: &Connection) -> rusqlite::Result<Vec<OutboxEntry>> {
     let mut statement = conn.prepare_cached(select_outbox!("WHERE acked = 0 ORDER BY seq"))?;
     let rows = statement.query_map([], outbox_at)?;
     rows.collect()
+}
+
+/// How many outbox entries are not yet delivered (off the partial index
+/// of pending rows).
+pub(super) fn pending_count(conn: &Connection) -> rusqlite::Result<usize> {
+    conn.prepare_cached("SELECT count(*) FROM outbox WHERE acked = 0")?
+        .query_row([], |row| row.get::<_, i64>(0))
+        .map(|n| usize::try_from(n).unwrap_or(0))
 }
 
 /// One outbox entry, by its sequence number.

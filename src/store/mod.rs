@@ -585,6 +585,22 @@ impl Store {
         events::audit(&self.conn, account, id).map_err(self.fail())
     }
 
+    /// The account and ticket of an applied event; `None` when the store
+    /// has not applied it.
+    pub fn applied_ticket(&self, event_id: &str) -> Result<Option<(String, i64)>, StoreError> {
+        events::applied_ticket(&self.conn, event_id).map_err(self.fail())
+    }
+
+    /// What one event wrote to a ticket's audit trail, oldest first.
+    pub fn event_audit(
+        &self,
+        account: &str,
+        id: i64,
+        event_id: &str,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        events::event_audit(&self.conn, account, id, event_id).map_err(self.fail())
+    }
+
     /// Every outbox entry, acknowledged or not, oldest first.
     pub fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
         events::outbox(&self.conn).map_err(self.fail())
@@ -593,6 +609,11 @@ impl Store {
     /// The outbox entries not yet delivered, oldest first.
     pub fn pending_outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
         events::pending(&self.conn).map_err(self.fail())
+    }
+
+    /// How many outbox entries are not yet delivered.
+    pub fn pending_outbox_count(&self) -> Result<usize, StoreError> {
+        events::pending_count(&self.conn).map_err(self.fail())
     }
 
     /// One outbox entry, by its sequence number.

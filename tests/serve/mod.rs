@@ -119,6 +119,12 @@ impl Desk {
     }
 }
 
+impl Drop for Desk {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 /// Two accounts, `support` and `acme`; in `support` an admin, an agent in
 /// group `Tier 2` and an agent in no group; in `acme` an admin.
 pub fn two_accounts(name: &str) -> Desk {
@@ -216,6 +222,11 @@ pub struct Api {
 }
 
 impl Api {
+    /// The email it acts as.
+    pub fn email(&self) -> &str {
+        self.auth.as_ref().map_or("", |(e, _)| e.as_str())
+    }
+
     /// The API token it sends.
     pub fn token(&self) -> &str {
         self.auth.as_ref().map_or("", |(_, t)| t.as_str())

@@ -65,7 +65,7 @@ async fn healthz(State(state): State<AppState>) -> Result<impl IntoResponse, Api
 async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     let depth = state
         .readers
-        .read(|store| Ok(store.pending_outbox()?.len()))
+        .read(|store| Ok(store.pending_outbox_count()?))
         .await?;
     Ok((
         [(CONTENT_TYPE, "text/plain; version=0.0.4")],

@@ -13,10 +13,10 @@ use crate::model::{Ticket, Update, UpdateKind};
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
 use crate::server::AppState;
-use crate::store::{Store, TicketFilter};
+use crate::store::{AuditEntry, Store, TicketFilter};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -24,31 +24,64 @@ use serde_json::{json, Value};
 /// Tickets per page unless `per_page` says fewer (Zendesk's most).
 const PER_PAGE: usize = 100;
 
+/// Zendesk's header for a write that must happen once however often it
+/// is sent, and the header that says whether it was a repeat.
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+const LOOKUP: &str = "x-idempotency-lookup";
+
+/// An answer to a write: the status, whether it repeated an earlier one,
+/// the body.
+type Answer = (StatusCode, [(&'static str, &'static str); 1], Json<Value>);
+
 pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     body: Bytes,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let update = ticket_body::event(&body, &caller, &new_event_id()?, None, chrono::Utc::now())?;
-    let answer = write(&state, caller, update).await?;
-    Ok((StatusCode::CREATED, Json(answer)))
+) -> Result<Answer, ApiError> {
+    let event_id = event_id(&headers, &caller)?;
+    let update = ticket_body::event(&body, &caller, &event_id, None, chrono::Utc::now())?;
+    let written = write(&state, caller, update).await?;
+    Ok(answer(StatusCode::CREATED, written))
 }
 
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Answer, ApiError> {
     let id = id_of(&id)?;
-    let update = ticket_body::event(
-        &body,
-        &caller,
-        &new_event_id()?,
-        Some(id),
-        chrono::Utc::now(),
-    )?;
-    Ok(Json(write(&state, caller, update).await?))
+    let event_id = event_id(&headers, &caller)?;
+    let update = ticket_body::event(&body, &caller, &event_id, Some(id), chrono::Utc::now())?;
+    let written = write(&state, caller, update).await?;
+    Ok(answer(StatusCode::OK, written))
+}
+
+fn answer(status: StatusCode, (body, replayed): (Value, bool)) -> Answer {
+    let lookup = if replayed { "hit" } else { "miss" };
+    (status, [(LOOKUP, lookup)], Json(body))
+}
+
+/// The write's event id: from its `Idempotency-Key` (with the account, so
+/// two accounts' keys never meet), else a fresh random one.
+fn event_id(headers: &HeaderMap, caller: &Caller) -> Result<String, ApiError> {
+    let Some(key) = headers.get(IDEMPOTENCY_KEY) else {
+        return new_event_id();
+    };
+    let key = key.to_str().unwrap_or_default();
+    let fits = (1..=128).contains(&key.len())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_graphic() && c != crate::ingest::DERIVED);
+    if !fits {
+        return Err(ApiError::bad_request(format!(
+            "`Idempotency-Key` must be 1 to 128 visible ASCII characters without `{}`",
+            crate::ingest::DERIVED
+        )));
+    }
+    Ok(format!("api-key/{}/{key}", caller.account))
 }
 
 pub async fn show(
@@ -132,14 +165,25 @@ pub async fn list(
 }
 
 /// Runs the caller's update on the writer; answers with the ticket after
-/// the rules and the update's audit.
-async fn write(state: &AppState, caller: Caller, mut update: Update) -> Result<Value, ApiError> {
+/// the rules and the update's audit, and whether the update was applied
+/// before (the same `Idempotency-Key`: then nothing runs again).
+async fn write(
+    state: &AppState,
+    caller: Caller,
+    mut update: Update,
+) -> Result<(Value, bool), ApiError> {
     let rules = state.rules();
     let base = state.public_url().to_string();
     let metrics = std::sync::Arc::clone(&state.metrics);
     state
         .writer
         .run(move |store| {
+            if let Some((_, id)) = store.applied_ticket(&update.event_id)? {
+                // The same `Idempotency-Key` again: the first answer.
+                let ticket = visible(store, &caller, id)?;
+                let entries = store.event_audit(&caller.account, id, &update.event_id)?;
+                return Ok((written(&base, &caller, &ticket, &entries), true));
+            }
             match update.kind {
                 UpdateKind::Update => drop(visible(store, &caller, update.ticket_id)?),
                 UpdateKind::Create => update.ticket_id = store.next_ticket_id(&caller.account)?,
@@ -159,14 +203,18 @@ async fn write(state: &AppState, caller: Caller, mut update: Update) -> Result<V
             let ticket = store
                 .ticket(&account, id)?
                 .ok_or_else(ApiError::not_found)?;
-            let mut entries = store.audit(&account, id)?;
-            entries.retain(|a| a.event_id == event_id);
-            Ok(json!({
-                "ticket": shape::ticket(&base, &ticket),
-                "audit": shape::audit(id, Some(&caller.email), &entries),
-            }))
+            let entries = store.event_audit(&account, id, &event_id)?;
+            Ok((written(&base, &caller, &ticket, &entries), false))
         })
         .await?
+}
+
+/// The ticket and one update's audit, as a write answers.
+fn written(base: &str, caller: &Caller, ticket: &Ticket, entries: &[AuditEntry]) -> Value {
+    json!({
+        "ticket": shape::ticket(base, ticket),
+        "audit": shape::audit(ticket.id, Some(&caller.email), entries),
+    })
 }
 
 /// The caller's account's ticket `id`: 404 when it has none, 403 when the
