@@ -26,6 +26,7 @@ pub mod automations;
 pub mod cli;
 pub mod engine;
 pub mod event;
+pub mod gen;
 pub mod ingest;
 pub mod model;
 pub mod report;

@@ -11,6 +11,7 @@ mod convert;
 mod demo;
 mod dry_run;
 mod fmt;
+mod gen;
 mod groups;
 mod ingest;
 mod outbox;
@@ -68,6 +69,8 @@ enum Command {
     Outbox(outbox::Args),
     /// Run the whole pipeline on built-in sample data
     Demo(demo::Args),
+    /// Write a seeded workload: rules, events and the setup they need
+    Gen(gen::Args),
 }
 
 /// Human text or JSON for machines.
@@ -129,6 +132,7 @@ pub fn main() -> ExitCode {
         Command::Replies(args) => replies::run(args),
         Command::Outbox(args) => outbox::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Gen(args) => gen::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
