@@ -85,9 +85,18 @@ pub fn check_paths(
     paths: &[PathBuf],
     options: &CheckOptions,
 ) -> Result<Vec<(Loaded, Vec<Diagnostic>)>, LoadError> {
+    let loaded = collect_paths(paths)?
+        .iter()
+        .map(|p| load_path(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(check_loaded(loaded, options))
+}
+
+/// Checks files already read, titles across all of them: each file with
+/// everything found in it, in source order.
+pub fn check_loaded(loaded: Vec<Loaded>, options: &CheckOptions) -> Vec<(Loaded, Vec<Diagnostic>)> {
     let mut files = Vec::new();
-    for path in collect_paths(paths)? {
-        let mut loaded = load_path(&path)?;
+    for mut loaded in loaded {
         let mut diags = std::mem::take(&mut loaded.diagnostics);
         diags.extend(check(&loaded.file, options));
         files.push((loaded, diags));
@@ -99,7 +108,7 @@ pub fn check_paths(
     for (_, diags) in &mut files {
         diags.sort_by_key(|d| (d.severity, d.span.start));
     }
-    Ok(files)
+    files
 }
 
 /// Reads one rule file from disk.
