@@ -65,6 +65,7 @@
 //! ```
 
 pub mod automations;
+pub mod bench;
 pub mod cli;
 pub mod embed;
 pub mod engine;

@@ -2,6 +2,9 @@
 //! bytes, the rules it writes check clean in both syntaxes, and the rules
 //! fire, through a real `ingest` into a real store, at the rate asked for.
 
+#[path = "common/workload.rs"]
+mod workload;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -128,30 +131,7 @@ fn measured_rate(name: &str, rules: &str, rate: &str) -> f64 {
             rate,
         ],
     );
-    let db = dir.join("store.db");
-    let setup = Command::new("sh")
-        .arg(dir.join("setup.sh"))
-        .env("TICKET_RULES", env!("CARGO_BIN_EXE_ticket-rules"))
-        .env("DB", &db)
-        .output()
-        .unwrap();
-    ok(setup);
-    let out = bin()
-        .args(["ingest", "--db"])
-        .arg(&db)
-        .arg("--rules")
-        .arg(dir.join("dsl"))
-        .arg(dir.join("events.jsonl"))
-        .output()
-        .unwrap();
-    let text = ok(out);
-    assert!(text.contains("2000 applied, 0 rejected"), "{text}");
-    let fired: f64 = text
-        .split(" rules fired")
-        .next()
-        .and_then(|s| s.rsplit(' ').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no count of rules fired in {text}"));
+    let fired = workload::ingest_fired(&dir, 2000) as f64;
     let per_update = fired / events.parse::<f64>().unwrap();
     per_update / rules.parse::<f64>().unwrap() * 1_000.0
 }

@@ -6,6 +6,7 @@ mod accounts;
 mod agents;
 mod agreements;
 mod automations;
+mod bench;
 mod check;
 mod convert;
 mod demo;
@@ -71,6 +72,8 @@ enum Command {
     Demo(demo::Args),
     /// Write a seeded workload: rules, events and the setup they need
     Gen(gen::Args),
+    /// Measure a rule set: load time, updates/s, p50/p99, costliest triggers
+    Bench(bench::Args),
 }
 
 /// Human text or JSON for machines.
@@ -133,6 +136,7 @@ pub fn main() -> ExitCode {
         Command::Outbox(args) => outbox::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Gen(args) => gen::run(args),
+        Command::Bench(args) => bench::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
