@@ -106,3 +106,60 @@ fn validate(o: &Options) -> Result<(), GenError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_that_cannot_make_a_workload_are_refused() {
+        type Change = fn(&mut Options);
+        let cases: [(&str, Change); 6] = [
+            ("accounts", |o| o.accounts = 0),
+            ("agents", |o| o.agents = 0),
+            ("events", |o| o.tickets = 0),
+            ("match-rate", |o| o.match_rate = f64::NAN),
+            ("match-rate", |o| o.match_rate = 0.0),
+            ("tag-skew", |o| o.tag_skew = -1.0),
+        ];
+        for (name, change) in cases {
+            let mut o = Options {
+                rules: 3,
+                events: 3,
+                tickets: 1,
+                ..Options::default()
+            };
+            change(&mut o);
+            let err = generate(&o).err().map(|e| e.to_string());
+            assert!(
+                err.is_some_and(|e| e.starts_with(&format!("`{name}`"))),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_top_tag_is_on_43_percent_of_tickets_at_skew_1_1() {
+        let w = world::World::new(&Options::default());
+        let top = w.tag_on_ticket[0];
+        assert!((0.41..0.45).contains(&top), "{top}");
+        let flat = world::World::new(&Options {
+            tag_skew: 0.0,
+            ..Options::default()
+        });
+        let each = 3.0 / world::TAGS as f64;
+        assert!(
+            (flat.tag_on_ticket[0] - each).abs() < 0.001,
+            "{}",
+            flat.tag_on_ticket[0]
+        );
+    }
+
+    #[test]
+    fn nearest_is_by_ratio() {
+        let chances = [0.5, 0.1, 0.01, 0.001];
+        assert_eq!(dist::nearest(4, 0.02, |i| chances[i]), 2);
+        assert_eq!(dist::nearest(4, 0.9, |i| chances[i]), 0);
+        assert_eq!(dist::nearest(4, 0.0001, |i| chances[i]), 3);
+    }
+}
