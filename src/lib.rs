@@ -25,13 +25,58 @@
 //! [`testing`] runs admins' test cases (`*.test.yaml`) through that same
 //! pipeline. [`model`] holds the data they share, and [`cli`] wires them to
 //! the `ticket-rules` subcommands. [`server`] serves the pipeline over HTTP:
-//! Zendesk's REST API, one writer, a clock.
+//! Zendesk's REST API, one writer, a clock. [`gen`] writes seeded
+//! workloads for benchmarks.
+//!
+//! # Embedding
+//!
+//! [`embed`] is the front door for programs that run rules themselves:
+//! [`load`] parses, checks and compiles rule sources into a
+//! [`RuleSet`] (or returns every diagnostic), and [`matching`] tells
+//! which triggers match a ticket and an update, running no action.
+//!
+//! ```
+//! use ticket_rules::{load, matching, Source};
+//! use ticket_rules::event::parse_event;
+//!
+//! let text = r#"
+//! trigger "Escalate VIP tickets" {
+//!   when Ticket is Created and Tags contains at least one of vip
+//!   then Set priority urgent
+//! }
+//! trigger "Thank the requester" {
+//!   when Ticket is Updated
+//!   then Add tags thanked
+//! }
+//! "#;
+//! let rules = load(&[Source::dsl("support.rules", text)]).expect("the rules check clean");
+//!
+//! let create = parse_event(
+//!     r#"{"id":"e1","type":"create","account":"support","at":"2026-11-21T09:00:00Z",
+//!         "ticket":{"id":7,"subject":"Broken lens","tags":["vip"]}}"#,
+//!     1,
+//! )
+//! .expect("a valid event");
+//! let titles: Vec<&str> = matching(&rules, None, &create).iter().map(|m| m.title).collect();
+//! assert_eq!(titles, ["Escalate VIP tickets"]);
+//!
+//! // Errors come back as diagnostics, rendered as `check` prints them.
+//! let typo = r#"trigger "x" { when Stauts is Open then Add tags y }"#;
+//! let bad = load(&[Source::dsl("bad.rules", typo)]);
+//! let diagnostics = bad.expect_err("an unknown field is an error");
+//! assert_eq!(diagnostics.errors(), 1);
+//! assert!(diagnostics.render().contains("bad.rules:1:"));
+//! println!("ticket-rules {}", ticket_rules::VERSION);
+//! ```
 
 pub mod automations;
+pub mod bench;
 pub mod cli;
+pub mod embed;
 pub mod engine;
 pub mod escape;
 pub mod event;
+pub mod gen;
 pub mod ingest;
 pub mod model;
 pub mod report;
@@ -40,3 +85,9 @@ pub mod server;
 pub mod sharing;
 pub mod store;
 pub mod testing;
+
+pub use embed::{load, matching, Diagnostics, Match, Source};
+pub use engine::RuleSet;
+
+/// This library's version, as released (`Cargo.toml`).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

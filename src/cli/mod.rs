@@ -6,11 +6,13 @@ mod accounts;
 mod agents;
 mod agreements;
 mod automations;
+mod bench;
 mod check;
 mod convert;
 mod demo;
 mod dry_run;
 mod fmt;
+mod gen;
 mod groups;
 mod ingest;
 mod out;
@@ -83,6 +85,10 @@ enum Command {
     Tokens(tokens::Args),
     /// Run the cases of `*.test.yaml` files against their rules
     Test(test::Args),
+    /// Write a seeded workload: rules, events and the setup they need
+    Gen(gen::Args),
+    /// Measure a rule set: load time, updates/s, p50/p99, costliest triggers
+    Bench(bench::Args),
 }
 
 /// Human text or JSON for machines.
@@ -150,6 +156,8 @@ pub fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Tokens(args) => tokens::run(args),
         Command::Test(args) => test::run(args),
+        Command::Gen(args) => gen::run(args),
+        Command::Bench(args) => bench::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -87,6 +87,7 @@ pub fn list<S: AsRef<str>>(items: &[S], conjunction: &str) -> String {
 }
 
 /// A file's name and text, with what is needed to turn offsets into lines.
+#[derive(Debug)]
 pub struct SourceFile {
     pub path: String,
     pub text: String,

@@ -125,9 +125,18 @@ pub fn check_paths_as(
     options: &CheckOptions,
     syntax: Option<Syntax>,
 ) -> Result<Vec<(Loaded, Vec<Diagnostic>)>, LoadError> {
+    let loaded = collect_paths(paths)?
+        .iter()
+        .map(|p| load_path_as(p, syntax))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(check_loaded(loaded, options))
+}
+
+/// Checks files already read, titles across all of them: each file with
+/// everything found in it, in source order.
+pub fn check_loaded(loaded: Vec<Loaded>, options: &CheckOptions) -> Vec<(Loaded, Vec<Diagnostic>)> {
     let mut files = Vec::new();
-    for path in collect_paths(paths)? {
-        let mut loaded = load_path_as(&path, syntax)?;
+    for mut loaded in loaded {
         let mut diags = std::mem::take(&mut loaded.diagnostics);
         diags.extend(check(&loaded.file, options));
         files.push((loaded, diags));
@@ -144,7 +153,7 @@ pub fn check_paths_as(
         *diags = apply_allows(&loaded.file, &loaded.source.text, std::mem::take(diags));
         diags.sort_by_key(|d| (d.severity, d.span.start));
     }
-    Ok(files)
+    files
 }
 
 /// Reads one rule file from disk, by its extension or, for any other

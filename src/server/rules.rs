@@ -6,13 +6,13 @@
 use crate::cli::{report, Format};
 use crate::engine::compile::compile_loaded;
 use crate::ingest::AccountRules;
-use std::sync::Arc;
 use crate::rules::check::CheckOptions;
 use crate::rules::diagnostics::{Diagnostic, Style};
 use crate::rules::{check_paths, convert, Loaded};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::Arc;
 
 /// `--rules [ACCOUNT=]PATH`: files or a folder, for one account or for
