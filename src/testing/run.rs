@@ -65,7 +65,8 @@ pub fn run_case(file: &TestFile, case: &Case) -> Result<Observed, SetupError> {
         Action::Event(update) => {
             let text = serde_json::to_string(update).unwrap_or_default();
             let one = Incoming::made(text, update.as_ref().clone());
-            let mut pipeline = Pipeline::new(&store, &file.rules, Explain::All);
+            let mut pipeline =
+                Pipeline::new(&store, &file.rules, Explain::All).importing_copies(true);
             pipeline.run([one], false, |p| seen.processed(p))
         }
         Action::Automations(at) => {

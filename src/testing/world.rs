@@ -20,17 +20,19 @@ pub fn build(file: &TestFile, case: &Case) -> Result<Store, SetupError> {
     let account = &file.world.account;
     if let Some(ticket) = &case.ticket {
         let empty = RuleSet::default();
-        let mut pipeline = Pipeline::new(&store, &empty, Explain::None);
+        let mut pipeline = Pipeline::new(&store, &empty, Explain::None).importing_copies(true);
         expect_applied(&mut pipeline, ticket.clone(), "the given ticket")?;
         for comment in &case.comments {
             expect_applied(&mut pipeline, comment.clone(), "a given comment")?;
         }
     }
     if let Some((update, rules)) = &case.sharing {
-        let mut pipeline = Pipeline::new(&store, rules, Explain::None);
+        let mut pipeline = Pipeline::new(&store, rules, Explain::None).importing_copies(true);
         expect_applied(&mut pipeline, update.clone(), "sharing the given ticket")?;
     }
-    let mut pipeline = Pipeline::new(&store, &file.rules, Explain::None);
+    // A case's world is the admin's: a copy received from a remote partner
+    // is imported as the partner protocol would make it.
+    let mut pipeline = Pipeline::new(&store, &file.rules, Explain::None).importing_copies(true);
     for (i, event) in case.history.iter().enumerate() {
         let what = format!("history event {} in `{account}`", i + 1);
         expect_applied(&mut pipeline, event.clone(), &what)?;
@@ -88,13 +90,17 @@ fn staff(store: &Store, file: &TestFile, case: &Case) -> Result<(), crate::store
             store.add_member(main, email, group)?;
         }
     }
-    // An event's agent or admin is one of the account's staff, unless the
-    // case lists its agents itself.
+    // An event's or a given comment's agent or admin is one of the
+    // account's staff, unless the case lists its agents itself.
     let listed = |email: &str| case.agents.iter().any(|a| a.0.eq_ignore_ascii_case(email));
-    let events = case.history.iter().chain(match &case.action {
-        Action::Event(u) => Some(u.as_ref()),
-        Action::Automations(_) => None,
-    });
+    let events = case
+        .comments
+        .iter()
+        .chain(&case.history)
+        .chain(match &case.action {
+            Action::Event(u) => Some(u.as_ref()),
+            Action::Automations(_) => None,
+        });
     for update in events {
         if let Some(actor) = &update.actor {
             if actor.role != Role::EndUser && !listed(&actor.email) {

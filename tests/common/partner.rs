@@ -50,6 +50,12 @@ impl Desk {
     pub fn new(dir: &std::path::Path, account: &str, rules: &str) -> Desk {
         let store = Store::open(&dir.join(format!("{account}.db"))).unwrap();
         store.add_account(account).unwrap();
+        // The agents the tests' events name: the store decides their role.
+        for agent in ["bo@support.example", "tess@acme.example"] {
+            if agent.ends_with(&format!("@{account}.example")) {
+                store.upsert_agent(account, agent, None, false).unwrap();
+            }
+        }
         let mut own = AccountRules::default();
         own.own.insert(
             account.to_string(),
