@@ -13,7 +13,6 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::Arc;
 
 /// `--rules [ACCOUNT=]PATH`: files or a folder, for one account or for
 /// every account without its own.
