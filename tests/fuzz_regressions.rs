@@ -44,3 +44,11 @@ fn yaml_crashes_stay_fixed() {
 fn event_crashes_stay_fixed() {
     replay("events", exercise::events);
 }
+
+/// The HTTP bodies: the shapes that crashed the event reader before the
+/// fuzzers (deep JSON, a year-9999 time), sent as a ticket, a dry run
+/// and a partner's payload.
+#[test]
+fn http_body_crashes_stay_fixed() {
+    replay("http_bodies", exercise::http_bodies);
+}

@@ -81,15 +81,7 @@ pub async fn create(
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.require_admin()?;
-    let object = object_under(&body, "sharing_agreement")?;
-    only(
-        &object,
-        INVITE,
-        "an invite takes the partner, the name and the terms; the account is the token's",
-    )?;
-    let to = partner_of(&object)?;
-    let name = text(&object, "name")?.unwrap_or(&to).to_string();
-    let terms = terms_of(&object)?;
+    let (to, name, terms) = invite_body(&body)?;
     let from = caller.account.clone();
     let at = chrono::Utc::now();
     let invited = state
@@ -113,16 +105,7 @@ pub async fn update(
 ) -> Result<Json<Value>, ApiError> {
     caller.require_admin()?;
     let id = id_of(&id)?;
-    let object = object_under(&body, "sharing_agreement")?;
-    only(
-        &object,
-        ECHOED,
-        "a sharing agreement changes only its `status`",
-    )?;
-    let wanted = text(&object, "status")?.ok_or_else(|| {
-        ApiError::invalid("send the new `status`: accepted, declined or inactive")
-    })?;
-    let action = action_for(wanted)?;
+    let action = status_body(&body)?;
     let account = caller.account.clone();
     let at = chrono::Utc::now();
     let side = state
@@ -173,6 +156,35 @@ pub async fn delete(
         .await??;
     tracing::info!(account = %caller.account, id, "agreement deleted");
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A `POST` body read: whom it invites, the agreement's name and its
+/// terms.
+pub fn invite_body(body: &[u8]) -> Result<(String, String, Terms), ApiError> {
+    let object = object_under(body, "sharing_agreement")?;
+    only(
+        &object,
+        INVITE,
+        "an invite takes the partner, the name and the terms; the account is the token's",
+    )?;
+    let to = partner_of(&object)?;
+    let name = text(&object, "name")?.unwrap_or(&to).to_string();
+    let terms = terms_of(&object)?;
+    Ok((to, name, terms))
+}
+
+/// A `PUT` body read: the move its `status` asks for.
+pub fn status_body(body: &[u8]) -> Result<Action, ApiError> {
+    let object = object_under(body, "sharing_agreement")?;
+    only(
+        &object,
+        ECHOED,
+        "a sharing agreement changes only its `status`",
+    )?;
+    let wanted = text(&object, "status")?.ok_or_else(|| {
+        ApiError::invalid("send the new `status`: accepted, declined or inactive")
+    })?;
+    action_for(wanted)
 }
 
 /// Refuses a key not in `known`.

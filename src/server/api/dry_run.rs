@@ -27,13 +27,8 @@ pub async fn dry_run(
     caller: Caller,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let Ok(Value::Object(top)) = serde_json::from_slice::<Value>(&body) else {
-        return Err(ApiError::bad_request(
-            "the body must be a JSON object: `{\"event\": {...}}` or `{\"ticket\": {...}, \"update\": {...}}`",
-        ));
-    };
     let at = chrono::Utc::now().to_rfc3339();
-    let plan = plan(top, &caller, &at)?;
+    let plan = read_body(&body, &caller, &at)?;
     let rules = state.rules();
     let ran = state
         .writer
@@ -49,9 +44,19 @@ pub async fn dry_run(
     }
 }
 
+/// A body read: what it asks to run, as `caller` at `at` (RFC 3339).
+pub fn read_body(body: &[u8], caller: &Caller, at: &str) -> Result<Plan, ApiError> {
+    let Ok(Value::Object(top)) = serde_json::from_slice::<Value>(body) else {
+        return Err(ApiError::bad_request(
+            "the body must be a JSON object: `{\"event\": {...}}` or `{\"ticket\": {...}, \"update\": {...}}`",
+        ));
+    };
+    plan(top, caller, at)
+}
+
 /// What to run: a ticket to store first (no rules), then the events to
 /// report.
-struct Plan {
+pub struct Plan {
     setup: Option<Update>,
     tried: Vec<Update>,
 }
@@ -111,7 +116,7 @@ fn read(event: Value) -> Result<Update, ApiError> {
 
 /// Runs the plan; the caller's savepoint is rolled back afterwards. The
 /// inline ticket takes the account's next id, so it meets no stored one.
-fn run(
+pub fn run(
     store: &Store,
     rules: &crate::ingest::AccountRules,
     plan: Plan,

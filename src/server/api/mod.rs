@@ -5,12 +5,12 @@
 //! caller's account, and another account's ids answer 404 like absent
 //! ones.
 
-mod agreements;
+pub mod agreements;
 mod body;
-mod dry_run;
+pub mod dry_run;
 mod rules;
 mod shape;
-mod ticket_body;
+pub mod ticket_body;
 mod tickets;
 
 use super::error::ApiError;
