@@ -205,6 +205,12 @@ async fn a_remote_partner_is_invited_through_the_outbox_and_no_body_names_anothe
         .await;
     assert_eq!(by_url.0, 201, "{}", by_url.1);
     assert_eq!(agreement(&by_url)["remote_subdomain"], "far");
+    // Invited by URL, the partner is on another server: the side has the
+    // key and URL the delivery worker sends the invite with.
+    let url_id = agreement(&by_url)["id"].as_i64().unwrap();
+    let key = desk.store().agreement_key("support", url_id).unwrap();
+    let key = key.expect("an agreement invited by URL has its key");
+    assert_eq!(key.partner_url, "https://desk.example.com/sharing/far");
     let not_a_url = support
         .post(
             "/api/v2/sharing_agreements",

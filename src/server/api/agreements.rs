@@ -10,6 +10,7 @@ use crate::server::auth::Caller;
 use crate::server::error::ApiError;
 use crate::server::AppState;
 use crate::sharing::agreements::{self, Action, AgreementError, Terms};
+use crate::sharing::remote::{self, RemoteError};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -86,7 +87,15 @@ pub async fn create(
     let at = chrono::Utc::now();
     let invited = state
         .writer
-        .run(move |store| agreements::invite(store, &from, &to, &name, terms, at).map_err(refused))
+        .run(move |store| {
+            if is_url(&to) {
+                // A partner on another server: it gets a key and the URL
+                // the delivery worker sends the invite to.
+                remote::invite_remote(store, &from, &to, &name, terms, at).map_err(remote_refused)
+            } else {
+                agreements::invite(store, &from, &to, &name, terms, at).map_err(refused)
+            }
+        })
         .await??;
     tracing::info!(account = %caller.account, id = invited.outbound.id, "agreement invited");
     let shown = shape(&state, &invited.outbound);
@@ -211,8 +220,8 @@ fn shape(state: &AppState, a: &Agreement) -> Value {
     v
 }
 
-/// The partner an invite names: `remote_subdomain`, or the account a
-/// `receiver_url` (`https://host/sharing/ACCOUNT`) ends in.
+/// The partner an invite names: `remote_subdomain`, or a `receiver_url`
+/// (`https://host/sharing/ACCOUNT`) as it is, once it is a sharing URL.
 fn partner_of(object: &Map<String, Value>) -> Result<String, ApiError> {
     if let Some(sub) = text(object, "remote_subdomain")? {
         return Ok(sub.trim().to_string());
@@ -224,7 +233,7 @@ fn partner_of(object: &Map<String, Value>) -> Result<String, ApiError> {
     };
     let path = url.trim().trim_end_matches('/');
     match path.rsplit_once("/sharing/") {
-        Some((_, account)) if !account.is_empty() && !account.contains('/') => Ok(account.to_string()),
+        Some((_, account)) if !account.is_empty() && !account.contains('/') => Ok(path.to_string()),
         _ => Err(ApiError::invalid(format!(
             "`{url}` is not a sharing URL\nhelp: a partner's sharing URL looks like `https://desk.example.com/sharing/ACCOUNT`"
         ))),
@@ -263,6 +272,20 @@ fn action_for(status: &str) -> Result<Action, ApiError> {
 }
 
 /// A lifecycle refusal as the API answers it.
+/// A remote invite refused: its lifecycle error, or the URL's.
+fn remote_refused(e: RemoteError) -> ApiError {
+    match e {
+        RemoteError::Agreement(e) => refused(e),
+        RemoteError::Store(e) => e.into(),
+        other => ApiError::invalid(other.to_string()),
+    }
+}
+
+/// An invite by `receiver_url` (rather than by subdomain).
+fn is_url(to: &str) -> bool {
+    to.starts_with("http://") || to.starts_with("https://")
+}
+
 fn refused(e: AgreementError) -> ApiError {
     match e {
         AgreementError::Store(e) => e.into(),
