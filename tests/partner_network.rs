@@ -185,6 +185,12 @@ async fn a_partner_that_is_down_gets_the_share_when_it_is_back() {
     support.ingest(BO_REPLIES);
     let first = support.deliver().await;
     assert_eq!((first.delivered, first.retried), (0, 1));
+    let acme_url = acme.sharing_url("acme");
+    assert_eq!(
+        support.heard.lock().unwrap().last(),
+        Some(&(acme_url.clone(), "retry".to_string())),
+        "the host hears of each send, for its metrics"
+    );
     let rows = support.store.lock().unwrap().pending_outbox().unwrap();
     assert_eq!(rows.len(), 2, "the share and the update wait");
     assert_eq!((rows[0].kind.as_str(), rows[0].attempts), ("share", 1));
@@ -207,6 +213,14 @@ async fn a_partner_that_is_down_gets_the_share_when_it_is_back() {
     let restarted = Desk::open(&dir.join("support.db"));
     let delivered = restarted.deliver_until(|p| p.delivered > 0).await.delivered;
     assert_eq!(delivered, 2, "the share, then the update, on one pass");
+    let heard = restarted.heard.lock().unwrap().clone();
+    assert!(
+        heard.ends_with(&[
+            (acme_url.clone(), "delivered".to_string()),
+            (acme_url, "delivered".to_string())
+        ]),
+        "{heard:?}"
+    );
     assert!(acme
         .comments("acme", 1)
         .contains(&"Acme, please hurry (public)".to_string()));

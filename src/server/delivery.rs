@@ -187,10 +187,18 @@ async fn send_lane(client: &reqwest::Client, config: &Config, lane: Vec<Job>) ->
     out
 }
 
-/// Records results in one write.
+/// Records results in one write, telling the host of each.
 async fn record_all<H: PartnerHost>(host: &H, results: Vec<Outcome>) -> Result<(), HostDown> {
     if results.is_empty() {
         return Ok(());
+    }
+    for (job, sent, _) in &results {
+        let result = match sent {
+            Sent::Delivered => "delivered",
+            Sent::Retry(_) => "retry",
+            Sent::Fault(status, _) => status.as_str(),
+        };
+        host.delivered(partner_of(&job.url), result);
     }
     let recorded = host
         .write(move |store| {
@@ -205,6 +213,15 @@ async fn record_all<H: PartnerHost>(host: &H, results: Vec<Outcome>) -> Result<(
         tracing::error!("delivery: cannot record sends: {e}");
     }
     Ok(())
+}
+
+/// The partner's sharing URL a request goes to: what comes before its
+/// `/agreements/{uuid}` or `/tickets/{uuid}`.
+fn partner_of(url: &str) -> &str {
+    ["/tickets/", "/agreements/"]
+        .iter()
+        .find_map(|part| url.rsplit_once(part).map(|(base, _)| base))
+        .unwrap_or(url)
 }
 
 /// The rows due now, by lane, each lane in order. A lane stops at its

@@ -174,6 +174,10 @@ impl partner::PartnerHost for AppState {
     fn public_url(&self) -> String {
         AppState::public_url(self).to_string()
     }
+
+    fn delivered(&self, partner: &str, result: &str) {
+        self.metrics.delivery(partner, result);
+    }
 }
 
 /// Serves on `listener` until SIGTERM or SIGINT.

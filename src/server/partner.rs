@@ -58,6 +58,10 @@ pub trait PartnerHost: Clone + Send + Sync + 'static {
     /// The rules each account runs now.
     fn rules(&self) -> Arc<AccountRules>;
 
+    /// Hears how one send to a partner went: the partner's sharing URL and
+    /// `delivered`, `retry`, or the status a fault set (for metrics).
+    fn delivered(&self, _partner: &str, _result: &str) {}
+
     /// The base URL partners reach this server at (`https://desk.example`).
     fn public_url(&self) -> String;
 }

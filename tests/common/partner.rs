@@ -16,6 +16,8 @@ pub struct Desk {
     pub store: Arc<Mutex<Store>>,
     rules: Arc<AccountRules>,
     url: Arc<OnceLock<String>>,
+    /// What the delivery worker told the host: (partner, result).
+    pub heard: Arc<Mutex<Vec<(String, String)>>>,
 }
 
 impl PartnerHost for Desk {
@@ -43,6 +45,11 @@ impl PartnerHost for Desk {
     fn public_url(&self) -> String {
         self.url.get().cloned().unwrap_or_default()
     }
+
+    fn delivered(&self, partner: &str, result: &str) {
+        let heard = (partner.to_string(), result.to_string());
+        self.heard.lock().unwrap().push(heard);
+    }
 }
 
 impl Desk {
@@ -65,6 +72,7 @@ impl Desk {
             store: Arc::new(Mutex::new(store)),
             rules: Arc::new(own),
             url: Arc::new(OnceLock::new()),
+            heard: Arc::default(),
         }
     }
 
@@ -74,6 +82,7 @@ impl Desk {
             store: Arc::new(Mutex::new(Store::open_existing(path).unwrap())),
             rules: Arc::new(AccountRules::default()),
             url: Arc::new(OnceLock::new()),
+            heard: Arc::default(),
         }
     }
 
