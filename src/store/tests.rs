@@ -127,20 +127,6 @@ fn update(event_id: &str, kind: UpdateKind, ticket: &Ticket, when: Time) -> Upda
     }
 }
 
-/// An outcome that only sets the ticket to `after`.
-fn outcome(after: Ticket) -> Outcome {
-    Outcome {
-        skipped: None,
-        changes: Vec::new(),
-        fired: Vec::new(),
-        after,
-        shares: Vec::new(),
-        notifications: Vec::new(),
-        comments: Vec::new(),
-        trace: Vec::new(),
-    }
-}
-
 /// Applies `outcome` as event `event_id` in a transaction of its own.
 fn apply(store: &Store, event_id: &str, before: Option<&Ticket>, outcome: &Outcome) {
     let kind = if before.is_some() {
@@ -170,7 +156,7 @@ fn apply(store: &Store, event_id: &str, before: Option<&Ticket>, outcome: &Outco
 fn a_full_ticket_round_trips() {
     let store = Store::in_memory().expect("store");
     let ticket = full_ticket();
-    apply(&store, "e1", None, &outcome(ticket.clone()));
+    apply(&store, "e1", None, &Outcome::unchanged(ticket.clone()));
     let loaded = store.ticket("acme", 42).expect("load");
     assert_eq!(loaded.as_ref(), Some(&ticket));
     assert_eq!(store.ticket("acme", 43).expect("load"), None);
@@ -181,7 +167,7 @@ fn a_full_ticket_round_trips() {
 fn an_update_writes_the_difference_and_round_trips() {
     let store = Store::in_memory().expect("store");
     let before = full_ticket();
-    apply(&store, "e1", None, &outcome(before.clone()));
+    apply(&store, "e1", None, &Outcome::unchanged(before.clone()));
 
     let mut after = before.clone();
     after.tags.remove("fire");
@@ -202,14 +188,24 @@ fn an_update_writes_the_difference_and_round_trips() {
     after.priority = None;
     after.latest_comment = None;
     after.times.updated_at = Some(at("2024-05-03T10:00:00Z"));
-    apply(&store, "e2", Some(&before), &outcome(after.clone()));
+    apply(
+        &store,
+        "e2",
+        Some(&before),
+        &Outcome::unchanged(after.clone()),
+    );
     assert_eq!(store.ticket("acme", 42).expect("load"), Some(after.clone()));
 
     // Fewer shares than before: the extra rows go.
     let mut fewer = after.clone();
     fewer.shares.truncate(1);
     fewer.received = before.received.clone();
-    apply(&store, "e3", Some(&after), &outcome(fewer.clone()));
+    apply(
+        &store,
+        "e3",
+        Some(&after),
+        &Outcome::unchanged(fewer.clone()),
+    );
     assert_eq!(store.ticket("acme", 42).expect("load"), Some(fewer));
 }
 
@@ -219,7 +215,12 @@ fn apply_records_comments_audit_outbox_users_and_the_event() {
     let mut before = Ticket::new("acme", 1, "email", at("2024-05-01T09:00:00Z"));
     before.requester = Some("customer@example.test".to_string());
     before.tags.insert("billing".to_string());
-    apply(&store, "create-1", None, &outcome(before.clone()));
+    apply(
+        &store,
+        "create-1",
+        None,
+        &Outcome::unchanged(before.clone()),
+    );
 
     let when = at("2024-05-01T10:00:00Z");
     let mut after = before.clone();
@@ -317,7 +318,7 @@ fn apply_records_comments_audit_outbox_users_and_the_event() {
                 },
             },
         ],
-        ..outcome(after.clone())
+        ..Outcome::unchanged(after.clone())
     };
     let update = update("update-1", UpdateKind::Update, &after, when);
     store.begin().expect("begin");
@@ -474,7 +475,7 @@ fn rolling_back_to_the_savepoint_leaves_nothing() {
 
     store.begin().expect("begin");
     store.savepoint().expect("savepoint");
-    apply(&store, "e1", None, &outcome(full_ticket()));
+    apply(&store, "e1", None, &Outcome::unchanged(full_ticket()));
     assert!(store.ticket("acme", 42).expect("load").is_some());
     store.rollback_to().expect("rollback to");
     // The transaction is still open and usable after the rollback.
@@ -495,13 +496,13 @@ fn a_user_rolled_back_is_written_again() {
     let store = Store::in_memory().expect("store");
     store.begin().expect("begin");
     store.savepoint().expect("savepoint");
-    apply(&store, "e1", None, &outcome(full_ticket()));
+    apply(&store, "e1", None, &Outcome::unchanged(full_ticket()));
     store.rollback_to().expect("rollback to");
     // The same actor on another event: the store must not trust that it
     // wrote this user already, since the rollback took the row away.
     let mut other = full_ticket();
     other.id = 7;
-    apply(&store, "e2", None, &outcome(other));
+    apply(&store, "e2", None, &Outcome::unchanged(other));
     store.commit().expect("commit");
     let agent = store.user("acme", "agent@acme.test").expect("user");
     assert_eq!(agent.map(|u| u.role), Some(Role::Agent));
@@ -562,7 +563,7 @@ fn a_rejected_event_may_apply_later_and_then_stays_applied() {
             at: None,
         })
         .expect("reject");
-    apply(&store, "e1", None, &outcome(ticket.clone()));
+    apply(&store, "e1", None, &Outcome::unchanged(ticket.clone()));
     let events = store.events().expect("events");
     // e1 keeps the place it was first seen in.
     let ids: Vec<_> = events
@@ -604,7 +605,7 @@ fn a_rejected_event_may_apply_later_and_then_stays_applied() {
 fn a_refused_apply_writes_nothing_even_without_a_savepoint() {
     let store = Store::in_memory().expect("store");
     let ticket = full_ticket();
-    apply(&store, "e1", None, &outcome(ticket.clone()));
+    apply(&store, "e1", None, &Outcome::unchanged(ticket.clone()));
     let events = store.events().expect("events");
     let later = at("2024-06-01T00:00:00Z");
 
@@ -621,7 +622,7 @@ fn a_refused_apply_writes_nothing_even_without_a_savepoint() {
             payload: "{}",
             update: &create,
             before: None,
-            outcome: &outcome(changed.clone()),
+            outcome: &Outcome::unchanged(changed.clone()),
         })
         .expect_err("ticket exists");
     assert_eq!(
@@ -640,7 +641,7 @@ fn a_refused_apply_writes_nothing_even_without_a_savepoint() {
             payload: "{}",
             update: &edit,
             before: Some(&missing),
-            outcome: &outcome(missing.clone()),
+            outcome: &Outcome::unchanged(missing.clone()),
         })
         .expect_err("no such ticket");
     assert_eq!(
@@ -656,7 +657,7 @@ fn a_refused_apply_writes_nothing_even_without_a_savepoint() {
             payload: "{}",
             update: &create,
             before: Some(&ticket),
-            outcome: &outcome(missing.clone()),
+            outcome: &Outcome::unchanged(missing.clone()),
         })
         .expect_err("another ticket");
     assert!(matches!(err, StoreError::Mismatch { .. }), "{err}");
@@ -672,7 +673,7 @@ fn a_refused_apply_writes_nothing_even_without_a_savepoint() {
             payload: "{}",
             update: &edit,
             before: Some(&ticket),
-            outcome: &outcome(far),
+            outcome: &Outcome::unchanged(far),
         })
         .expect_err("out of range");
     assert!(matches!(err, StoreError::Unstorable { .. }), "{err}");
@@ -694,14 +695,14 @@ fn tickets_are_listed_by_filter_in_order() {
     let store = Store::in_memory().expect("store");
     let mut shared = full_ticket();
     shared.account = "beta".to_string();
-    apply(&store, "e1", None, &outcome(shared));
+    apply(&store, "e1", None, &Outcome::unchanged(shared));
     for id in [3, 1, 2] {
         let mut ticket = Ticket::new("acme", id, "web", at("2024-05-01T09:00:00Z"));
         if id != 2 {
             ticket.tags.insert("vip".to_string());
             ticket.status = Status::Open;
         }
-        apply(&store, &format!("t{id}"), None, &outcome(ticket));
+        apply(&store, &format!("t{id}"), None, &Outcome::unchanged(ticket));
     }
     let list = |filter: TicketFilter| -> Vec<(String, i64)> {
         let tickets = store.tickets(&filter).expect("tickets");
@@ -757,14 +758,14 @@ fn the_same_events_write_the_same_rows() {
     let run = || {
         let store = Store::in_memory().expect("store");
         let before = full_ticket();
-        apply(&store, "e1", None, &outcome(before.clone()));
+        apply(&store, "e1", None, &Outcome::unchanged(before.clone()));
         let mut after = before.clone();
         after.tags.insert("again".to_string());
         let result = Outcome {
             changes: vec![Change::TagAdded {
                 tag: "again".to_string(),
             }],
-            ..outcome(after)
+            ..Outcome::unchanged(after)
         };
         apply(&store, "e2", Some(&before), &result);
         (
@@ -797,7 +798,7 @@ fn a_fresh_file_gets_every_migration_and_reopens() {
             .pragma_query_value(None, "foreign_keys", |row| row.get(0))
             .expect("foreign keys");
         assert_eq!(keys, 1);
-        apply(&store, "e1", None, &outcome(full_ticket()));
+        apply(&store, "e1", None, &Outcome::unchanged(full_ticket()));
     }
     let store = Store::open_existing(&path).expect("reopen");
     assert_eq!(store.ticket("acme", 42).expect("load"), Some(full_ticket()));
@@ -1156,7 +1157,7 @@ fn a_transaction_commits_on_ok_and_rolls_back_on_err() {
 fn a_network_note_reads_back_with_its_text() {
     let store = Store::in_memory().expect("store");
     store.begin().expect("begin");
-    apply(&store, "e1", None, &outcome(full_ticket()));
+    apply(&store, "e1", None, &Outcome::unchanged(full_ticket()));
     let text = "sync to `beta` not applied: ticket 1 is closed";
     store
         .note(&Note {
@@ -1227,7 +1228,12 @@ fn bulk_loads_read_what_single_loads_read() {
     for account in ["acme", "beta"] {
         for id in 1..=600 {
             let ticket = varied_ticket(account, id);
-            apply(&store, &format!("{account}-{id}"), None, &outcome(ticket));
+            apply(
+                &store,
+                &format!("{account}-{id}"),
+                None,
+                &Outcome::unchanged(ticket),
+            );
         }
     }
     store.commit().expect("commit");
@@ -1249,16 +1255,26 @@ fn bulk_loads_read_what_single_loads_read() {
 fn a_changed_solved_or_pending_time_is_written_without_a_status_change() {
     let store = Store::in_memory().expect("store");
     let before = full_ticket();
-    apply(&store, "e1", None, &outcome(before.clone()));
+    apply(&store, "e1", None, &Outcome::unchanged(before.clone()));
     let mut after = before.clone();
     after.times.pending_at = Some(at("2024-05-09T00:00:00.5Z"));
     after.times.solved_at = Some(at("2024-05-10T00:00:00Z"));
-    apply(&store, "e2", Some(&before), &outcome(after.clone()));
+    apply(
+        &store,
+        "e2",
+        Some(&before),
+        &Outcome::unchanged(after.clone()),
+    );
     assert_eq!(store.ticket("acme", 42).expect("load"), Some(after.clone()));
     let mut last = after.clone();
     last.status = Status::Solved;
     last.times.solved_at = None;
-    apply(&store, "e3", Some(&after), &outcome(last.clone()));
+    apply(
+        &store,
+        "e3",
+        Some(&after),
+        &Outcome::unchanged(last.clone()),
+    );
     assert_eq!(store.ticket("acme", 42).expect("load"), Some(last));
 }
 
@@ -1278,7 +1294,7 @@ fn plan(store: &Store, when: &str) -> Vec<String> {
 #[test]
 fn automation_sweeps_search_an_index() {
     let store = Store::in_memory().expect("store");
-    apply(&store, "e1", None, &outcome(full_ticket()));
+    apply(&store, "e1", None, &Outcome::unchanged(full_ticket()));
     let uses = |when: &str, index: &str| {
         let details = plan(&store, when);
         assert!(
@@ -1325,7 +1341,7 @@ fn applied_events_are_counted_by_id_prefix() {
     .enumerate()
     {
         t.id = n as i64 + 1;
-        apply(&store, id, None, &outcome(t.clone()));
+        apply(&store, id, None, &Outcome::unchanged(t.clone()));
     }
     store
         .reject(&Rejected {
@@ -1393,7 +1409,7 @@ fn apply_update(store: &Store, update: &Update, before: Option<&Ticket>, after: 
             payload: "{}",
             update,
             before,
-            outcome: &outcome(after.clone()),
+            outcome: &Outcome::unchanged(after.clone()),
         })
         .expect("apply");
 }
