@@ -2,14 +2,14 @@
 //! (or the automation run `automations run` makes), with every condition
 //! explained, and what came of it: [`Observed`].
 
-use super::world::{build, SetupError};
+use super::world::{build, pipeline, SetupError};
 use super::{Action, Case, TestFile};
 use crate::automations::{Options, DEFAULT_CAP};
 use crate::engine::automation;
 use crate::engine::explain::every;
 use crate::engine::facts::Facts;
 use crate::engine::{ConditionResult, Explain, Notification, Outcome, RuleTrace, ShareOp};
-use crate::ingest::{Incoming, Pipeline, Processed, Rules, Status};
+use crate::ingest::{Incoming, Processed, Rules, Status};
 use crate::model::{Ticket, Time};
 use crate::report::event_json;
 use crate::sharing::StepResult;
@@ -65,8 +65,7 @@ pub fn run_case(file: &TestFile, case: &Case) -> Result<Observed, SetupError> {
         Action::Event(update) => {
             let text = serde_json::to_string(update).unwrap_or_default();
             let one = Incoming::made(text, update.as_ref().clone());
-            let mut pipeline =
-                Pipeline::new(&store, &file.rules, Explain::All).importing_copies(true);
+            let mut pipeline = pipeline(&store, &file.rules, Explain::All);
             pipeline.run([one], false, |p| seen.processed(p))
         }
         Action::Automations(at) => {

@@ -6,12 +6,23 @@
 
 use super::{Action, Case, TestFile};
 use crate::engine::{Change, Explain, Outcome, RuleSet};
-use crate::ingest::{Incoming, Pipeline, Status};
+use crate::ingest::{Incoming, Pipeline, Rules, Status};
 use crate::model::{Role, Update};
 use crate::store::Store;
 
 /// Why a case could not be set up.
 pub type SetupError = String;
+
+/// The pipeline a case runs through. A case's world is the admin's, so a
+/// copy received from a remote partner is imported as the partner
+/// protocol would make it.
+pub fn pipeline<'a>(
+    store: &'a Store,
+    rules: impl Into<Rules<'a>>,
+    explain: Explain,
+) -> Pipeline<'a> {
+    Pipeline::new(store, rules, explain).importing_copies(true)
+}
 
 /// The store for one case, ready for its `when`.
 pub fn build(file: &TestFile, case: &Case) -> Result<Store, SetupError> {
@@ -20,19 +31,17 @@ pub fn build(file: &TestFile, case: &Case) -> Result<Store, SetupError> {
     let account = &file.world.account;
     if let Some(ticket) = &case.ticket {
         let empty = RuleSet::default();
-        let mut pipeline = Pipeline::new(&store, &empty, Explain::None).importing_copies(true);
+        let mut pipeline = pipeline(&store, &empty, Explain::None);
         expect_applied(&mut pipeline, ticket.clone(), "the given ticket")?;
         for comment in &case.comments {
             expect_applied(&mut pipeline, comment.clone(), "a given comment")?;
         }
     }
     if let Some((update, rules)) = &case.sharing {
-        let mut pipeline = Pipeline::new(&store, rules, Explain::None).importing_copies(true);
+        let mut pipeline = pipeline(&store, rules, Explain::None);
         expect_applied(&mut pipeline, update.clone(), "sharing the given ticket")?;
     }
-    // A case's world is the admin's: a copy received from a remote partner
-    // is imported as the partner protocol would make it.
-    let mut pipeline = Pipeline::new(&store, &file.rules, Explain::None).importing_copies(true);
+    let mut pipeline = pipeline(&store, &file.rules, Explain::None);
     for (i, event) in case.history.iter().enumerate() {
         let what = format!("history event {} in `{account}`", i + 1);
         expect_applied(&mut pipeline, event.clone(), &what)?;
