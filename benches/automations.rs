@@ -19,10 +19,10 @@ use divan::Bencher;
 use rusqlite::{params, Connection};
 use std::path::{Path, PathBuf};
 use ticket_rules::automations::{self, Options, DEFAULT_CAP};
-use ticket_rules::engine::{self, automation, sweep, Explain, Input, RuleSet};
+use ticket_rules::engine::{self, automation, Explain, Input, RuleSet};
 use ticket_rules::model::Time;
 use ticket_rules::rules::{load_str, Syntax};
-use ticket_rules::store::{time_value, Store};
+use ticket_rules::store::{prefilter, time_value, Store};
 
 fn main() {
     divan::main();
@@ -281,7 +281,7 @@ fn fill(conn: &Connection) {
 /// and the ones it holds on counted.
 fn sweep_one(store: &Store, rules: &RuleSet, index: usize) -> (usize, usize) {
     let rule = &rules.automations[index];
-    let filter = sweep::prefilter(rule.cond.as_ref(), &rules.interner, at());
+    let filter = prefilter::prefilter(rule.cond.as_ref(), &rules.interner, at());
     let ids = store.sweep_candidates(ACCOUNT, &filter).unwrap();
     let mut holds = 0;
     for chunk in ids.chunks(CHUNK) {

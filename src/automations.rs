@@ -2,7 +2,7 @@
 //! order, over that account's tickets that are not closed.
 //!
 //! Step one, the sweep: the part of an automation's condition SQL can test
-//! ([`engine::sweep`]) picks candidate tickets from the store, in id
+//! ([`crate::store::prefilter`]) picks candidate tickets from the store, in id
 //! order. Step two: each candidate is loaded and the whole condition is
 //! evaluated in memory. Step three: each ticket it holds on gets an update
 //! via `rule` naming the automation, run through the same [`Pipeline`] as
@@ -19,10 +19,10 @@
 //! towards the cap, so running again at the same time changes nothing
 //! more.
 
-use crate::engine::{automation, sweep, Explain, RuleSet};
-use crate::ingest::{batched, Batch, Incoming, Pipeline, Processed, Rules, DERIVED};
-use crate::model::{Status as TicketStatus, Ticket, Time};
-use crate::store::{EventState, Store, StoreError};
+use crate::engine::{automation, Explain, RuleSet};
+use crate::ingest::{batched, Batch, Incoming, Pipeline, Processed, Rules};
+use crate::model::{Status as TicketStatus, Ticket, Time, DERIVED};
+use crate::store::{prefilter, EventState, Store, StoreError};
 
 /// Tickets an automation may change in one run, as the hosted product caps it.
 pub const DEFAULT_CAP: usize = 1000;
@@ -169,7 +169,7 @@ impl Sweep<'_> {
         batch: &mut Batch,
     ) -> Result<(), StoreError> {
         let at = self.options.at;
-        let filter = sweep::prefilter(rule.cond.as_ref(), &self.set.interner, at);
+        let filter = prefilter::prefilter(rule.cond.as_ref(), &self.set.interner, at);
         let ids = self.store.sweep_candidates(&self.run.account, &filter)?;
         for (n, chunk) in ids.chunks(CHUNK).enumerate() {
             if filter.exact && self.full(&rule.title)? {

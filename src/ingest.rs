@@ -28,9 +28,7 @@ mod vet;
 /// Events per transaction.
 pub const BATCH: usize = 1000;
 
-/// What joins an event's id and a number to name an update it set off on
-/// a partner's copy (`e1~2`); events from outside may not use it.
-pub const DERIVED: char = '~';
+pub use crate::model::DERIVED;
 
 /// What became of one event.
 #[derive(Debug)]

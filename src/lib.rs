@@ -78,6 +78,7 @@ pub mod escape;
 pub mod event;
 pub mod gen;
 pub mod ingest;
+pub(crate) mod locate;
 pub mod model;
 pub mod report;
 pub mod rules;

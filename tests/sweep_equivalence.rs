@@ -7,10 +7,10 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use ticket_rules::engine::compile::RuleSet;
-use ticket_rules::engine::sweep::prefilter;
 use ticket_rules::engine::{self, automation, Input, Outcome};
 use ticket_rules::model::*;
 use ticket_rules::rules::{load_str, Syntax};
+use ticket_rules::store::prefilter::prefilter;
 use ticket_rules::store::{Applied, Store, TicketFilter};
 
 mod common;

@@ -50,7 +50,7 @@ pub fn hour_prefix(account: &str, title: &str, at: Time) -> String {
     let title = title
         .replace('%', "%25")
         .replace('/', "%2F")
-        .replace(crate::ingest::DERIVED, "%7E");
+        .replace(crate::model::DERIVED, "%7E");
     format!("automation/{account}/{}/{title}/", at.format("%Y-%m-%dT%H"))
 }
 

@@ -29,7 +29,6 @@ pub mod hash;
 pub mod index;
 pub mod outcome;
 pub mod placeholders;
-pub mod sweep;
 
 pub use compile::{compile, Input, RuleSet};
 pub use outcome::*;

@@ -2,7 +2,7 @@
 //! ([`Cx`]) that builds one with the line, the event's id and the column of
 //! the key at fault.
 
-use crate::rules::yaml::locate::Locator;
+use crate::locate::Locator;
 
 /// A rejected event: where it is and what is wrong with it.
 ///

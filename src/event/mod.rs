@@ -19,8 +19,8 @@ mod tests;
 
 pub use error::EventError;
 
+use crate::locate::{token_at, Locator};
 use crate::model::{Time, Update, UpdateKind};
-use crate::rules::yaml::locate::{token_at, Locator};
 use error::Cx;
 use json::Json;
 use std::io::BufRead;

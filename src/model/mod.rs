@@ -17,7 +17,9 @@ pub use enums::{Priority, Role, Status, TicketType};
 pub use field::FieldType;
 pub use staff::{Access, Agent, ShareCheck, Staff};
 pub use ticket::{Comment, Received, Share, Ticket, Times};
-pub use update::{Actor, Changes, NewComment, ReceivedFrom, ScheduledReply, Update, UpdateKind};
+pub use update::{
+    Actor, Changes, NewComment, ReceivedFrom, ScheduledReply, Update, UpdateKind, DERIVED,
+};
 
 /// A point in time, always UTC.
 pub type Time = chrono::DateTime<chrono::Utc>;

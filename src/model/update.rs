@@ -4,6 +4,10 @@ use super::{Comment, Priority, Role, Status, TicketType, Time};
 use serde::Serialize;
 use serde_json::Value;
 
+/// What joins an event's id and a number to name an update it set off on
+/// a partner's copy (`e1~2`); events from outside may not use it.
+pub const DERIVED: char = '~';
+
 /// A ticket's first event, or a later one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -24,6 +24,7 @@ mod events;
 mod fields;
 mod network;
 mod partners;
+pub mod prefilter;
 mod read_only;
 mod replies;
 pub mod schema;
@@ -42,8 +43,8 @@ pub use tickets::{StoredComment, TicketFilter};
 pub use tokens::ApiToken;
 pub use users::{AccountSettings, User};
 
-use crate::engine::sweep::SqlFilter;
 use crate::model::{Agreement, AgreementStatus, FieldType, Staff, Ticket, Time};
+use prefilter::SqlFilter;
 use rusqlite::{Connection, OpenFlags};
 use std::cell::RefCell;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! The reads of an automation sweep: the ids of an account's open tickets
 //! that an [`SqlFilter`] lets through, and those tickets in bulk.
 //!
-//! The filter's SQL is the engine's ([`crate::engine::sweep`]): fixed
+//! The filter's SQL is [`super::prefilter`]'s: fixed
 //! fragments with every value a `?`, over `tickets t`. It may call the two
 //! functions [`register`] defines on every connection, which compare text
 //! exactly as the engine does in memory.
@@ -13,12 +13,12 @@
 //! every chunk.
 
 use super::codec::unreadable;
+use super::prefilter::{SqlFilter, SqlParam, NAMES, SAME_TEXT};
 use super::tickets::{
     add_share_at, custom_field_at, ticket_from_row, CUSTOM_FIELD_COLUMNS, SHARE_COLUMNS,
     TICKET_COLUMNS,
 };
 use crate::engine::condition::{names, same_text};
-use crate::engine::sweep::{SqlFilter, SqlParam, NAMES, SAME_TEXT};
 use crate::model::Ticket;
 use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::{ToSql, ValueRef};

@@ -1287,7 +1287,7 @@ fn plan(store: &Store, when: &str) -> Vec<String> {
         file: &loaded.file,
     }]);
     let cond = rules.automations[0].cond.as_ref();
-    let filter = crate::engine::sweep::prefilter(cond, &rules.interner, at("2024-06-01T00:00:00Z"));
+    let filter = super::prefilter::prefilter(cond, &rules.interner, at("2024-06-01T00:00:00Z"));
     sweep::plan(&store.conn, "acme", &filter).expect("plan")
 }
 

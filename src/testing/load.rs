@@ -91,7 +91,7 @@ fn yaml_error(source: &SourceFile, e: &serde_yaml::Error) -> Diagnostic {
     let span = if !first.is_empty() && here.starts_with(first) {
         Span::new(at, at + first.len())
     } else {
-        crate::rules::yaml::locate::token_at(&source.text, at)
+        crate::locate::token_at(&source.text, at)
     };
     match message
         .strip_prefix("unknown field `")

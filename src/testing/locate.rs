@@ -4,8 +4,8 @@
 //! and what a diagnostic is about is searched for inside its case.
 
 use super::spec::CaseSpec;
+use crate::locate::{token_at, Locator};
 use crate::rules::ast::Span;
-use crate::rules::yaml::locate::{token_at, Locator};
 
 /// A case's place in the file.
 #[derive(Clone, Copy, Debug)]

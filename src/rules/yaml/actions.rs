@@ -2,8 +2,8 @@
 //! actions, with `comment_mode_is_public` paired to its `comment_value`.
 
 use super::loader::{At, Loader};
-use super::locate::{skip_item_marks, token_at};
 use super::values::*;
+use crate::locate::{skip_item_marks, token_at};
 use crate::rules::ast::*;
 use crate::rules::schema::is_email;
 use serde_json::Value;

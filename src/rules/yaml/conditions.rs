@@ -2,8 +2,8 @@
 //! `{ field, operator, value }` item, mapped to our fields and operators.
 
 use super::loader::{join_all, At, Loader};
-use super::locate::{skip_item_marks, token_at};
 use super::values::*;
+use crate::locate::{skip_item_marks, token_at};
 use crate::rules::ast::*;
 use crate::rules::schema;
 use serde_json::Value;

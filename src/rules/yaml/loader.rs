@@ -2,8 +2,8 @@
 //! lists and each rule's own keys. Conditions and actions are read in
 //! [`super::conditions`] and [`super::actions`].
 
-use super::locate::{skip_item_marks, token_at, Locator};
 use super::values::{describe, integer, scalar_text};
+use crate::locate::{skip_item_marks, token_at, Locator};
 use crate::rules::ast::*;
 use crate::rules::diagnostics::list;
 use crate::rules::diagnostics::Diagnostic;

@@ -6,7 +6,7 @@
 //! 1. **Read** ([`read`]): serde reads the text into a `serde_json::Value`
 //!    (both serde_yaml and serde_json keep map keys in document order here),
 //!    or gives one syntax diagnostic.
-//! 2. **Locate** ([`locate`]): serde reports no positions, but diagnostics
+//! 2. **Locate** ([`crate::locate`]): serde reports no positions, but diagnostics
 //!    need them, so a locator scans the source text alongside the walk.
 //!    Because the walk visits keys in document order, each key is searched
 //!    for forward from where the previous one was found (`title`, then each
@@ -31,7 +31,6 @@
 mod actions;
 mod conditions;
 mod loader;
-pub(crate) mod locate;
 mod read;
 mod values;
 

@@ -2,7 +2,7 @@
 //! read for it, and where each atom's span is.
 
 use super::loader::{At, Loader};
-use super::locate::{piece_spans, token_at};
+use crate::locate::{piece_spans, token_at};
 use crate::rules::ast::*;
 use crate::rules::parse::{is_bare_word, parse_int, ANY_STOP_WORDS};
 use serde_json::Value;

@@ -23,25 +23,25 @@
 //! with it, the store's `(account, status, <time>)` indexes serve a time
 //! window on its own as well as one with a status.
 
-use super::automation;
-use super::compile::Interner;
-use super::condition::{
+use super::codec::time_value;
+use crate::engine::automation;
+use crate::engine::compile::Interner;
+use crate::engine::condition::{
     ChannelOf, Cond, HoursOp, Scalar, ScalarOp, TagOp, Test, TextOf, TicketState, Want,
 };
-use super::facts::Facts;
+use crate::engine::facts::Facts;
 use crate::model::{Status, Ticket, Time};
 use crate::rules::ast::TimeField;
 use crate::rules::schema::{PRIORITIES, STATUSES, TYPES};
-use crate::store::time_value;
 
 /// The SQL function `rules_same_text(have, want)`: 1 when text `have`
 /// equals `want` (already lowercase) ignoring case, as
-/// [`super::condition::same_text`] says; 0 when `have` is NULL.
+/// [`crate::engine::condition::same_text`] says; 0 when `have` is NULL.
 pub const SAME_TEXT: &str = "rules_same_text";
 
 /// The SQL function `rules_names(text, agreement, agreement_id)`: 1 when
 /// a rule's agreement text names the agreement, as
-/// [`super::condition::names`] says.
+/// [`crate::engine::condition::names`] says.
 pub const NAMES: &str = "rules_names";
 
 /// A value bound to a `?` of [`SqlFilter::sql`], in order.

@@ -1,16 +1,18 @@
-//! Step two: the span locator. serde reports no positions, so the source is
-//! scanned alongside the walk, each key searched for forward from the last
-//! one found (see the [`super`] docs for why that lands on the right token).
+//! Finds keys and values in YAML or JSON source text, for positions serde
+//! does not report: rule files ([`crate::rules::yaml`], whose docs say why
+//! searching forward in document order lands on the right token), events
+//! ([`crate::event`]) and test cases ([`crate::testing`]) all point their
+//! diagnostics with it.
 
 use crate::rules::ast::Span;
 
 /// Finds keys and values in the source, searching forward in document
 /// order (see the module docs for why).
 pub(crate) struct Locator<'s> {
-    pub(super) src: &'s str,
+    pub(crate) src: &'s str,
     json: bool,
     /// Where the next search starts.
-    pub(super) pos: usize,
+    pub(crate) pos: usize,
 }
 
 /// A key found in the source.
@@ -27,7 +29,7 @@ impl<'s> Locator<'s> {
     }
 
     /// A span at the current position, for nodes whose key was not found.
-    pub(super) fn here(&self) -> Span {
+    pub(crate) fn here(&self) -> Span {
         let end = self
             .src
             .get(self.pos..)
@@ -110,7 +112,7 @@ impl<'s> Locator<'s> {
 
     /// The span of the scalar (or flow collection) starting at `at`, and
     /// moves past it.
-    pub(super) fn scalar(&mut self, at: usize) -> Span {
+    pub(crate) fn scalar(&mut self, at: usize) -> Span {
         let span = token_at(self.src, at);
         self.pos = self.pos.max(span.end);
         span
@@ -118,7 +120,7 @@ impl<'s> Locator<'s> {
 
     /// Spans for `n` items of a list value starting at `at` (a flow list
     /// `[a, b]` or a block list of `- a` lines).
-    pub(super) fn items(&mut self, at: usize, n: usize) -> Vec<Span> {
+    pub(crate) fn items(&mut self, at: usize, n: usize) -> Vec<Span> {
         let src = self.src;
         let mut out = Vec::with_capacity(n);
         let mut p = at;
@@ -277,7 +279,7 @@ pub(crate) fn token_at(src: &str, at: usize) -> Span {
 
 /// Spans of each piece of a value split on blanks, found in order inside the
 /// value's token; the whole token when a piece is not there as written.
-pub(super) fn piece_spans(src: &str, token: Span, pieces: &[String]) -> Vec<Span> {
+pub(crate) fn piece_spans(src: &str, token: Span, pieces: &[String]) -> Vec<Span> {
     let text = src.get(token.start..token.end).unwrap_or("");
     let mut out = Vec::with_capacity(pieces.len());
     let mut from = 0;
@@ -295,7 +297,7 @@ pub(super) fn piece_spans(src: &str, token: Span, pieces: &[String]) -> Vec<Span
 }
 
 /// Past `-`, `,`, `[` and blanks: where a list item starts.
-pub(super) fn skip_item_marks(src: &str, at: usize) -> usize {
+pub(crate) fn skip_item_marks(src: &str, at: usize) -> usize {
     let rest = src.get(at..).unwrap_or("");
     at + (rest.len()
         - rest
