@@ -24,6 +24,8 @@ use crate::ingest::{batched, Batch, Incoming, Pipeline, Processed, Rules};
 use crate::model::{Status as TicketStatus, Ticket, Time, DERIVED};
 use crate::store::{prefilter, EventState, Store, StoreError};
 
+pub mod report;
+
 /// Tickets an automation may change in one run, as the hosted product caps it.
 pub const DEFAULT_CAP: usize = 1000;
 
@@ -46,19 +48,33 @@ pub struct Options {
     pub explain: Explain,
 }
 
-/// One automation's part of a run.
+/// One automation's part of a run: counts only, so that a run holds
+/// nothing per ticket whatever its cap.
 #[derive(Debug)]
 pub struct AutomationRun {
     pub account: String,
     pub title: String,
     /// Where the automation is written: `path:line:column`.
     pub source: String,
-    /// Each ticket it changed, as the pipeline saw the update.
-    pub changed: Vec<Processed>,
+    /// Tickets it changed.
+    pub changed: usize,
     /// Tickets it holds on that it already changed this hour.
     pub already: usize,
     /// Tickets it holds on beyond the cap, left for the next run.
     pub left: usize,
+}
+
+/// What a run tells its caller as it goes, in order: each automation's
+/// start, each ticket it changes, its end. Nothing is kept for later:
+/// a caller that wants the tickets keeps or prints them itself.
+#[derive(Clone, Copy, Debug)]
+pub enum Seen<'a> {
+    /// An automation starts on an account (its counts are all 0).
+    Start(&'a AutomationRun),
+    /// It changed a ticket: the update as the pipeline saw it.
+    Changed(&'a AutomationRun, &'a Processed),
+    /// It is done: its counts are final.
+    Done(&'a AutomationRun),
 }
 
 /// Counts for the end of a run.
@@ -75,17 +91,20 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// One automation's counts, once it is done.
     fn count(&mut self, run: &AutomationRun) {
         self.automations += 1;
-        self.changed += run.changed.len();
+        self.changed += run.changed;
         self.already += run.already;
         self.left += run.left;
-        for p in &run.changed {
-            let ingest = crate::ingest::Summary::of(p);
-            self.rules_fired += ingest.rules_fired;
-            self.shared_updates += ingest.shared_updates;
-            self.queued += ingest.queued;
-        }
+    }
+
+    /// What one changed ticket's update set off.
+    fn count_ticket(&mut self, p: &Processed) {
+        let ingest = crate::ingest::Summary::of(p);
+        self.rules_fired += ingest.rules_fired;
+        self.shared_updates += ingest.shared_updates;
+        self.queued += ingest.queued;
     }
 }
 
@@ -107,14 +126,14 @@ impl std::fmt::Display for Summary {
     }
 }
 
-/// Runs every account's automations at `options.at`, calling `seen` after
-/// each automation; commits in batches, or rolls everything back on a dry
-/// run.
+/// Runs every account's automations at `options.at`, telling `seen` of
+/// each automation and each ticket it changes as it goes (see [`Seen`]);
+/// commits in batches, or rolls everything back on a dry run.
 pub fn run<'a>(
     store: &'a Store,
     rules: impl Into<Rules<'a>>,
     options: &Options,
-    mut seen: impl FnMut(&AutomationRun),
+    mut seen: impl FnMut(Seen),
 ) -> Result<Summary, StoreError> {
     let rules = rules.into();
     let accounts = match options.accounts.as_slice() {
@@ -135,15 +154,19 @@ pub fn run<'a>(
                         account: account.clone(),
                         title: rule.title.clone(),
                         source: rule.source.clone(),
-                        changed: Vec::new(),
+                        changed: 0,
                         already: 0,
                         left: 0,
                     },
                     earlier: None,
                 };
-                sweep.over(rule, &mut pipeline, batch)?;
+                seen(Seen::Start(&sweep.run));
+                sweep.over(rule, &mut pipeline, batch, &mut |run, p| {
+                    summary.count_ticket(p);
+                    seen(Seen::Changed(run, p));
+                })?;
                 summary.count(&sweep.run);
-                seen(&sweep.run);
+                seen(Seen::Done(&sweep.run));
             }
         }
         Ok(summary)
@@ -167,6 +190,7 @@ impl Sweep<'_> {
         rule: &crate::engine::compile::CompiledRule,
         pipeline: &mut Pipeline,
         batch: &mut Batch,
+        changed: &mut dyn FnMut(&AutomationRun, &Processed),
     ) -> Result<(), StoreError> {
         let at = self.options.at;
         let filter = prefilter::prefilter(rule.cond.as_ref(), &self.set.interner, at);
@@ -195,7 +219,8 @@ impl Sweep<'_> {
                 let update = automation::update(&ticket, &rule.title, at, id);
                 let text = serde_json::to_string(&update).unwrap_or_default();
                 let processed = pipeline.one(Incoming::made(text, update))?;
-                self.run.changed.push(processed);
+                self.run.changed += 1;
+                changed(&self.run, &processed);
                 // Per ticket, not per automation: one automation over many
                 // tickets would otherwise hold the write lock for its whole
                 // sweep, and a concurrent ingest would time out.
@@ -213,7 +238,7 @@ impl Sweep<'_> {
     /// Has the automation reached its cap for this clock hour? Counts its
     /// changes in earlier runs this hour the first time that matters.
     fn full(&mut self, title: &str) -> Result<bool, StoreError> {
-        let changed = self.run.changed.len();
+        let changed = self.run.changed;
         if changed >= self.options.cap {
             return Ok(true);
         }

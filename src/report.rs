@@ -2,7 +2,6 @@
 //! `tickets show` prints a ticket. Both event reports print through here,
 //! so a dry run reads exactly like the run it predicts.
 
-use crate::automations::AutomationRun;
 use crate::engine::{Outcome, RuleTrace};
 use crate::ingest::{Processed, Status};
 use crate::model::ticket::value_text;
@@ -107,93 +106,6 @@ fn heading(u: &Update) -> String {
         "{what} of ticket {} in {}{by} via {}{automation}",
         u.ticket_id, u.account, u.via
     )
-}
-
-/// One automation's part of a run: a line for each ticket it changed, or
-/// with `detail` the whole report of each update as `dry-run` prints an
-/// event's (triggers that fired after it, what reached partners).
-pub fn automation_text(run: &AutomationRun, detail: bool, dry_run: bool) -> String {
-    let mut out = String::new();
-    let n = run.changed.len();
-    let verb = if dry_run { "would change" } else { "changed" };
-    let _ = writeln!(
-        out,
-        "automation {:?} ({}) in {}: {verb} {n} ticket{}",
-        run.title,
-        run.source,
-        run.account,
-        if n == 1 { "" } else { "s" }
-    );
-    for p in &run.changed {
-        if detail {
-            for line in event_text(p).lines() {
-                let _ = writeln!(out, "  {line}");
-            }
-        } else {
-            let _ = writeln!(out, "  {}", ticket_line(p));
-        }
-    }
-    if run.already > 0 {
-        let _ = writeln!(
-            out,
-            "  {} more already changed by it this hour; not again",
-            run.already
-        );
-    }
-    if run.left > 0 {
-        let _ = writeln!(
-            out,
-            "  {} more left over the cap, for a run in a later hour",
-            run.left
-        );
-    }
-    out
-}
-
-/// One automation update on one line: the ticket, what the automation
-/// did, and which triggers fired after it.
-fn ticket_line(p: &Processed) -> String {
-    let Status::Applied(update, outcome) = &p.status else {
-        return event_text(p).trim_end().to_string();
-    };
-    let id = update.ticket_id;
-    if let Some(why) = &outcome.skipped {
-        return format!("ticket {id}: nothing done: {why}");
-    }
-    let mut fired = outcome.fired.iter();
-    let did: Vec<String> = fired
-        .next()
-        .map(|f| f.effects.iter().map(|e| e.change.describe()).collect())
-        .unwrap_or_default();
-    let did = if did.is_empty() {
-        "no change".to_string()
-    } else {
-        did.join(", ")
-    };
-    let then: Vec<String> = fired.map(|f| format!("{:?}", f.title)).collect();
-    let then = if then.is_empty() {
-        String::new()
-    } else {
-        format!("; then triggers {}", then.join(", "))
-    };
-    let reached = p.network.steps().count();
-    let reached = match reached {
-        0 => String::new(),
-        n => format!("; {n} partner update{}", if n == 1 { "" } else { "s" }),
-    };
-    format!("ticket {id}: {did}{then}{reached}")
-}
-
-/// One automation's part of a run as JSON.
-pub fn automation_json(run: &AutomationRun) -> serde_json::Value {
-    serde_json::json!({
-        "account": run.account,
-        "title": run.title,
-        "source": run.source,
-        "changed": run.changed.iter().map(event_json).collect::<Vec<_>>(),
-        "already_changed_this_hour": run.already,
-        "left_over_cap": run.left,
-    })
 }
 
 fn outcome_text(out: &mut String, o: &Outcome) {

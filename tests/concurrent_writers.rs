@@ -68,10 +68,13 @@ fn an_automation_run_commits_in_batches() {
         explain: Explain::None,
     };
     let mut seen_by_another = Vec::new();
-    let summary = automations::run(&store, &rules, &options, |run| {
+    let summary = automations::run(&store, &rules, &options, |seen| {
+        let automations::Seen::Done(run) = seen else {
+            return;
+        };
         let other = Store::open_existing(&path).unwrap();
         let committed = other.applied_with_prefix("automation/", '~').unwrap();
-        seen_by_another.push((run.changed.len(), committed));
+        seen_by_another.push((run.changed, committed));
     })
     .unwrap();
     assert_eq!(summary.changed, 2 * count);

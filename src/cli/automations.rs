@@ -6,8 +6,8 @@ use super::ingest::ExplainArg;
 use super::out::{out, outln};
 use super::running::{account_rules, time_arg, DbArg, RulesArg};
 use super::{CliError, Format, Outcome};
-use crate::automations::{self, AutomationRun, Options, DEFAULT_CAP};
-use crate::report::{automation_json, automation_text};
+use crate::automations::report::{self, Json, Listing};
+use crate::automations::{self, Options, Seen, DEFAULT_CAP};
 use crate::store::Store;
 
 #[derive(clap::Args)]
@@ -35,7 +35,8 @@ pub struct RunArgs {
     /// The time to run at (RFC 3339; default now): `hours since` counts to it
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
-    /// Show what each automation would change, writing nothing
+    /// Count what each automation would change, writing nothing (with
+    /// `--tickets` or `--report` to list the tickets)
     #[arg(long)]
     pub dry_run: bool,
     /// Tickets one automation may change in a clock hour (earlier runs in the
@@ -45,7 +46,11 @@ pub struct RunArgs {
     /// Only this account's tickets (repeatable; default every account)
     #[arg(long)]
     pub account: Vec<String>,
-    /// Print each update in full, as `dry-run` prints an event (implied by `--dry-run`)
+    /// List each ticket an automation changed, one line each (in JSON, a
+    /// `tickets` array per automation); by default only counts
+    #[arg(long)]
+    pub tickets: bool,
+    /// List each ticket's update in full, as `dry-run` prints an event
     #[arg(long)]
     pub report: bool,
     /// With the full report: the conditions that held (`all`), and why the
@@ -92,13 +97,19 @@ pub fn sweep(store: &Store, args: RunArgs) -> Result<Outcome, CliError> {
         accounts: args.account.clone(),
         explain: args.explain.into(),
     };
-    let detail = args.report || args.dry_run;
-    let mut runs = Vec::new();
-    let summary = automations::run(store, &rules, &options, |run: &AutomationRun| {
-        match args.format {
-            Format::Human => out!("{}", automation_text(run, detail, args.dry_run)),
-            Format::Json => runs.push(automation_json(run)),
-        }
+    let listing = match (args.report, args.tickets) {
+        (true, _) => Listing::Full,
+        (false, true) => Listing::Tickets,
+        (false, false) => Listing::Counts,
+    };
+    // Each step is printed as it comes: nothing per ticket is kept.
+    let (mut json, head) = Json::open(options.at, args.dry_run, listing);
+    if args.format == Format::Json {
+        out!("{head}");
+    }
+    let summary = automations::run(store, &rules, &options, |seen: Seen| match args.format {
+        Format::Human => out!("{}", report::text(seen, listing, args.dry_run)),
+        Format::Json => out!("{}", json.seen(seen)),
     })?;
     match args.format {
         Format::Human => {
@@ -109,20 +120,7 @@ pub fn sweep(store: &Store, args: RunArgs) -> Result<Outcome, CliError> {
             };
             outln!("{would}{summary}");
         }
-        Format::Json => {
-            let out = serde_json::json!({
-                "at": options.at.to_rfc3339(),
-                "dry_run": args.dry_run,
-                "automations": runs,
-                "changed": summary.changed,
-                "already_changed_this_hour": summary.already,
-                "left_over_cap": summary.left,
-                "rules_fired": summary.rules_fired,
-                "shared_updates": summary.shared_updates,
-                "queued": summary.queued,
-            });
-            outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
-        }
+        Format::Json => out!("{}", json.close(&summary)),
     }
     Ok(Outcome::Ok)
 }

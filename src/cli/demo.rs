@@ -11,12 +11,12 @@
 
 use super::out::{out, outln};
 use super::{CliError, Outcome};
-use crate::automations::{Options, DEFAULT_CAP};
+use crate::automations::{report::Listing, Options, DEFAULT_CAP};
 use crate::engine::{self, Explain, Input, RuleSet};
 use crate::ingest::{incoming, AccountRules, Pipeline};
 use crate::model::agreement::from_api_json;
 use crate::model::FieldType;
-use crate::report::{automation_text, event_text};
+use crate::report::event_text;
 use crate::rules::check::{check, CheckOptions};
 use crate::rules::{load_str, Syntax};
 use crate::store::Store;
@@ -94,8 +94,12 @@ fn automations(store: &Store, rules: &AccountRules) -> Result<String, CliError> 
         explain: Explain::None,
     };
     let mut out = format!("automations at {AUTOMATIONS_AT}:\n");
-    let summary = crate::automations::run(store, rules, &options, |run| {
-        out.push_str(&automation_text(run, false, false));
+    let summary = crate::automations::run(store, rules, &options, |seen| {
+        out.push_str(&crate::automations::report::text(
+            seen,
+            Listing::Tickets,
+            false,
+        ));
     })?;
     out.push_str(&format!("summary: {summary}\n\n"));
     Ok(out)

@@ -78,6 +78,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
             dry_run: true,
             cap: DEFAULT_CAP,
             account: args.account.into_iter().collect(),
+            tickets: true,
             report: true,
             explain: args.explain,
             format: args.format,

@@ -78,8 +78,10 @@ pub fn run_case(file: &TestFile, case: &Case) -> Result<Observed, SetupError> {
                 accounts: Vec::new(),
                 explain: Explain::All,
             };
-            crate::automations::run(&store, &file.rules, &options, |run| {
-                run.changed.iter().for_each(|p| seen.processed(p));
+            crate::automations::run(&store, &file.rules, &options, |step| {
+                if let crate::automations::Seen::Changed(_, p) = step {
+                    seen.processed(p);
+                }
             })
             .map(|_| Default::default())
         }

@@ -220,7 +220,7 @@ pub fn automations(dir: &Path, db: &str, name: &str, args: &[String]) -> Output 
     base.extend(["--db".to_string(), db.to_string()]);
     base.extend(rules_args(dir));
     let mut dry = base.clone();
-    dry.push("--dry-run".into());
+    dry.extend(["--dry-run".into(), "--report".into()]);
     let before = std::fs::read(db).unwrap();
     let dry = run(dir, &dry);
     assert_eq!(
@@ -247,7 +247,7 @@ pub fn automations(dir: &Path, db: &str, name: &str, args: &[String]) -> Output 
         return out;
     }
     let predicted = text(&dry.stdout)
-        .replace(": would change ", ": changed ")
+        .replace("  would change ", "  changed ")
         .replace("dry run, nothing written: ", "");
     assert_eq!(
         text(&out.stdout),
