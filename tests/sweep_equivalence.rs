@@ -94,7 +94,14 @@ fn time(r: &mut Rng) -> Option<Time> {
 
 fn ticket(r: &mut Rng, account: &str, id: i64) -> Ticket {
     let mut t = Ticket::new(account, id, "email", base());
-    t.subject = ["Camera broken", "Billing question", "Lens scratched"][r.below(3)].into();
+    t.subject = [
+        "Camera broken",
+        "Billing question",
+        "Lens scratched",
+        "CAMÉRA-lens won't fit",
+        "caméra? LENS!",
+    ][r.below(5)]
+    .into();
     t.status = Status::parse(r.pick(STATUSES)).unwrap();
     t.priority = [None, Some(Priority::Low), Some(Priority::High)][r.below(3)];
     t.ticket_type = [None, Some(TicketType::Incident), Some(TicketType::Task)][r.below(3)];
@@ -184,7 +191,7 @@ fn leaf(r: &mut Rng) -> String {
         _ => r.below(56),
     };
     let name = r.pick(NAMED);
-    match r.below(25) {
+    match r.below(26) {
         0 => format!("Status is {status}"),
         1 => format!("Status is not {status}"),
         2 => format!("Status less than {status}"),
@@ -208,8 +215,15 @@ fn leaf(r: &mut Rng) -> String {
         ][r.below(3)]
         .into(),
         19 => ["Ticket source is email", "Ticket source is not web"][r.below(2)].into(),
+        20 => [
+            "Subject contains any of the words camera lens",
+            "Subject contains none of the words caméra won't",
+            "Subject contains \"ÉRA-L\"",
+            "Subject does not contain \"lens\"",
+        ][r.below(4)]
+        .into(),
         // Left to memory.
-        20 => "Subject contains any of the words camera lens".into(),
+        24 => "Subject matches /^cam/".into(),
         21 => "Custom field \"Model\" is X100".into(),
         // The same on every ticket in an automation.
         22 => ["Ticket is updated", "Update via is web", "Priority changed"][r.below(3)].into(),

@@ -340,7 +340,9 @@ fn scalar_holds(field: &Scalar, op: ScalarOp, want: &Want, facts: &Facts) -> boo
     }
 }
 
-fn text_holds(test: &TextTest, text: &str) -> bool {
+/// Does `text`, already lowercase, pass the test? (The store's sweep
+/// asks it in SQL too.)
+pub fn text_holds(test: &TextTest, text: &str) -> bool {
     match test {
         TextTest::Contains(s) => text.contains(s.as_str()),
         TextTest::DoesNotContain(s) => !text.contains(s.as_str()),

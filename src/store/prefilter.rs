@@ -7,7 +7,7 @@
 //! Each condition is translated to a [`Part`] that, for every ticket that
 //! is not closed, passes whenever the condition holds; when it passes
 //! exactly when the condition holds the part is *exact*. A test that SQL
-//! cannot ask (a subject's words, a custom field) becomes "pass all"
+//! cannot ask (a custom field, a regular expression) becomes "pass all"
 //! (inexact), so an `Any` with one such child passes all, and a `Not`
 //! only negates an exact part. Every fragment is written so that it is 0
 //! or 1, never NULL: `NOT` of a NULL is NULL, which would drop tickets.
@@ -15,8 +15,10 @@
 //! Nothing from a rule is pasted into the SQL: statuses, tag names,
 //! agreement names and time bounds are all `?` parameters. Text compared
 //! ignoring case goes through the SQL functions the store registers
-//! ([`SAME_TEXT`], [`NAMES`]), which run the engine's own comparisons, so
-//! SQL and memory agree on non-ASCII text too.
+//! ([`SAME_TEXT`], [`NAMES`]), and a subject's text tests through
+//! [`TEXT`]: they run the engine's own comparisons, so SQL and memory
+//! agree on non-ASCII text too, and a ticket that fails them is never
+//! loaded.
 //!
 //! The statuses the filter allows always come first, as
 //! `t.status IN (…)`, even when the condition says nothing about status:
@@ -27,7 +29,7 @@ use super::codec::time_value;
 use crate::engine::automation;
 use crate::engine::compile::Interner;
 use crate::engine::condition::{
-    ChannelOf, Cond, HoursOp, Scalar, ScalarOp, TagOp, Test, TextOf, TicketState, Want,
+    ChannelOf, Cond, HoursOp, Scalar, ScalarOp, TagOp, Test, TextOf, TextTest, TicketState, Want,
 };
 use crate::engine::facts::Facts;
 use crate::model::{Status, Ticket, Time};
@@ -43,6 +45,47 @@ pub const SAME_TEXT: &str = "rules_same_text";
 /// a rule's agreement text names the agreement, as
 /// [`crate::engine::condition::names`] says.
 pub const NAMES: &str = "rules_names";
+
+/// The SQL function `rules_text(text, test)`: 1 when `text`, lowercased,
+/// passes the text test [`text_param`] wrote as `test`, as
+/// [`crate::engine::condition::text_holds`] says.
+pub const TEXT: &str = "rules_text";
+
+/// Joins the words of a words test in [`text_param`]: no word that can
+/// match has it, as words are runs of letters, digits, `_`, `-` and `'`.
+const WORD_BREAK: char = '\n';
+
+/// A text test as [`TEXT`]'s parameter: a letter for the kind, then the
+/// text or the words; `None` for a regular expression, or words that
+/// could not be told apart.
+fn text_param(test: &TextTest) -> Option<String> {
+    let words = |kind: char, words: &[String]| {
+        let clean = words.iter().all(|w| !w.contains(WORD_BREAK));
+        clean.then(|| format!("{kind}{}", words.join(&WORD_BREAK.to_string())))
+    };
+    match test {
+        TextTest::Contains(text) => Some(format!("c{text}")),
+        TextTest::DoesNotContain(text) => Some(format!("n{text}")),
+        TextTest::AnyWords(list) => words('w', list),
+        TextTest::NoWords(list) => words('x', list),
+        TextTest::Matches(_) => None,
+    }
+}
+
+/// The text test [`text_param`] wrote, read back.
+pub fn text_test(param: &str) -> Option<TextTest> {
+    let mut chars = param.chars();
+    let kind = chars.next()?;
+    let rest = chars.as_str();
+    let words = || rest.split(WORD_BREAK).map(str::to_string).collect();
+    Some(match kind {
+        'c' => TextTest::Contains(rest.to_string()),
+        'n' => TextTest::DoesNotContain(rest.to_string()),
+        'w' => TextTest::AnyWords(words()),
+        'x' => TextTest::NoWords(words()),
+        _ => return None,
+    })
+}
 
 /// A value bound to a `?` of [`SqlFilter::sql`], in order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -310,7 +353,10 @@ fn test_part(test: &Test, cx: &Cx) -> Option<Part> {
         }
         Test::Scalar(field, op, want) => scalar_part(field, *op, want, cx)?,
         Test::Tags(op, ids) => tags_part(*op, ids, cx.interner)?,
-        Test::Text(..) => return None,
+        Test::Text(TextOf::Subject, test) => Part::Sql(
+            format!("{TEXT}(t.subject, ?)"),
+            vec![SqlParam::Text(text_param(test)?)],
+        ),
         Test::SharedWith(name) => exists(
             SHARES,
             &format!(" AND s.direction = 'sent' AND s.active = 1 AND {NAMES}(?, s.agreement, s.agreement_id)"),
@@ -710,17 +756,47 @@ mod tests {
 
     #[test]
     fn what_sql_cannot_ask_lets_everything_through() {
-        let f = filter("Status is open or Subject contains any of the words camera");
+        let regex = "Subject matches /cam(era)?/";
+        let f = filter(&format!("Status is open or {regex}"));
         assert_eq!(f.sql, "t.status IN (?, ?, ?, ?, ?)");
         assert!(!f.exact);
         // Not cannot negate what passes more than it should.
-        let f = filter("Status is open and not (Status is solved and Subject contains camera)");
+        let f = filter(&format!(
+            "Status is open and not (Status is solved and {regex})"
+        ));
         assert_eq!(f.sql, "t.status IN (?)");
         assert!(!f.exact);
         // And keeps what it can.
-        let f = filter("Status is open and Subject contains camera");
+        let f = filter(&format!("Status is open and {regex}"));
         assert_eq!(f.sql, "t.status IN (?)");
         assert!(!f.exact);
+    }
+
+    #[test]
+    fn a_subject_text_test_is_asked_in_sql() {
+        let f = filter("Status is open and Subject contains any of the words Order refund");
+        assert_eq!(f.sql, format!("t.status IN (?) AND ({TEXT}(t.subject, ?))"));
+        assert_eq!(f.params, [text("open"), text("worder\nrefund")]);
+        assert!(f.exact);
+        let f = filter("not Subject does not contain \"Lens\"");
+        assert!(
+            f.sql.contains(&format!("NOT ({TEXT}(t.subject, ?))")),
+            "{}",
+            f.sql
+        );
+        assert!(f.exact);
+        for test in [
+            TextTest::Contains("a\nb".into()),
+            TextTest::DoesNotContain(String::new()),
+            TextTest::AnyWords(vec!["x".into(), "y-z".into()]),
+            TextTest::NoWords(vec!["caf\u{e9}".into()]),
+        ] {
+            let param = text_param(&test).unwrap();
+            let back = text_test(&param).unwrap();
+            assert_eq!(format!("{back:?}"), format!("{test:?}"));
+        }
+        // Words that could not be told apart stay in memory.
+        assert_eq!(text_param(&TextTest::AnyWords(vec!["a\nb".into()])), None);
     }
 
     #[test]

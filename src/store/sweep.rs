@@ -13,12 +13,12 @@
 //! every chunk.
 
 use super::codec::unreadable;
-use super::prefilter::{SqlFilter, SqlParam, NAMES, SAME_TEXT};
+use super::prefilter::{text_test, SqlFilter, SqlParam, NAMES, SAME_TEXT, TEXT};
 use super::tickets::{
     add_share_at, custom_field_at, ticket_from_row, CUSTOM_FIELD_COLUMNS, SHARE_COLUMNS,
     TICKET_COLUMNS,
 };
-use crate::engine::condition::{names, same_text};
+use crate::engine::condition::{names, same_text, text_holds};
 use crate::model::Ticket;
 use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::{ToSql, ValueRef};
@@ -29,8 +29,8 @@ use rusqlite::{Connection, Row};
 /// small part of the memory budget.
 const CHUNK: usize = 256;
 
-/// Defines the SQL functions a filter may call: [`SAME_TEXT`] and
-/// [`NAMES`].
+/// Defines the SQL functions a filter may call: [`SAME_TEXT`], [`NAMES`]
+/// and [`TEXT`].
 pub(super) fn register(conn: &Connection) -> rusqlite::Result<()> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     conn.create_scalar_function(SAME_TEXT, 2, flags, |cx| {
@@ -49,8 +49,23 @@ pub(super) fn register(conn: &Connection) -> rusqlite::Result<()> {
             (Some(text), Some(agreement), Some(id)) => names(text, agreement, id),
             _ => false,
         })
+    })?;
+    conn.create_scalar_function(TEXT, 2, flags, |cx| {
+        // The test is the same on every row: read once per statement.
+        let test = cx.get_or_create_aux(1, |v| -> Result<_, BoxError> {
+            Ok(v.as_str().ok().and_then(text_test))
+        })?;
+        Ok(match (text_arg(cx, 0), test.as_ref()) {
+            (Some(text), Some(test)) => text_holds(test, &text.to_lowercase()),
+            // Never written by the prefilter: let the row through, to be
+            // tested in memory.
+            (_, None) => true,
+            (None, Some(_)) => false,
+        })
     })
 }
+
+type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Argument `i` as text, if it is text.
 fn text_arg<'a>(cx: &'a Context<'_>, i: usize) -> Option<&'a str> {
