@@ -7,42 +7,27 @@
 //! `cargo bench --bench workload`.
 
 use divan::Bencher;
-use std::collections::HashMap;
 use ticket_rules::engine::{self, Context};
-use ticket_rules::event::read_events;
-use ticket_rules::gen::{generate, Options, Workload};
-use ticket_rules::model::{Ticket, Update};
+use ticket_rules::gen::replay::{replay, Step};
+use ticket_rules::gen::{generate, Options};
 use ticket_rules::{load, matching, RuleSet, Source};
 
 fn main() {
     divan::main();
 }
 
-fn workload(rules: usize) -> Workload {
-    let options = Options {
+fn options(rules: usize) -> Options {
+    Options {
         rules,
         events: 2_000,
         tickets: 200,
         ..Options::default()
-    };
-    generate(&options).unwrap()
+    }
 }
 
 /// The rules, and each update with the ticket as it was before it.
-fn prepared(rules: usize) -> (RuleSet, Vec<(Option<Ticket>, Update)>) {
-    let w = workload(rules);
-    let set = load(&[Source::dsl("triggers.rules", &w.dsl)]).unwrap();
-    let mut tickets: HashMap<(String, i64), Ticket> = HashMap::new();
-    let mut pairs = Vec::new();
-    for line in read_events(w.events.as_bytes()) {
-        let u = line.event.unwrap();
-        let key = (u.account.clone(), u.ticket_id);
-        let before = tickets.get(&key).cloned();
-        let after = engine::run(&set, before.as_ref(), &u, &Context::default()).after;
-        tickets.insert(key, after);
-        pairs.push((before, u));
-    }
-    (set, pairs)
+fn prepared(rules: usize) -> (RuleSet, Vec<Step>) {
+    replay(&options(rules)).unwrap()
 }
 
 #[divan::bench(args = [1_000, 10_000], sample_count = 10)]
@@ -74,6 +59,6 @@ fn match_only(bencher: Bencher, rules: usize) {
 /// Parse, check and compile.
 #[divan::bench(args = [1_000, 10_000], sample_count = 5)]
 fn load_rules(bencher: Bencher, rules: usize) {
-    let w = workload(rules);
+    let w = generate(&options(rules)).unwrap();
     bencher.bench_local(|| load(&[Source::dsl("triggers.rules", &w.dsl)]).unwrap());
 }

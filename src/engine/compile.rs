@@ -11,6 +11,7 @@ use super::action::{compile_action, Act};
 use super::condition::*;
 use super::hash::FnvMap;
 use super::index::Index;
+use super::touch::{self, Touch};
 use crate::model::{Priority, Status, TicketType};
 use crate::rules::ast::*;
 use crate::rules::check::words_of;
@@ -68,6 +69,10 @@ pub struct CompiledRule {
     /// `None`: no `when`, always holds.
     pub cond: Option<Cond>,
     pub actions: Vec<Act>,
+    /// What its conditions read of the working ticket.
+    pub reads: Touch,
+    /// What its actions may write on it.
+    pub writes: Touch,
 }
 
 /// Every active rule of an account, compiled, in run order.
@@ -77,6 +82,9 @@ pub struct RuleSet {
     pub automations: Vec<CompiledRule>,
     pub interner: Interner,
     pub index: Index,
+    /// What any trigger reads: a firing that writes none of it changes no
+    /// trigger's truth.
+    pub reads: Touch,
 }
 
 /// One checked rule file and the text it came from.
@@ -118,21 +126,26 @@ pub fn compile(files: &[Input]) -> RuleSet {
         }
     }
     set.index = Index::build(&set.triggers);
+    set.reads = Touch::union(set.triggers.iter().map(|t| &t.reads));
     set
 }
 
 fn compile_rule(rule: &Rule, source: &SourceFile, interner: &mut Interner) -> CompiledRule {
     let (line, col) = source.line_col(rule.span.start);
+    let cond = rule.conditions.as_ref().map(|e| compile_expr(e, interner));
+    let actions: Vec<Act> = rule
+        .actions
+        .iter()
+        .map(|a| compile_action(a, interner))
+        .collect();
     CompiledRule {
         kind: rule.kind,
         title: rule.title.node.clone(),
         source: format!("{}:{line}:{col}", source.path),
-        cond: rule.conditions.as_ref().map(|e| compile_expr(e, interner)),
-        actions: rule
-            .actions
-            .iter()
-            .map(|a| compile_action(a, interner))
-            .collect(),
+        reads: touch::reads(cond.as_ref()),
+        writes: touch::writes(&actions, interner),
+        cond,
+        actions,
     }
 }
 

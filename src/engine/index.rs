@@ -7,15 +7,18 @@
 //! `status/priority/type is …` (or the statuses a `status less than …`
 //! allows), else the name of a `group is …`. A trigger with none of these
 //! is always a candidate; one whose top level can never hold is filed
-//! nowhere. A pass looks up the working ticket's own keys and evaluates
-//! only the triggers found, in run order.
+//! nowhere. A pass looks up the working ticket's own keys and keeps the
+//! triggers found whose [`Pre`] passes (their top level's status,
+//! priority, type, channel and group), in run order; only those have
+//! their conditions evaluated.
 
 use super::compile::CompiledRule;
 use super::condition::{Cond, Scalar, ScalarOp, TagOp, Test, TicketState, Want};
 use super::facts::Facts;
-use super::hash::{Fnv, FnvMap};
+use super::hash::{fnv1a, Fnv, FnvMap};
+use super::prefilter::{Pre, Probe};
 use crate::model::{Priority, Status, TicketType};
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 
 /// Something a ticket has that a trigger can require.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -38,9 +41,16 @@ pub struct Index {
 #[derive(Debug, Default)]
 struct Bucket {
     /// Triggers with no key, in run order.
-    always: Vec<u32>,
-    /// Triggers that need one of their keys, by key.
-    by_key: FnvMap<Key, Vec<u32>>,
+    always: Vec<Entry>,
+    /// Triggers that need one of their keys, by key, in run order.
+    by_key: FnvMap<Key, Vec<Entry>>,
+}
+
+/// A trigger and its pre-filter, side by side so a scan reads no further.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    pre: Pre,
+    id: u32,
 }
 
 /// What a trigger's top level demands of an update.
@@ -58,13 +68,17 @@ impl Index {
             let Some(guard) = guard(rule.cond.as_ref()) else {
                 continue;
             };
+            let entry = Entry {
+                pre: Pre::of(rule.cond.as_ref(), group_key),
+                id: i as u32,
+            };
             let kinds = [guard.create, guard.update];
             for (bucket, _) in index.buckets.iter_mut().zip(kinds).filter(|(_, on)| *on) {
                 match &guard.keys {
-                    None => bucket.always.push(i as u32),
+                    None => bucket.always.push(entry),
                     Some(keys) => {
                         for key in keys {
-                            bucket.by_key.entry(*key).or_default().push(i as u32);
+                            bucket.by_key.entry(*key).or_default().push(entry);
                         }
                     }
                 }
@@ -75,37 +89,62 @@ impl Index {
 
     /// The triggers that could fire on this update, in run order.
     pub fn candidates(&self, is_create: bool, facts: &Facts, out: &mut Vec<u32>) {
+        let channels = Probe::channels(facts.ticket, facts.update);
+        self.probe(is_create, facts, channels, out);
+    }
+
+    /// [`Index::candidates`], given the update's channel bits
+    /// ([`Probe::channels`]), which the cycle works out once.
+    pub fn probe(&self, is_create: bool, facts: &Facts, channels: u128, out: &mut Vec<u32>) {
         let bucket = &self.buckets[usize::from(!is_create)];
-        out.clear();
-        out.extend_from_slice(&bucket.always);
-        let before = out.len();
         let t = facts.ticket;
+        let group = t.group.as_deref().map(name_hash);
+        let probe = Probe::new(channels, facts, group.unwrap_or(NO_GROUP));
+        out.clear();
+        let mut lists = usize::from(!bucket.always.is_empty());
+        keep_passing(&bucket.always, &probe, out);
         let scalars = [
             Key::Status(t.status as u8),
             Key::Priority(t.priority.map(|p| p as u8)),
             Key::Type(t.ticket_type.map(|p| p as u8)),
-            Key::Group(t.group.as_deref().map(name_hash)),
+            Key::Group(group),
         ];
         let tags = facts.tags.iter().map(|id| Key::Tag(*id));
         for key in tags.chain(scalars) {
             if let Some(list) = bucket.by_key.get(&key) {
-                out.extend_from_slice(list);
+                lists += 1;
+                keep_passing(list, &probe, out);
             }
         }
-        if out.len() > before {
+        // Each list is in run order; several together need sorting.
+        if lists > 1 {
             out.sort_unstable();
             out.dedup();
         }
     }
 }
 
-/// A name's hash, ignoring case.
+fn keep_passing(list: &[Entry], probe: &Probe, out: &mut Vec<u32>) {
+    out.extend(list.iter().filter(|e| e.pre.passes(probe)).map(|e| e.id));
+}
+
+/// A name's hash, ignoring case as conditions compare names (`same_text`).
 fn name_hash(name: &str) -> u64 {
+    if !name.is_ascii() {
+        return fnv1a(name.to_lowercase().as_bytes());
+    }
     let mut h = Fnv::default();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        c.hash(&mut h);
+    for b in name.bytes() {
+        h.write_u8(b.to_ascii_lowercase());
     }
     h.finish()
+}
+
+/// The pre-filter's group for no group (its 0 is a trigger naming none).
+const NO_GROUP: u64 = 1;
+
+fn group_key(name: Option<&str>) -> u64 {
+    name.map_or(NO_GROUP, name_hash)
 }
 
 /// The guard of a condition; `None` when its top level can never hold.

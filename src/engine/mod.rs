@@ -23,17 +23,20 @@ pub mod automation;
 pub mod changes;
 pub mod compile;
 pub mod condition;
+pub mod cycle;
 pub mod explain;
 pub mod facts;
 pub mod hash;
 pub mod index;
 pub mod outcome;
 pub mod placeholders;
+pub mod prefilter;
+pub mod touch;
 
 pub use compile::{compile, Input, RuleSet};
 pub use outcome::*;
 
-use crate::model::{Agreement, Staff, Status, Ticket, Update, UpdateKind};
+use crate::model::{Agreement, Staff, Status, Ticket, Update};
 use action::{ActionContext, Produced};
 use compile::CompiledRule;
 use facts::Facts;
@@ -134,15 +137,13 @@ pub fn run(rules: &RuleSet, before: Option<&Ticket>, update: &Update, cx: &Conte
         }
     }
     if skipped.is_none() {
-        let done = cycle(
+        let cycle = cycle::Cycle {
             rules,
             before,
             update,
             cx,
-            &mut ticket,
-            &mut produced,
-            &mut fired,
-        );
+        };
+        let done = cycle.run(&mut ticket, &mut produced, &mut fired);
         if cx.explain != Explain::None {
             let facts = Facts::new(&rules.interner, &ticket, before, update, update.at);
             trace = traces(rules, &done, cx.explain, &facts);
@@ -158,45 +159,6 @@ pub fn run(rules: &RuleSet, before: Option<&Ticket>, update: &Update, cx: &Conte
         comments: produced.comments,
         trace,
     }
-}
-
-/// The trigger cycle; returns which triggers fired.
-fn cycle(
-    rules: &RuleSet,
-    before: Option<&Ticket>,
-    update: &Update,
-    cx: &Context,
-    ticket: &mut Ticket,
-    produced: &mut Produced,
-    out: &mut Vec<Fired>,
-) -> Vec<bool> {
-    let triggers = &rules.triggers;
-    let mut fired = vec![false; triggers.len()];
-    let mut candidates = Vec::new();
-    loop {
-        let facts = Facts::new(&rules.interner, ticket, before, update, update.at);
-        let holds =
-            |i: usize| !fired[i] && triggers[i].cond.as_ref().is_none_or(|c| c.holds(&facts));
-        let next = match cx.walk {
-            Walk::Plain => (0..triggers.len()).find(|&i| holds(i)),
-            Walk::Indexed => {
-                let is_create = update.kind == UpdateKind::Create;
-                rules.index.candidates(is_create, &facts, &mut candidates);
-                candidates.iter().map(|&i| i as usize).find(|&i| holds(i))
-            }
-        };
-        let conditions = match (next, cx.explain) {
-            (Some(i), Explain::All) => every_condition(&triggers[i], &facts),
-            _ => Vec::new(),
-        };
-        drop(facts);
-        let Some(i) = next else { break };
-        fired[i] = true;
-        let mut done = fire(&triggers[i], ticket, update, cx, produced);
-        done.conditions = conditions;
-        out.push(done);
-    }
-    fired
 }
 
 /// Applies a rule's actions to the working ticket.
@@ -264,12 +226,14 @@ fn every_condition(rule: &CompiledRule, facts: &Facts) -> Vec<ConditionResult> {
 
 /// Why each trigger that did not fire did not, on the final ticket (the
 /// last pass of the cycle saw exactly this).
-fn traces(rules: &RuleSet, fired: &[bool], explain: Explain, facts: &Facts) -> Vec<RuleTrace> {
+fn traces(rules: &RuleSet, fired: &[u32], explain: Explain, facts: &Facts) -> Vec<RuleTrace> {
+    let mut done = vec![false; rules.triggers.len()];
+    fired.iter().for_each(|&i| done[i as usize] = true);
     rules
         .triggers
         .iter()
-        .zip(fired)
-        .filter(|(_, fired)| !**fired)
+        .zip(done)
+        .filter(|(_, fired)| !*fired)
         .map(|(rule, _)| RuleTrace {
             title: rule.title.clone(),
             source: rule.source.clone(),

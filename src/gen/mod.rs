@@ -11,6 +11,7 @@
 
 pub mod dist;
 pub mod events;
+pub mod replay;
 pub mod rng;
 pub mod rules;
 pub mod setup;
@@ -70,6 +71,9 @@ pub enum GenError {
     /// A generated rule that does not fit Zendesk's all/any shape: a bug here.
     #[error("{0} generated rules do not fit the YAML shape")]
     Yaml(usize),
+    /// Generated rules that do not check clean: a bug here.
+    #[error("generated rules have {0} errors")]
+    Rules(usize),
 }
 
 /// Generates the workload `options` describe; the same options give the

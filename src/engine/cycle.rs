@@ -1,0 +1,132 @@
+//! The trigger cycle, two ways with one answer. The plain walk is the
+//! definition: each pass tests every unfired trigger in order and fires
+//! the first that holds, until a pass fires nothing. The indexed walk
+//! keeps, between passes, the unfired triggers that hold: a firing changes
+//! only what its actions write ([`super::touch`]), so a trigger that reads
+//! none of it holds or fails as it did. It re-tests only the candidates
+//! ([`super::index`]) that read what the last firing wrote, and none at
+//! all when no trigger reads it (the common case: a rule adds its own tag).
+
+use super::action::Produced;
+use super::facts::Facts;
+use super::prefilter::Probe;
+use super::touch::Touch;
+use super::{every_condition, fire, Context, Fired, RuleSet, Walk};
+use crate::model::{Ticket, Update, UpdateKind};
+
+/// What a cycle works on: the rules, the update and the ticket before it.
+pub struct Cycle<'a> {
+    pub rules: &'a RuleSet,
+    pub before: Option<&'a Ticket>,
+    pub update: &'a Update,
+    pub cx: &'a Context<'a>,
+}
+
+impl Cycle<'_> {
+    /// Runs the cycle on the working ticket; returns the triggers that
+    /// fired, in the order they fired.
+    pub fn run(
+        &self,
+        ticket: &mut Ticket,
+        produced: &mut Produced,
+        out: &mut Vec<Fired>,
+    ) -> Vec<u32> {
+        match self.cx.walk {
+            Walk::Plain => self.plain(ticket, produced, out),
+            Walk::Indexed => self.indexed(ticket, produced, out),
+        }
+    }
+
+    fn facts<'t>(&'t self, ticket: &'t Ticket) -> Facts<'t> {
+        let u = self.update;
+        Facts::new(&self.rules.interner, ticket, self.before, u, u.at)
+    }
+
+    fn holds(&self, i: u32, facts: &Facts) -> bool {
+        let rule = &self.rules.triggers[i as usize];
+        rule.cond.as_ref().is_none_or(|c| c.holds(facts))
+    }
+
+    /// Fires trigger `i`, with its conditions as they held when asked for.
+    fn fire(&self, i: u32, ticket: &mut Ticket, produced: &mut Produced) -> Fired {
+        let rule = &self.rules.triggers[i as usize];
+        let conditions = match self.cx.explain {
+            super::Explain::All => every_condition(rule, &self.facts(ticket)),
+            _ => Vec::new(),
+        };
+        let mut done = fire(rule, ticket, self.update, self.cx, produced);
+        done.conditions = conditions;
+        done
+    }
+
+    fn plain(
+        &self,
+        ticket: &mut Ticket,
+        produced: &mut Produced,
+        out: &mut Vec<Fired>,
+    ) -> Vec<u32> {
+        let mut fired = Vec::new();
+        loop {
+            let facts = self.facts(ticket);
+            let n = self.rules.triggers.len() as u32;
+            let next = (0..n).find(|i| !fired.contains(i) && self.holds(*i, &facts));
+            drop(facts);
+            let Some(i) = next else { break };
+            fired.push(i);
+            out.push(self.fire(i, ticket, produced));
+        }
+        fired
+    }
+
+    fn indexed(
+        &self,
+        ticket: &mut Ticket,
+        produced: &mut Produced,
+        out: &mut Vec<Fired>,
+    ) -> Vec<u32> {
+        let channels = Probe::channels(ticket, self.update);
+        let mut scratch = Vec::new();
+        let mut fired: Vec<u32> = Vec::new();
+        // Unfired triggers that hold, last to first, so the next is on top.
+        let mut live: Vec<u32> = Vec::new();
+        let mut written: Option<&Touch> = None;
+        let mut stale = true;
+        loop {
+            if stale {
+                let facts = self.facts(ticket);
+                let is_create = self.update.kind == UpdateKind::Create;
+                let index = &self.rules.index;
+                index.probe(is_create, &facts, channels, &mut scratch);
+                live = self.retest(&scratch, &live, &fired, written, &facts);
+            }
+            let Some(i) = live.pop() else { break };
+            fired.push(i);
+            out.push(self.fire(i, ticket, produced));
+            let writes = &self.rules.triggers[i as usize].writes;
+            stale = self.rules.reads.meets(writes);
+            written = Some(writes);
+        }
+        fired
+    }
+
+    /// The candidates that hold now, last to first: tested again when they
+    /// read what the last firing wrote (or on the first pass), else as
+    /// they were.
+    fn retest(
+        &self,
+        candidates: &[u32],
+        live: &[u32],
+        fired: &[u32],
+        written: Option<&Touch>,
+        facts: &Facts,
+    ) -> Vec<u32> {
+        let triggers = &self.rules.triggers;
+        let was = |i: u32| live.binary_search_by(|x| i.cmp(x)).is_ok();
+        let holds = |i: u32| match written {
+            Some(w) if !triggers[i as usize].reads.meets(w) => was(i),
+            _ => self.holds(i, facts),
+        };
+        let unfired = candidates.iter().rev().filter(|i| !fired.contains(i));
+        unfired.copied().filter(|&i| holds(i)).collect()
+    }
+}

@@ -1,0 +1,203 @@
+//! A cheap test the index runs on each candidate before its conditions:
+//! the values a trigger's top-level conditions allow for status,
+//! priority, type and the two channels, as one bit mask, and the group a
+//! `group is …` names, as a hash. A ticket has one value of each, one bit
+//! per field in its [`Probe`]; a trigger passes when its mask has all of
+//! them. The mask is exact for what it covers and the group hash can only
+//! let through too much, so the full conditions still decide.
+
+use super::condition::{ChannelOf, Cond, Scalar, ScalarOp, Test, Want};
+use super::facts::Facts;
+use crate::model::{Priority, Status, Ticket, TicketType, Update};
+use crate::rules::schema::CHANNELS;
+
+/// Where each field's bits start; a field with no value (`(none)`) has
+/// the last bit of its run, and a channel the table does not name has
+/// one bit after the empty channel's.
+const STATUS: u32 = 0;
+const PRIORITY: u32 = STATUS + Status::ALL.len() as u32;
+const TYPE: u32 = PRIORITY + Priority::ALL.len() as u32 + 1;
+const UPDATE_VIA: u32 = TYPE + TicketType::ALL.len() as u32 + 1;
+const CHANNEL_SLOTS: u32 = CHANNELS.len() as u32 + 2;
+const SOURCE: u32 = UPDATE_VIA + CHANNEL_SLOTS;
+const _: () = assert!(SOURCE + CHANNEL_SLOTS <= 128, "the mask is a u128");
+
+/// A run of bits: `len` from `start`.
+#[derive(Clone, Copy)]
+struct Run {
+    start: u32,
+    len: u32,
+}
+
+impl Run {
+    fn all(self) -> u128 {
+        ((1u128 << self.len) - 1) << self.start
+    }
+
+    fn bit(self, slot: u32) -> u128 {
+        1u128 << (self.start + slot)
+    }
+}
+
+fn ordinal_run(field: &Scalar) -> Option<Run> {
+    let (start, len) = match field {
+        Scalar::Status => (STATUS, Status::ALL.len()),
+        Scalar::Priority => (PRIORITY, Priority::ALL.len() + 1),
+        Scalar::Type => (TYPE, TicketType::ALL.len() + 1),
+        _ => return None,
+    };
+    Some(Run {
+        start,
+        len: len as u32,
+    })
+}
+
+const fn channel_run(start: u32) -> Run {
+    Run {
+        start,
+        len: CHANNEL_SLOTS,
+    }
+}
+
+/// A channel's slot: its row in the table, then the empty channel, then
+/// every other.
+fn channel_slot(name: &str) -> u32 {
+    match CHANNELS.iter().position(|c| c.name == name) {
+        Some(i) => i as u32,
+        None if name.is_empty() => CHANNELS.len() as u32,
+        None => CHANNELS.len() as u32 + 1,
+    }
+}
+
+/// What a trigger's top level allows, tested before its conditions.
+#[derive(Clone, Copy, Debug)]
+pub struct Pre {
+    mask: u128,
+    /// The hash of the group a `group is …` names; 0 for none.
+    group: u64,
+}
+
+/// The working ticket's values, to test [`Pre`]s against.
+#[derive(Clone, Copy, Debug)]
+pub struct Probe {
+    bits: u128,
+    group: u64,
+}
+
+impl Pre {
+    /// Lets every ticket through.
+    pub const ANY: Pre = Pre {
+        mask: u128::MAX,
+        group: 0,
+    };
+
+    pub fn of(cond: Option<&Cond>, group_hash: impl Fn(Option<&str>) -> u64) -> Pre {
+        let mut pre = Pre::ANY;
+        let items = match cond {
+            None => return pre,
+            Some(Cond::All(items)) => items.as_slice(),
+            Some(c) => std::slice::from_ref(c),
+        };
+        for item in items {
+            if let Some((run, allowed)) = allows(item) {
+                pre.mask &= !run.all() | allowed;
+            }
+            if let Cond::Leaf(leaf) = item {
+                if let Test::Scalar(Scalar::Group, ScalarOp::Is, Want::Text(name)) = &leaf.test {
+                    pre.group = group_hash(name.as_deref());
+                }
+            }
+        }
+        pre
+    }
+
+    pub fn passes(&self, probe: &Probe) -> bool {
+        self.mask & probe.bits == probe.bits && (self.group == 0 || self.group == probe.group)
+    }
+}
+
+impl Probe {
+    /// The channels' bits, which no action changes: worked out once an
+    /// update.
+    pub fn channels(ticket: &Ticket, update: &Update) -> u128 {
+        channel_run(UPDATE_VIA).bit(channel_slot(&update.via))
+            | channel_run(SOURCE).bit(channel_slot(&ticket.via))
+    }
+
+    pub fn new(channels: u128, facts: &Facts, group: u64) -> Probe {
+        let t = facts.ticket;
+        let none = |start: u32, len: usize| start + len as u32;
+        let priority = t
+            .priority
+            .map_or(none(PRIORITY, Priority::ALL.len()), |p| PRIORITY + p as u32);
+        let kind = t
+            .ticket_type
+            .map_or(none(TYPE, TicketType::ALL.len()), |k| TYPE + k as u32);
+        let bits =
+            1u128 << (STATUS + t.status as u32) | 1u128 << priority | 1u128 << kind | channels;
+        Probe { bits, group }
+    }
+}
+
+/// The values of one field a condition allows, when it is about only
+/// that field's value: exactly, so `not` can flip it.
+fn allows(cond: &Cond) -> Option<(Run, u128)> {
+    match cond {
+        Cond::Leaf(leaf) => match &leaf.test {
+            Test::Scalar(field, op, want) => {
+                let want = match (op, want) {
+                    (ScalarOp::Present | ScalarOp::NotPresent, _) => None,
+                    (
+                        ScalarOp::Is | ScalarOp::IsNot | ScalarOp::Less | ScalarOp::Greater,
+                        Want::Ord(w),
+                    ) => *w,
+                    _ => return None,
+                };
+                let run = ordinal_run(field)?;
+                let value = |slot: u32| {
+                    (slot + 1 < run.len || *field == Scalar::Status).then_some(slot as u8)
+                };
+                let values = (0..run.len).filter(|&slot| ordinal_holds(*op, value(slot), want));
+                Some((run, values.fold(0, |m, s| m | run.bit(s))))
+            }
+            Test::Channel(of, name, want) => {
+                let run = match of {
+                    ChannelOf::Source => channel_run(SOURCE),
+                    ChannelOf::UpdateVia => channel_run(UPDATE_VIA),
+                };
+                let at = channel_slot(name);
+                let values = (0..run.len).filter(|&slot| (slot == at) == *want);
+                Some((run, values.fold(0, |m, s| m | run.bit(s))))
+            }
+            _ => None,
+        },
+        Cond::Any(items) => {
+            let mut found: Option<(Run, u128)> = None;
+            for item in items {
+                let (run, allowed) = allows(item)?;
+                if found.is_some_and(|(r, _)| r.start != run.start) {
+                    return None;
+                }
+                found = Some((run, found.map_or(0, |(_, a)| a) | allowed));
+            }
+            found
+        }
+        Cond::Not(inner, _) => allows(inner).map(|(run, allowed)| (run, run.all() & !allowed)),
+        Cond::All(_) => None,
+    }
+}
+
+/// `scalar_holds` on an ordinal, for the operators that read only the
+/// value now.
+fn ordinal_holds(op: ScalarOp, have: Option<u8>, want: Option<u8>) -> bool {
+    match op {
+        ScalarOp::Is => have == want,
+        ScalarOp::IsNot => have != want,
+        ScalarOp::Less => matches!((have, want), (Some(h), Some(w)) if h < w),
+        ScalarOp::Greater => matches!((have, want), (Some(h), Some(w)) if h > w),
+        ScalarOp::Present => have.is_some(),
+        ScalarOp::NotPresent => have.is_none(),
+        // Not asked; letting every value through is never wrong.
+        _ => true,
+    }
+}
