@@ -275,6 +275,36 @@ async fn tickets_list_in_pages() {
 }
 
 #[tokio::test]
+async fn an_agents_pages_are_full_when_tickets_are_hidden_from_them() {
+    let desk = two_accounts("ticket-pages-hidden");
+    let server = desk.serve(&[]);
+    let admin = server.user(&desk, "support", "admin@support.example");
+    let outsider = server.user(&desk, "support", "cy@support.example");
+    // Tickets 1, 3, 5 and 7 are Tier 2's, which the outsider is not in.
+    for n in 1..=8 {
+        let group = if n % 2 == 1 {
+            json!("Tier 2")
+        } else {
+            Value::Null
+        };
+        let body = json!({"ticket": {"subject": format!("n{n}"), "group": group}});
+        assert_eq!(admin.post("/api/v2/tickets", body).await.0, 201);
+    }
+    let ids = |page: &Value| -> Vec<i64> {
+        let tickets = page["tickets"].as_array().unwrap();
+        tickets.iter().map(|t| t["id"].as_i64().unwrap()).collect()
+    };
+    let (_, first) = outsider.get("/api/v2/tickets?per_page=3").await;
+    assert_eq!(ids(&first), [2, 4, 6], "a full page of what they may see");
+    assert!(first["next_page"].as_str().unwrap().contains("page=2"));
+    let (_, second) = outsider.get("/api/v2/tickets?page=2&per_page=3").await;
+    assert_eq!(ids(&second), [8]);
+    assert_eq!(second["next_page"], Value::Null);
+    let (_, all) = admin.get("/api/v2/tickets?page=2&per_page=3").await;
+    assert_eq!(ids(&all), [4, 5, 6], "an admin pages over every ticket");
+}
+
+#[tokio::test]
 async fn rules_are_listed_reloaded_and_a_bad_set_is_refused() {
     let desk = two_accounts("rules-reload");
     let path = rules(&desk);
@@ -463,27 +493,26 @@ async fn a_write_with_an_idempotency_key_happens_once() {
     let other = post(&acme, "k1").await;
     assert_eq!(other.1, "miss", "another account's key is its own");
 
+    let put = |key: &'static str, body: Value| {
+        send(&admin, reqwest::Method::PUT, "/api/v2/tickets/1", key, body)
+    };
     let reply = json!({"ticket": {"comment": {"body": "once only", "public": true}}});
     for _ in 0..3 {
-        let put = send(
-            &admin,
-            reqwest::Method::PUT,
-            "/api/v2/tickets/1",
-            "k2",
-            reply.clone(),
-        )
-        .await;
-        assert_eq!(put.0, 200);
+        assert_eq!(put("k2", reply.clone()).await.0, 200);
     }
     assert_eq!(desk.store().comments("support", 1).unwrap().len(), 2);
     assert_eq!(desk.store().tickets(&Default::default()).unwrap().len(), 2);
-    let bad = send(
-        &admin,
-        reqwest::Method::PUT,
-        "/api/v2/tickets/1",
-        "a~b",
-        reply,
-    )
-    .await;
-    assert_eq!(bad.0, 400);
+    let other = json!({"ticket": {"comment": {"body": "something else", "public": true}}});
+    let reused = put("k2", other).await;
+    assert_eq!(reused.0, 422, "a key reused for another body: {}", reused.2);
+    let said = reused.2["description"].as_str().unwrap();
+    assert!(said.contains("different request"), "{said}");
+    let elsewhere = post(&admin, "k2").await;
+    assert_eq!(
+        elsewhere.0, 422,
+        "a key reused for a create: {}",
+        elsewhere.2
+    );
+    assert_eq!(desk.store().comments("support", 1).unwrap().len(), 2);
+    assert_eq!(put("a~b", reply).await.0, 400);
 }

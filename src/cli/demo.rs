@@ -8,6 +8,9 @@
 //! rejected. A day later the automations run: a solved ticket stops
 //! syncing with Acme, and a pending one gets a reminder. The report shows
 //! what fired and where the tickets ended up.
+//!
+//! With `--network` it runs [`network`] instead: two servers sharing a
+//! ticket over HTTP.
 
 use super::out::{out, outln};
 use super::{CliError, Outcome};
@@ -21,6 +24,9 @@ use crate::rules::check::{check, CheckOptions};
 use crate::rules::{load_str, Syntax};
 use crate::store::Store;
 use std::path::PathBuf;
+
+mod network;
+mod wire;
 
 /// Each local account: its rules and its side of the agreements.
 const ACCOUNTS: [(&str, &str, &str, &str); 2] = [
@@ -48,11 +54,18 @@ const AGENTS: [(&str, &str, &str); 2] = [
 #[derive(clap::Args)]
 pub struct Args {
     /// Keep the demo store in this file instead of in memory
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with = "network")]
     db: Option<PathBuf>,
+    /// Two servers on loopback, sharing a ticket over HTTP; prints what
+    /// crossed the wire
+    #[arg(long)]
+    network: bool,
 }
 
 pub fn run(args: Args) -> Result<Outcome, CliError> {
+    if args.network {
+        return network::run();
+    }
     let store = match &args.db {
         Some(path) => Store::open(path)?,
         None => Store::in_memory()?,

@@ -182,9 +182,22 @@ impl partner::PartnerHost for AppState {
 
 /// Serves on `listener` until SIGTERM or SIGINT.
 pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> Result<(), ServeError> {
+    serve_until(config, listener, stop_signal(), |app| app).await
+}
+
+/// Serves on `listener` until `stop` resolves, then stops as on SIGTERM:
+/// stops accepting, answers what is in flight, lets the writer commit its
+/// last batch, and returns. `wrap` may add layers to the router (the
+/// network demo taps the wire with it); `|app| app` adds none.
+pub async fn serve_until(
+    config: Config,
+    listener: tokio::net::TcpListener,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+    wrap: impl FnOnce(Router) -> Router,
+) -> Result<(), ServeError> {
     let addr = listener.local_addr()?;
     let (state, writer_thread) = start(&config, addr)?;
-    let app = router(state.clone(), config.limits);
+    let app = wrap(router(state.clone(), config.limits));
     let hangups = tokio::spawn(reload_on_hangup(state.clone()));
     let clock = config
         .clock
@@ -194,7 +207,7 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> Result<
     let app = app.map_request(strip_json_suffix);
     drop(state);
     axum::serve(listener, tower::make::Shared::new(app))
-        .with_graceful_shutdown(stop_signal())
+        .with_graceful_shutdown(stop)
         .await?;
     tracing::info!("stopped accepting; in-flight requests answered");
     hangups.abort();

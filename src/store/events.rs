@@ -468,11 +468,13 @@ pub(super) fn state(conn: &Connection, event_id: &str) -> rusqlite::Result<Optio
 pub(super) fn applied_ticket(
     conn: &Connection,
     event_id: &str,
-) -> rusqlite::Result<Option<(String, i64)>> {
+) -> rusqlite::Result<Option<(String, i64, String)>> {
     conn.prepare_cached(
-        "SELECT account, ticket_id FROM events WHERE event_id = ?1 AND state = 'applied'",
+        "SELECT account, ticket_id, payload FROM events WHERE event_id = ?1 AND state = 'applied'",
     )?
-    .query_row([event_id], |row| Ok((row.get(0)?, row.get(1)?)))
+    .query_row([event_id], |row| {
+        Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+    })
     .optional()
 }
 

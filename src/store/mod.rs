@@ -586,9 +586,12 @@ impl Store {
         events::audit(&self.conn, account, id).map_err(self.fail())
     }
 
-    /// The account and ticket of an applied event; `None` when the store
-    /// has not applied it.
-    pub fn applied_ticket(&self, event_id: &str) -> Result<Option<(String, i64)>, StoreError> {
+    /// The account, ticket and payload of an applied event; `None` when
+    /// the store has not applied it.
+    pub fn applied_ticket(
+        &self,
+        event_id: &str,
+    ) -> Result<Option<(String, i64, String)>, StoreError> {
         events::applied_ticket(&self.conn, event_id).map_err(self.fail())
     }
 

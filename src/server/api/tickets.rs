@@ -126,8 +126,8 @@ pub struct Page {
 }
 
 /// A page of the tickets the caller may see, by id. Tickets of groups
-/// the caller is kept out of are left out of the page, so a page may hold
-/// fewer than `per_page`.
+/// the caller is kept out of are not counted, so every page but the last
+/// is full.
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -139,20 +139,8 @@ pub async fn list(
     state
         .readers
         .read(move |store| {
-            let filter = TicketFilter {
-                account: Some(caller.account.clone()),
-                limit: Some(per_page + 1),
-                offset: Some((number - 1).saturating_mul(per_page)),
-                ..TicketFilter::default()
-            };
-            let mut found = store.tickets(&filter)?;
-            let more = found.len() > per_page;
-            found.truncate(per_page);
-            let shown: Vec<Value> = found
-                .iter()
-                .filter(|t| may_see(&caller, t))
-                .map(|t| shape::ticket(&base, t))
-                .collect();
+            let (found, more) = page_of(store, &caller, per_page, number)?;
+            let shown: Vec<Value> = found.iter().map(|t| shape::ticket(&base, t)).collect();
             let link =
                 |n: usize| format!("{base}/api/v2/tickets.json?page={n}&per_page={per_page}");
             Ok(Json(json!({
@@ -162,6 +150,53 @@ pub async fn list(
             })))
         })
         .await
+}
+
+/// Tickets read at a time while counting the ones an agent may see.
+const SCAN: usize = 500;
+
+/// Page `number` of the tickets the caller may see, and whether more
+/// follow. An admin sees them all, so the page is a slice of the account's
+/// tickets; an agent's is counted over the ones they may see.
+fn page_of(
+    store: &Store,
+    caller: &Caller,
+    per_page: usize,
+    number: usize,
+) -> Result<(Vec<Ticket>, bool), ApiError> {
+    let skip = (number - 1).saturating_mul(per_page);
+    let slice = |offset: usize, limit: usize| {
+        store.tickets(&TicketFilter {
+            account: Some(caller.account.clone()),
+            limit: Some(limit),
+            offset: Some(offset),
+            ..TicketFilter::default()
+        })
+    };
+    if caller.admin {
+        let mut found = slice(skip, per_page + 1)?;
+        let more = found.len() > per_page;
+        found.truncate(per_page);
+        return Ok((found, more));
+    }
+    let (mut seen, mut page, mut offset) = (0, Vec::new(), 0);
+    loop {
+        let chunk = slice(offset, SCAN)?;
+        let read = chunk.len();
+        for ticket in chunk.into_iter().filter(|t| may_see(caller, t)) {
+            if seen >= skip {
+                if page.len() == per_page {
+                    return Ok((page, true));
+                }
+                page.push(ticket);
+            }
+            seen += 1;
+        }
+        if read < SCAN {
+            return Ok((page, false));
+        }
+        offset += SCAN;
+    }
 }
 
 /// Runs the caller's update on the writer; answers with the ticket after
@@ -178,8 +213,10 @@ async fn write(
     state
         .writer
         .run(move |store| {
-            if let Some((_, id)) = store.applied_ticket(&update.event_id)? {
-                // The same `Idempotency-Key` again: the first answer.
+            if let Some((_, id, first)) = store.applied_ticket(&update.event_id)? {
+                // The same `Idempotency-Key` again: the first answer, if
+                // it asks for what the first asked.
+                same_request(&first, &update)?;
                 let ticket = visible(store, &caller, id)?;
                 let entries = store.event_audit(&caller.account, id, &update.event_id)?;
                 return Ok((written(&base, &caller, &ticket, &entries), true));
@@ -207,6 +244,43 @@ async fn write(
             Ok((written(&base, &caller, &ticket, &entries), false))
         })
         .await?
+}
+
+/// Refuses a key used before for another request: the first write's
+/// stored event against this one, but for when they were sent and the id
+/// a create was given.
+fn same_request(first: &str, again: &Update) -> Result<(), ApiError> {
+    let first: Value = serde_json::from_str(first).unwrap_or_default();
+    let again = serde_json::to_value(again).unwrap_or_default();
+    let create = again["kind"] == json!("create");
+    if request_of(first, create) == request_of(again, create) {
+        return Ok(());
+    }
+    Err(ApiError::invalid(
+        "this `Idempotency-Key` was used before for a different request\nhelp: send a new key for a new request",
+    ))
+}
+
+/// An event as a request asked for it: without its times (`at`, at any
+/// depth) and, for a create, without the id the store gave it.
+fn request_of(mut event: Value, create: bool) -> Value {
+    fn timeless(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                map.remove("at");
+                map.values_mut().for_each(timeless);
+            }
+            Value::Array(items) => items.iter_mut().for_each(timeless),
+            _ => {}
+        }
+    }
+    timeless(&mut event);
+    if create {
+        if let Some(map) = event.as_object_mut() {
+            map.remove("ticket_id");
+        }
+    }
+    event
 }
 
 /// The ticket and one update's audit, as a write answers.
