@@ -137,7 +137,7 @@ fn legend() -> Markup {
                 @let (colour, dash) = svg::style(status);
                 li {
                     svg width="40" height="10" aria-hidden="true" {
-                        line x1="0" y1="5" x2="40" y2="5" stroke=(colour) stroke-width="3" stroke-dasharray=[dash];
+                        line x1="0" y1="5" x2="40" y2="5" stroke=(colour) stroke-width="3" stroke-dasharray=[dash] {}
                     }
                     " " (status.as_str())
                 }

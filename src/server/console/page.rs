@@ -70,7 +70,9 @@ pub fn error_body(status: StatusCode, message: &str) -> Markup {
         @if let Some(help) = help {
             p.help { "help: " (help) }
         }
-        p { a href="/tickets" { "Back to the tickets" } }
+        @if status != StatusCode::UNAUTHORIZED {
+            p { a href="/tickets" { "Back to the tickets" } }
+        }
     }
 }
 

@@ -57,7 +57,7 @@ fn listing(rules: &[&Listed], fired: &Fired) -> Markup {
                 @for (i, rule) in rules.iter().enumerate() {
                     @let recent = fired.recent.get(&rule.title).copied().unwrap_or(0);
                     @let never = !fired.ever.contains_key(&rule.title);
-                    tr.inactive[!rule.active] {
+                    tr class=[(!rule.active).then_some("inactive")] {
                         td { (i + 1) }
                         td { (rule.title) }
                         td {

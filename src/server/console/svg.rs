@@ -5,6 +5,10 @@
 //! the only sign. Arrows between the same two nodes (parallel or
 //! opposite) are offset side by side, and their labels run along them,
 //! so labels never sit on each other.
+//!
+//! Every SVG element is closed explicitly (`{}`): inside `<svg>` an HTML
+//! parser does not treat `<line>` as void, so an unclosed one would
+//! swallow what follows it.
 
 use crate::model::AgreementStatus;
 use maud::{html, Markup};
@@ -73,7 +77,7 @@ pub fn picture(title: &str, nodes: &[Node], arrows: &[Arrow]) -> Markup {
                 @for status in AgreementStatus::ALL {
                     marker id={ "head-" (status.as_str()) } viewBox="0 0 10 10" refX="9" refY="5"
                         markerWidth="7" markerHeight="7" orient="auto-start-reverse" {
-                        path d="M0,0 L10,5 L0,10 z" fill=(style(status).0);
+                        path d="M0,0 L10,5 L0,10 z" fill=(style(status).0) {}
                     }
                 }
             }
@@ -139,7 +143,7 @@ fn arrow_mark(arrow: &Arrow, from: (f64, f64), to: (f64, f64), offset: f64) -> M
             title { (arrow.name) ": " (status) }
             line x1=(n(start.0)) y1=(n(start.1)) x2=(n(end.0)) y2=(n(end.1))
                 stroke=(colour) stroke-width="2.5" stroke-dasharray=[dash]
-                marker-end={ "url(#head-" (status) ")" };
+                marker-end={ "url(#head-" (status) ")" } {}
             text x=(n(mid.0)) y=(n(mid.1)) dy="-4" text-anchor="middle" fill=(colour)
                 transform={ "rotate(" (n(angle)) " " (n(mid.0)) " " (n(mid.1)) ")" } {
                 (status)
@@ -153,9 +157,9 @@ fn node_mark(node: &Node, x: f64, y: f64) -> Markup {
         g.node.remote[node.remote] {
             @if node.remote {
                 rect x=(n(x - NODE)) y=(n(y - NODE)) width=(n(2.0 * NODE)) height=(n(2.0 * NODE))
-                    rx="4" fill="#ffffff" stroke="#24292f" stroke-width="2" stroke-dasharray="5 3";
+                    rx="4" fill="#ffffff" stroke="#24292f" stroke-width="2" stroke-dasharray="5 3" {}
             } @else {
-                circle cx=(n(x)) cy=(n(y)) r=(n(NODE)) fill="#ddf4ff" stroke="#0a3069" stroke-width="2";
+                circle cx=(n(x)) cy=(n(y)) r=(n(NODE)) fill="#ddf4ff" stroke="#0a3069" stroke-width="2" {}
             }
             text x=(n(x)) y=(n(y + NODE + 16.0)) text-anchor="middle" fill="#1f2328" { (node.label) }
             @if node.remote {
