@@ -202,3 +202,60 @@ impl FromRequestParts<AppState> for Viewer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn login(account: &str) -> Login {
+        Login {
+            account: account.into(),
+            email: format!("admin@{account}.example"),
+            hash: "h".into(),
+        }
+    }
+
+    #[test]
+    fn a_session_holds_one_login_per_account_latest_last() {
+        let sessions = Sessions::default();
+        let id = sessions.add(None, login("support")).unwrap();
+        assert_eq!(sessions.add(Some(&id), login("acme")).unwrap(), id);
+        assert_eq!(sessions.add(Some(&id), login("support")).unwrap(), id);
+        let accounts: Vec<String> = sessions
+            .logins(&id)
+            .into_iter()
+            .map(|l| l.account)
+            .collect();
+        assert_eq!(accounts, ["acme", "support"]);
+        sessions.forget(&id, "acme");
+        assert_eq!(sessions.logins(&id).len(), 1);
+        sessions.end(&id);
+        assert!(sessions.logins(&id).is_empty());
+        // A gone session's id is not reused: the login gets a new one.
+        assert_ne!(sessions.add(Some(&id), login("acme")).unwrap(), id);
+    }
+
+    #[test]
+    fn sessions_are_capped_and_the_idlest_goes() {
+        let sessions = Sessions::default();
+        let first = sessions.add(None, login("a")).unwrap();
+        let second = sessions.add(None, login("b")).unwrap();
+        for _ in 2..MAX_SESSIONS {
+            sessions.add(None, login("c")).unwrap();
+        }
+        // Using the first makes the second the idlest.
+        assert_eq!(sessions.logins(&first).len(), 1);
+        sessions.add(None, login("d")).unwrap();
+        assert_eq!(sessions.lock().len(), MAX_SESSIONS);
+        assert!(sessions.logins(&second).is_empty());
+        assert_eq!(sessions.logins(&first).len(), 1);
+    }
+
+    #[test]
+    fn reads_the_session_cookie_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, "a=1; tr_session=abc; b=2".parse().unwrap());
+        assert_eq!(session_id(&headers).as_deref(), Some("abc"));
+        assert_eq!(session_id(&HeaderMap::new()), None);
+    }
+}
