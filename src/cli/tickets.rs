@@ -181,7 +181,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
                 tag: tag.map(|t| t.to_lowercase()),
                 shared: (shared || not_shared).then_some(shared),
                 limit,
-                offset: None,
+                ..TicketFilter::default()
             };
             let store = db.open_to_read()?;
             out!("{}", list(&store.tickets(&filter)?, format));

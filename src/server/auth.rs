@@ -8,7 +8,8 @@
 use super::error::ApiError;
 use super::AppState;
 use crate::model::staff::Staff;
-use crate::model::{Actor, Role};
+use crate::model::{Actor, Role, Ticket};
+use crate::store::Store;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -42,6 +43,30 @@ impl Caller {
         } else {
             Role::Agent
         }
+    }
+
+    /// May the caller see ticket `t`? Admins see their account's every
+    /// ticket; agents their group's, those with no group, and those shared
+    /// with them.
+    pub fn may_see(&self, t: &Ticket) -> bool {
+        self.staff.access(t, &self.email, self.role()).allowed()
+    }
+
+    /// The caller's account's ticket `id`: 404 when it has none (another
+    /// account's included), 403 when the caller is kept out of its group.
+    pub fn visible(&self, store: &Store, id: i64) -> Result<Ticket, ApiError> {
+        let ticket = store
+            .ticket(&self.account, id)?
+            .ok_or_else(ApiError::not_found)?;
+        let access = self.staff.access(&ticket, &self.email, self.role());
+        if !access.allowed() {
+            return Err(ApiError::forbidden(format!(
+                "`{}` may not see ticket {id}: {}",
+                self.email,
+                access.reason(&self.account)
+            )));
+        }
+        Ok(ticket)
     }
 
     /// Refuses a caller who is not an admin ("Allowed For: admins").
@@ -102,38 +127,45 @@ impl FromRequestParts<AppState> for Caller {
                 "send HTTP Basic credentials `{email}/token:{api_token}`\nhelp: make a token with `ticket-rules tokens add ACCOUNT EMAIL`",
             ));
         };
-        let hash = token_hash(&token);
-        let found = state
-            .readers
-            .read(move |store| {
-                let Some((account, owner)) = store.token_owner(&hash)? else {
-                    return Ok(None);
-                };
-                let staff = store.staff(&account)?;
-                Ok(Some((account, owner, staff)))
-            })
-            .await?;
-        let wrong = || {
-            ApiError::unauthorized("the email or the API token is wrong, or the token was revoked")
-        };
-        let Some((account, owner, staff)) = found else {
-            return Err(wrong());
-        };
-        if owner != email {
-            return Err(wrong());
-        }
-        let Some(agent) = staff.agent(&email) else {
-            return Err(ApiError::forbidden(format!(
-                "`{email}` is no longer an agent of `{account}`"
-            )));
-        };
-        Ok(Caller {
-            admin: agent.admin,
-            account,
-            email,
-            staff,
-        })
+        authenticate(state, &email, token_hash(&token)).await
     }
+}
+
+/// Who holds the token whose hash is `hash`, if it is `email`'s and still
+/// live: the one check behind the API's Basic auth and the console's
+/// login (and each of its session's requests, so a revoked token or a
+/// removed agent ends the session).
+pub async fn authenticate(state: &AppState, email: &str, hash: String) -> Result<Caller, ApiError> {
+    let email = email.trim().to_lowercase();
+    let found = state
+        .readers
+        .read(move |store| {
+            let Some((account, owner)) = store.token_owner(&hash)? else {
+                return Ok(None);
+            };
+            let staff = store.staff(&account)?;
+            Ok(Some((account, owner, staff)))
+        })
+        .await?;
+    let wrong =
+        || ApiError::unauthorized("the email or the API token is wrong, or the token was revoked");
+    let Some((account, owner, staff)) = found else {
+        return Err(wrong());
+    };
+    if owner != email {
+        return Err(wrong());
+    }
+    let Some(agent) = staff.agent(&email) else {
+        return Err(ApiError::forbidden(format!(
+            "`{email}` is no longer an agent of `{account}`"
+        )));
+    };
+    Ok(Caller {
+        admin: agent.admin,
+        account,
+        email,
+        staff,
+    })
 }
 
 #[cfg(test)]

@@ -256,6 +256,11 @@ pub fn due(store: &Store, public_url: &str, now: Time) -> Result<Vec<Vec<Job>>, 
         .collect())
 }
 
+/// The agreement an outbox row goes over, if it names one.
+pub fn agreement_of(entry: &OutboxEntry) -> Option<i64> {
+    lane_of(entry).map(|(id, _)| id)
+}
+
 /// A row's agreement id and lane: the ticket, or (negative) the agreement.
 fn lane_of(entry: &OutboxEntry) -> Option<(i64, i64)> {
     let payload: Value = serde_json::from_str(&entry.payload).ok()?;

@@ -110,14 +110,17 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Gives every 4xx and 5xx answer that is not JSON yet (a route that does
+/// Gives every 4xx and 5xx answer that is not JSON or a console page yet (a route that does
 /// not exist, a body over the limit, a timeout) Zendesk's JSON body.
 pub async fn json_errors(response: Response) -> Response {
     let status = response.status();
+    // Console pages answer browsers in HTML, errors included.
     let is_json = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+        .is_some_and(|v| {
+            v.as_bytes().starts_with(b"application/json") || v.as_bytes().starts_with(b"text/html")
+        });
     if !(status.is_client_error() || status.is_server_error()) || is_json {
         return response;
     }

@@ -16,7 +16,9 @@
 //! - [`partner`]: the Networked Help Desk API (the protocol Zendesk's
 //!   ticket sharing speaks) that partners on other servers call, under
 //!   `{public-url}/sharing/{account}`;
-//! - [`delivery`]: the worker that sends the outbox to those partners.
+//! - [`delivery`]: the worker that sends the outbox to those partners;
+//! - [`console`]: the web console's HTML pages (tickets, network, rules)
+//!   behind a login with the same tokens.
 //!
 //! This module builds the state and the router, applies the limits (body,
 //! headers, request time), and stops gracefully on SIGTERM or SIGINT:
@@ -26,6 +28,7 @@
 pub mod api;
 pub mod auth;
 pub mod clock;
+pub mod console;
 pub mod delivery;
 pub mod error;
 pub mod metrics;
@@ -110,6 +113,8 @@ pub struct AppState {
     pub writer: Writer,
     pub readers: Readers,
     pub metrics: Arc<Metrics>,
+    /// The console's logins.
+    pub sessions: Arc<console::Sessions>,
     rules: Arc<RwLock<Arc<ServerRules>>>,
     sources: Arc<Vec<RuleSource>>,
     public_url: Arc<str>,
@@ -255,6 +260,7 @@ pub fn start(
         writer,
         readers: Readers::new(config.db.clone()),
         metrics,
+        sessions: Arc::default(),
         rules: Arc::new(RwLock::new(Arc::new(loaded))),
         sources: Arc::new(config.rules.clone()),
         public_url: public_url.trim_end_matches('/').into(),
@@ -267,6 +273,7 @@ pub fn router(state: AppState, limits: Limits) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(partner::routes())
+        .merge(console::routes())
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "InvalidEndpoint", "no such endpoint")
         })

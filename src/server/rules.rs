@@ -30,11 +30,35 @@ pub struct ServerRules {
     pub run: Arc<AccountRules>,
     /// `{triggers, automations}` by account (`None`: the rest).
     shown: BTreeMap<Option<String>, Value>,
+    /// Each rule with its warnings, by account (`None`: the rest).
+    listed: BTreeMap<Option<String>, Vec<Listed>>,
     /// How many rule files were loaded.
     pub files: usize,
 }
 
+/// One rule as the console lists it: where it is and what `check` warns
+/// of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listed {
+    /// `trigger` or `automation`.
+    pub kind: &'static str,
+    pub title: String,
+    pub active: bool,
+    /// `path:line`.
+    pub at: String,
+    /// `line:col: message`, with the help on its own line.
+    pub warnings: Vec<String>,
+}
+
 impl ServerRules {
+    /// An account's rules in file order, each with its warnings.
+    pub fn listed(&self, account: &str) -> &[Listed] {
+        self.listed
+            .get(&Some(account.to_string()))
+            .or_else(|| self.listed.get(&None))
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// An account's rules as Zendesk's JSON: `{triggers, automations}`.
     pub fn shown(&self, account: &str) -> Value {
         self.shown
@@ -91,6 +115,9 @@ pub fn load(sources: &[RuleSource]) -> Result<ServerRules, Refused> {
         rules
             .shown
             .insert(account.map(str::to_string), shown(&files));
+        rules
+            .listed
+            .insert(account.map(str::to_string), listed(&files));
         match account {
             Some(account) => {
                 run.own.insert(account.to_string(), set);
@@ -130,4 +157,37 @@ fn shown(files: &[(Loaded, Vec<Diagnostic>)]) -> Value {
         }
     }
     json!({ "triggers": triggers, "automations": automations })
+}
+
+/// Every file's rules in file order, each with the warnings whose span
+/// falls inside it.
+fn listed(files: &[(Loaded, Vec<Diagnostic>)]) -> Vec<Listed> {
+    let mut all = Vec::new();
+    for (loaded, diags) in files {
+        let source = &loaded.source;
+        for rule in &loaded.file.rules {
+            let inside = |d: &&Diagnostic| {
+                d.span.start >= rule.span.start
+                    && d.span.start < rule.span.end.max(rule.span.start + 1)
+            };
+            let warnings = diags
+                .iter()
+                .filter(|d| !d.is_error())
+                .filter(inside)
+                .map(|d| {
+                    let (line, col) = source.line_col(d.span.start);
+                    let help = d.help.as_ref().map(|h| format!("\nhelp: {h}"));
+                    format!("{line}:{col}: {}{}", d.message, help.unwrap_or_default())
+                })
+                .collect();
+            all.push(Listed {
+                kind: rule.kind.keyword(),
+                title: rule.title.node.clone(),
+                active: rule.active,
+                at: format!("{}:{}", source.path, source.line_col(rule.span.start).0),
+                warnings,
+            });
+        }
+    }
+    all
 }

@@ -22,6 +22,7 @@ mod agreements;
 mod codec;
 mod events;
 mod fields;
+mod fired;
 mod network;
 mod partners;
 pub mod prefilter;
@@ -39,7 +40,7 @@ pub use events::{Applied, AuditEntry, EventRecord, EventState, OutboxEntry, Reje
 pub use network::Note;
 pub use partners::AgreementKey;
 pub use replies::{Reply, ReplyFilter, ReplyState};
-pub use tickets::{StoredComment, TicketFilter};
+pub use tickets::{Sharing, StoredComment, TicketFilter};
 pub use tokens::ApiToken;
 pub use users::{AccountSettings, User};
 
@@ -584,6 +585,15 @@ impl Store {
     /// A ticket's audit trail, oldest first.
     pub fn audit(&self, account: &str, id: i64) -> Result<Vec<AuditEntry>, StoreError> {
         events::audit(&self.conn, account, id).map_err(self.fail())
+    }
+
+    /// How often each rule of `account` fired since `since`, by title.
+    pub fn fire_counts(
+        &self,
+        account: &str,
+        since: &Time,
+    ) -> Result<std::collections::BTreeMap<String, u64>, StoreError> {
+        fired::fire_counts(&self.conn, account, since).map_err(self.fail())
     }
 
     /// The account, ticket and payload of an applied event; `None` when

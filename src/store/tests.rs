@@ -754,6 +754,48 @@ fn tickets_are_listed_by_filter_in_order() {
 }
 
 #[test]
+fn tickets_are_listed_by_group_sharing_state_and_agreement() {
+    let store = Store::in_memory().expect("store");
+    // Beta's 42 is in group `Support`, shared out over 8 (and, long
+    // ago, 7), and received over 3.
+    let mut shared = full_ticket();
+    shared.account = "beta".to_string();
+    apply(&store, "e1", None, &Outcome::unchanged(shared.clone()));
+    let mut orphan = full_ticket();
+    (orphan.account, orphan.id, orphan.group) = ("beta".into(), 43, None);
+    orphan.shares.clear();
+    if let Some(r) = orphan.received.as_mut() {
+        r.active = false;
+    }
+    apply(&store, "e2", None, &Outcome::unchanged(orphan));
+    let plain = Ticket::new("beta", 44, "web", at("2024-05-01T09:00:00Z"));
+    apply(&store, "e3", None, &Outcome::unchanged(plain));
+    let ids = |filter: TicketFilter| -> Vec<i64> {
+        let tickets = store.tickets(&filter).expect("tickets");
+        tickets.into_iter().map(|t| t.id).collect()
+    };
+    let sharing = |s| TicketFilter {
+        sharing: Some(s),
+        ..TicketFilter::default()
+    };
+    assert_eq!(ids(sharing(Sharing::Out)), [42]);
+    assert_eq!(ids(sharing(Sharing::Received)), [42, 43]);
+    assert_eq!(ids(sharing(Sharing::NotShared)), [44]);
+    let group = TicketFilter {
+        group: Some("support".into()),
+        ..TicketFilter::default()
+    };
+    assert_eq!(ids(group), [42]);
+    let over = |id| TicketFilter {
+        agreement: Some(id),
+        ..TicketFilter::default()
+    };
+    assert_eq!(ids(over(7)), [42], "a share no longer live counts");
+    assert_eq!(ids(over(3)), [42, 43]);
+    assert!(ids(over(99)).is_empty());
+}
+
+#[test]
 fn the_same_events_write_the_same_rows() {
     let run = || {
         let store = Store::in_memory().expect("store");

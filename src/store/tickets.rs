@@ -24,10 +24,28 @@ pub struct TicketFilter {
     pub tag: Option<String>,
     /// Shared with or received from a partner and still syncing, or not.
     pub shared: Option<bool>,
+    /// The ticket's group, ignoring case.
+    pub group: Option<String>,
+    /// Which way the ticket is shared, finer than `shared`.
+    pub sharing: Option<Sharing>,
+    /// Shared or received over this agreement (by its id in the
+    /// ticket's account), live or not.
+    pub agreement: Option<i64>,
     pub limit: Option<usize>,
     /// Rows to skip before the first one returned (a page of the API's
     /// listing); only with `limit`.
     pub offset: Option<usize>,
+}
+
+/// A ticket's sharing state, as the console filters by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sharing {
+    /// Shared with a partner and still syncing.
+    Out,
+    /// A partner's copy, live or orphaned.
+    Received,
+    /// Neither shared out nor received.
+    NotShared,
 }
 
 /// A comment as stored, with where it came from.
@@ -175,6 +193,21 @@ pub(super) fn list(conn: &Connection, filter: &TicketFilter) -> rusqlite::Result
                 WHERE s.account = t.account AND s.ticket_id = t.id AND s.active = 1)",
         );
     }
+    let group = filter.group.as_deref().map(str::trim);
+    if let Some(group) = &group {
+        sql.push_str(" AND t.group_name = :group COLLATE NOCASE");
+        bound.push((":group", group));
+    }
+    if let Some(agreement) = &filter.agreement {
+        sql.push_str(
+            " AND EXISTS (SELECT 1 FROM shares s WHERE s.account = t.account
+                AND s.ticket_id = t.id AND s.agreement_id = :agreement)",
+        );
+        bound.push((":agreement", agreement));
+    }
+    if let Some(sharing) = filter.sharing {
+        sql.push_str(sharing_clause(sharing));
+    }
     sql.push_str(" ORDER BY t.account, t.id");
     if let Some(limit) = &limit {
         sql.push_str(" LIMIT :limit");
@@ -195,6 +228,24 @@ pub(super) fn list(conn: &Connection, filter: &TicketFilter) -> rusqlite::Result
         load_children(conn, ticket)?;
     }
     Ok(tickets)
+}
+
+/// The fixed SQL that keeps tickets in one sharing state.
+fn sharing_clause(sharing: Sharing) -> &'static str {
+    match sharing {
+        Sharing::Out => {
+            " AND EXISTS (SELECT 1 FROM shares s WHERE s.account = t.account
+                AND s.ticket_id = t.id AND s.direction = 'sent' AND s.active = 1)"
+        }
+        Sharing::Received => {
+            " AND EXISTS (SELECT 1 FROM shares s WHERE s.account = t.account
+                AND s.ticket_id = t.id AND s.direction = 'received')"
+        }
+        Sharing::NotShared => {
+            " AND NOT EXISTS (SELECT 1 FROM shares s WHERE s.account = t.account
+                AND s.ticket_id = t.id AND (s.direction = 'received' OR s.active = 1))"
+        }
+    }
 }
 
 /// A ticket's comments, oldest first.

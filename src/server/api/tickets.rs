@@ -13,7 +13,7 @@ use crate::model::{Ticket, Update, UpdateKind};
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
 use crate::server::AppState;
-use crate::store::{AuditEntry, Store, TicketFilter};
+use crate::store::{AuditEntry, TicketFilter};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -94,7 +94,7 @@ pub async fn show(
     state
         .readers
         .read(move |store| {
-            let ticket = visible(store, &caller, id)?;
+            let ticket = caller.visible(store, id)?;
             Ok(Json(json!({ "ticket": shape::ticket(&base, &ticket) })))
         })
         .await
@@ -109,7 +109,7 @@ pub async fn audits(
     state
         .readers
         .read(move |store| {
-            visible(store, &caller, id)?;
+            caller.visible(store, id)?;
             let entries = store.audit(&caller.account, id)?;
             let audits = shape::audits(id, &entries);
             let count = audits.len();
@@ -183,7 +183,7 @@ fn page_of(
     loop {
         let chunk = slice(offset, SCAN)?;
         let read = chunk.len();
-        for ticket in chunk.into_iter().filter(|t| may_see(caller, t)) {
+        for ticket in chunk.into_iter().filter(|t| caller.may_see(t)) {
             if seen >= skip {
                 if page.len() == per_page {
                     return Ok((page, true));
@@ -217,12 +217,12 @@ async fn write(
                 // The same `Idempotency-Key` again: the first answer, if
                 // it asks for what the first asked.
                 same_request(&first, &update)?;
-                let ticket = visible(store, &caller, id)?;
+                let ticket = caller.visible(store, id)?;
                 let entries = store.event_audit(&caller.account, id, &update.event_id)?;
                 return Ok((written(&base, &caller, &ticket, &entries), true));
             }
             match update.kind {
-                UpdateKind::Update => drop(visible(store, &caller, update.ticket_id)?),
+                UpdateKind::Update => drop(caller.visible(store, update.ticket_id)?),
                 UpdateKind::Create => update.ticket_id = store.next_ticket_id(&caller.account)?,
             }
             let (account, id, event_id) = (
@@ -289,30 +289,6 @@ fn written(base: &str, caller: &Caller, ticket: &Ticket, entries: &[AuditEntry])
         "ticket": shape::ticket(base, ticket),
         "audit": shape::audit(ticket.id, Some(&caller.email), entries),
     })
-}
-
-/// The caller's account's ticket `id`: 404 when it has none, 403 when the
-/// caller is kept out of its group.
-fn visible(store: &Store, caller: &Caller, id: i64) -> Result<Ticket, ApiError> {
-    let ticket = store
-        .ticket(&caller.account, id)?
-        .ok_or_else(ApiError::not_found)?;
-    let access = caller.staff.access(&ticket, &caller.email, caller.role());
-    if !access.allowed() {
-        return Err(ApiError::forbidden(format!(
-            "`{}` may not see ticket {id}: {}",
-            caller.email,
-            access.reason(&caller.account)
-        )));
-    }
-    Ok(ticket)
-}
-
-fn may_see(caller: &Caller, ticket: &Ticket) -> bool {
-    caller
-        .staff
-        .access(ticket, &caller.email, caller.role())
-        .allowed()
 }
 
 /// A fresh event id for an API write: random, so no two collide and none
