@@ -16,7 +16,9 @@
 //! - [`partner`]: the Networked Help Desk API (the protocol Zendesk's
 //!   ticket sharing speaks) that partners on other servers call, under
 //!   `{public-url}/sharing/{account}`;
-//! - [`delivery`]: the worker that sends the outbox to those partners.
+//! - [`delivery`]: the worker that sends the outbox to those partners;
+//! - [`playground`]: the rule playground page and its JSON API, in
+//!   memory on sample data, with no login.
 //!
 //! This module builds the state and the router, applies the limits (body,
 //! headers, request time), and stops gracefully on SIGTERM or SIGINT:
@@ -30,6 +32,7 @@ pub mod delivery;
 pub mod error;
 pub mod metrics;
 pub mod partner;
+pub mod playground;
 pub mod readers;
 pub mod rules;
 pub mod writer;
@@ -82,6 +85,10 @@ pub struct Limits {
     pub max_body: usize,
     /// From the request to the answer, body read included (408 past it).
     pub request_time: Duration,
+    /// Playground checks and runs at once (503 past it).
+    pub playground_runs: usize,
+    /// How long one playground run may take (503 past it).
+    pub playground_time: Duration,
 }
 
 impl Default for Limits {
@@ -89,6 +96,8 @@ impl Default for Limits {
         Limits {
             max_body: MAX_BODY,
             request_time: REQUEST_TIME,
+            playground_runs: playground::RUNS,
+            playground_time: playground::RUN_TIME,
         }
     }
 }
@@ -254,6 +263,7 @@ pub fn router(state: AppState, limits: Limits) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(partner::routes())
+        .merge(playground::routes(&limits))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "InvalidEndpoint", "no such endpoint")
         })
