@@ -115,7 +115,7 @@ fn actions() -> Markup {
         div.actions {
             button #run type="button" aria-keyshortcuts="Control+Enter" { "Run" }
             button #share type="button" { "Share link" }
-            label for="share-link" .sr-only { "Share link" }
+            label for="share-link" .sr-only { "The link to share" }
             input #share-link type="url" readonly placeholder="a link with these rules, ticket and event";
         }
     }
