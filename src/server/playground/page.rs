@@ -86,7 +86,7 @@ fn rules_section() -> Markup {
             }
             p #syntax-hint .hint { "A name ending " code { ".rules" } " is the rule language; " code { ".yaml" } " is Zendesk-shaped YAML." }
             h3 #diagnostics-title { "Diagnostics" }
-            ul #diagnostics aria-labelledby="diagnostics-title" aria-live="polite" {
+            ul #diagnostics aria-labelledby="diagnostics-title" aria-live="polite" aria-busy="true" {
                 li.none { "Not checked yet." }
             }
         }

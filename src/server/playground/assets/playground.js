@@ -138,17 +138,22 @@
     area.focus();
     area.setSelectionRange(at, at);
   }
+  // aria-busy is true from an edit until the check of the latest text
+  // has answered, so no one reads diagnostics of older text as current.
   let timer = null, asked = 0;
   async function check() {
     const mine = ++asked;
+    list.setAttribute("aria-busy", "true");
     const r = await post("check", { files: files() }).catch(() => null);
     if (mine !== asked) return; // a later check is on its way
-    if (!r) return;
-    if (r.ok) showDiagnostics(r.json);
-    else if (r.status === 503) timer = setTimeout(check, 500);
+    if (r && r.status === 503) { timer = setTimeout(check, 500); return; }
+    list.setAttribute("aria-busy", "false");
+    if (!r) showProblem(list, {});
+    else if (r.ok) showDiagnostics(r.json);
     else showProblem(list, r.json);
   }
   function soon() {
+    list.setAttribute("aria-busy", "true");
     clearTimeout(timer);
     timer = setTimeout(check, 250);
   }
