@@ -187,6 +187,8 @@ async fn the_console_follows_a_share_and_marks_a_failed_agreement() {
         )
         .await;
     assert_eq!(made.0, 201, "{}", made.1);
+    let links = &made.1["ticket"]["sharing_agreements"];
+    assert_eq!(links[0]["partner"], "acme", "not shared: {}", made.1);
     let id = made.1["ticket"]["id"].as_i64().unwrap();
 
     // A remote partner that answers 404 (no account `nobody` on this

@@ -137,6 +137,11 @@ async fn an_update_runs_on_the_ticket_as_it_stands_and_a_remote_share_is_queued(
     );
     assert_eq!(v["outcome"]["changes"][0], "status new → solved");
 
+    let no_id = json!({"subject": "No id given"});
+    let body = json!({"files": demo_files(), "ticket": no_id, "event": create_event()});
+    let (status, v) = api.post("/playground/run", body).await;
+    assert_eq!((status, v["ticket_id"].as_i64()), (200, Some(1)), "{v}");
+
     let warranty = TICKET.replace("image_sensor", "warranty");
     let body = json!({"files": demo_files(), "ticket": warranty, "event": create_event()});
     let (_, v) = api.post("/playground/run", body).await;
@@ -328,6 +333,8 @@ async fn the_page_renders() {
     assert_eq!(page.status().as_u16(), 200);
     let kind = page.headers()["content-type"].to_str().unwrap().to_string();
     assert!(kind.starts_with("text/html"), "{kind}");
+    let policy = page.headers()["content-security-policy"].to_str().unwrap();
+    assert!(policy.starts_with("default-src 'self'"), "{policy}");
     let html = masked(&page.text().await.unwrap());
     insta::assert_snapshot!("playground_page", html);
     for (asset, kind) in [("playground.js", "javascript"), ("playground.css", "css")] {

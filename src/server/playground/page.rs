@@ -3,6 +3,8 @@
 //! its script; the script adds live diagnostics, runs and share links.
 
 use super::sample;
+use axum::http::header;
+use axum::response::IntoResponse;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 /// The frame of the page. The one place it is built: the console's
@@ -25,9 +27,14 @@ fn page(title: &str, body: Markup) -> Markup {
     }
 }
 
+/// Only the page's own script and style run: a share link's text can
+/// never become code, even if something slipped through as HTML.
+const POLICY: &str =
+    "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 /// `GET /playground`.
-pub async fn show() -> Markup {
-    render()
+pub async fn show() -> impl IntoResponse {
+    ([(header::CONTENT_SECURITY_POLICY, POLICY)], render())
 }
 
 /// The whole page.

@@ -99,10 +99,10 @@ fn object(value: Value, what: &str) -> Result<Map<String, Value>, PlaygroundErro
 
 /// The ticket to store first (for an update), and the event to try.
 fn plan(
-    ticket: Map<String, Value>,
+    mut ticket: Map<String, Value>,
     mut event: Map<String, Value>,
 ) -> Result<(Option<Update>, Update), PlaygroundError> {
-    let id = ticket.get("id").cloned().unwrap_or(1.into());
+    let id = ticket.entry("id").or_insert(1.into()).clone();
     let create = event.get("type").and_then(Value::as_str) == Some("create");
     for (key, value) in [
         ("id", Value::from("playground")),
