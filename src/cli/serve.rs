@@ -6,7 +6,7 @@
 use super::running::{DbArg, RulesArg};
 use super::{CliError, Outcome};
 use crate::server::rules::{Refused, RuleSource};
-use crate::server::{serve, Config, Limits, ServeError, MAX_BODY, REQUEST_TIME};
+use crate::server::{playground, serve, Config, Limits, ServeError, MAX_BODY, REQUEST_TIME};
 use std::io::Write;
 
 #[derive(clap::Args)]
@@ -35,6 +35,12 @@ pub struct Args {
     /// The longest a request may take, in seconds, body read included
     #[arg(long, value_name = "SECONDS", default_value_t = REQUEST_TIME.as_secs())]
     request_timeout: u64,
+    /// Playground checks and runs at once; more answer 503
+    #[arg(long, value_name = "N", default_value_t = playground::RUNS)]
+    playground_runs: usize,
+    /// The longest a playground run may take, in milliseconds (then 503)
+    #[arg(long, value_name = "MS", default_value_t = playground::RUN_TIME.as_millis() as u64)]
+    playground_time_ms: u64,
 }
 
 /// How logs are written.
@@ -61,6 +67,8 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         limits: Limits {
             max_body: args.max_body,
             request_time: std::time::Duration::from_secs(args.request_timeout.max(1)),
+            playground_runs: args.playground_runs,
+            playground_time: std::time::Duration::from_millis(args.playground_time_ms),
         },
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -19,6 +19,8 @@
 //! - [`delivery`]: the worker that sends the outbox to those partners;
 //! - [`console`]: the web console's HTML pages (tickets, network, rules)
 //!   behind a login with the same tokens.
+//! - [`playground`]: the rule playground page and its JSON API, in
+//!   memory on sample data, with no login.
 //!
 //! This module builds the state and the router, applies the limits (body,
 //! headers, request time), and stops gracefully on SIGTERM or SIGINT:
@@ -33,6 +35,7 @@ pub mod delivery;
 pub mod error;
 pub mod metrics;
 pub mod partner;
+pub mod playground;
 pub mod readers;
 pub mod rules;
 pub mod writer;
@@ -85,6 +88,10 @@ pub struct Limits {
     pub max_body: usize,
     /// From the request to the answer, body read included (408 past it).
     pub request_time: Duration,
+    /// Playground checks and runs at once (503 past it).
+    pub playground_runs: usize,
+    /// How long one playground run may take (503 past it).
+    pub playground_time: Duration,
 }
 
 impl Default for Limits {
@@ -92,6 +99,8 @@ impl Default for Limits {
         Limits {
             max_body: MAX_BODY,
             request_time: REQUEST_TIME,
+            playground_runs: playground::RUNS,
+            playground_time: playground::RUN_TIME,
         }
     }
 }
@@ -274,6 +283,7 @@ pub fn router(state: AppState, limits: Limits) -> Router {
         .merge(api::routes())
         .merge(partner::routes())
         .merge(console::routes())
+        .merge(playground::routes(&limits))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "InvalidEndpoint", "no such endpoint")
         })
