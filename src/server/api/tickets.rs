@@ -13,7 +13,7 @@ use crate::model::{Ticket, Update, UpdateKind};
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
 use crate::server::AppState;
-use crate::store::{AuditEntry, TicketFilter};
+use crate::store::{AuditEntry, Store, TicketFilter};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
