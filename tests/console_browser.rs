@@ -26,6 +26,12 @@ trigger \"Route billing\" {
 const TICKET: &str = r#"{"id": 7, "subject": "VIP camera", "status": "open",
  "priority": "normal", "tags": ["vip"], "requester": "ann@example.com"}"#;
 
+/// The elements that reach past the window's right edge, as
+/// `tag#id.class (right edge)`.
+const WIDER_THAN_THE_WINDOW: &str = "return Array.from(document.querySelectorAll('body *'))
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '') + ' (' + Math.round(e.getBoundingClientRect().right) + ')')";
+
 /// Replaces a textarea's text by typing, as a person would.
 async fn retype(b: &Browser, css: &str, text: &str) {
     let area = b.find(css).await;
@@ -99,14 +105,38 @@ async fn the_playground_marks_a_typo_then_runs_the_fixed_rule() {
     let rules = b.property(&b.find("#rules-support").await, "value").await;
     assert!(rules.contains("Priority less than High"), "{rules}");
 
-    // At a phone's width nothing runs off the side.
-    b.resize(390, 844).await;
+    // The sample as it comes: the share reaches Acme, whose rules run on
+    // its copy.
+    b.goto(&page).await;
+    checked(&b).await;
+    b.click(&b.find("#run").await).await;
+    let copy = ".run .partner[data-account=acme] .fired-rule[data-title='Escalate tickets shared with us']";
+    b.find(copy).await;
+    b.scroll_to("#result").await;
+    b.screenshot("playground-partner").await;
+
+    // The partner's tab by keyboard, and its rules converted to YAML.
+    let home = b.find("#tab-support").await;
+    b.type_in(&home, keys::RIGHT).await;
+    b.find("#tab-acme[aria-selected=true]").await;
+    b.click(&b.find("#panel-acme button[data-to=yaml]").await)
+        .await;
+    b.find("#name-acme[value]").await;
     b.wait_for(
-        "the page to fit a phone's width",
-        "return document.documentElement.scrollWidth <= window.innerWidth",
+        "the acme rules in YAML",
+        "return document.querySelector('#name-acme').value === 'acme.yaml' && document.querySelector('#rules-acme').value.includes('triggers:')",
     )
     .await;
+    checked(&b).await;
+    assert!(b.all("#diagnostics li.diag.error").await.is_empty());
+    b.scroll_to("#rules-title").await;
+    b.screenshot("playground-yaml").await;
+
+    // At a phone's width nothing runs off the side.
+    b.resize(390, 844).await;
     b.screenshot("playground-phone").await;
+    let wide = b.run_js(WIDER_THAN_THE_WINDOW, json!([])).await;
+    assert_eq!(wide, json!([]), "wider than a phone");
 }
 
 /// Waits until `support`'s agreement named `name` has `status`.
@@ -203,9 +233,11 @@ async fn the_console_follows_a_share_and_marks_a_failed_agreement() {
     assert_eq!(far.0, 201, "{}", far.1);
     wait_status(&support, "Ghost", "failed").await;
 
+    // Acme first, so the ticket page below is support's, whose ticket
+    // the id is; the session holds both to follow the link to Acme's copy.
+    log_in(&b, &server.base, acme.email(), acme.token()).await;
     log_in(&b, &server.base, support.email(), support.token()).await;
     b.screenshot("console-tickets").await;
-    log_in(&b, &server.base, acme.email(), acme.token()).await;
 
     b.goto(&format!("{}/tickets/{id}", server.base)).await;
     b.screenshot("console-ticket").await;

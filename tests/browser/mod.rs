@@ -26,6 +26,7 @@ pub const WAIT: Duration = Duration::from_secs(15);
 pub mod keys {
     pub const CONTROL: &str = "\u{E009}";
     pub const ENTER: &str = "\u{E007}";
+    pub const RIGHT: &str = "\u{E014}";
 }
 
 /// A running chromedriver and one browser session; both end when dropped.

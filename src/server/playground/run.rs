@@ -15,7 +15,7 @@ use crate::engine::{Explain, RuleSet};
 use crate::event::{parse_event, parse_ticket_json};
 use crate::ingest::{AccountRules, Incoming, Processed};
 use crate::model::agreement::from_api_json;
-use crate::model::{FieldType, Update};
+use crate::model::{FieldType, Role, Update};
 use crate::store::Store;
 use crate::testing::world::pipeline;
 use serde::Deserialize;
@@ -40,7 +40,7 @@ pub fn run(input: RunIn) -> Result<Value, PlaygroundError> {
     let ticket = object(input.ticket, "ticket")?;
     let event = object(input.event, "event")?;
     let (setup, tried) = plan(ticket, event)?;
-    let store = world()?;
+    let store = world(&tried)?;
     // The pipeline runs each event in a savepoint of a transaction; this
     // one is rolled back, though the store is dropped anyway.
     store.begin()?;
@@ -133,8 +133,10 @@ fn plan(
     Ok((Some(setup), tried))
 }
 
-/// A fresh in-memory store holding the sample world.
-fn world() -> Result<Store, PlaygroundError> {
+/// A fresh in-memory store holding the sample world. The event's agent
+/// or admin is made one of its account's staff, as a test case's world
+/// does: in a sandbox, any agent may be tried.
+fn world(event: &Update) -> Result<Store, PlaygroundError> {
     let store = Store::in_memory()?;
     store.begin()?;
     for account in &sample::ACCOUNTS {
@@ -144,6 +146,11 @@ fn world() -> Result<Store, PlaygroundError> {
         store.set_field(account.name, sample::FIELD, FieldType::Text)?;
         let (email, name) = account.agent;
         store.upsert_agent(account.name, email, Some(name), false)?;
+    }
+    if let Some(actor) = event.actor.as_ref().filter(|a| a.role != Role::EndUser) {
+        let admin = actor.role == Role::Admin;
+        store.ensure_account(&event.account)?;
+        store.upsert_agent(&event.account, &actor.email, actor.name.as_deref(), admin)?;
     }
     store.commit()?;
     Ok(store)
