@@ -441,6 +441,7 @@ async fn pages_are_full_of_visible_tickets_and_filters_narrow_them() {
         first.html
     );
     assert!(!first.html.contains(r#"rel="prev""#));
+    assert_eq!(rows(&browser.get("/tickets?page=abc").await), 25);
     let second = browser.get("/tickets?page=2").await;
     assert_eq!(rows(&second), 5, "30 visible of 40");
     assert!(second.html.contains(r#"rel="prev""#));

@@ -76,7 +76,7 @@ pub async fn login(
     };
     let to = match safe_next(next) {
         Some(next) => next.to_string(),
-        None => format!("/tickets?account={}", caller.account),
+        None => session::with_account("/tickets", &caller.account),
     };
     (
         [(header::SET_COOKIE, session::cookie(&id))],

@@ -5,7 +5,7 @@
 
 use super::layout::{layout, Nav};
 use super::page::{read, time, PageError};
-use super::session::Viewer;
+use super::session::{with_account, Viewer};
 use super::tickets::{sharing_state, subject, tags};
 use crate::model::{Agreement, Ticket, Time};
 use crate::server::delivery::agreement_of;
@@ -279,7 +279,7 @@ fn copy_link(link: &Link) -> Markup {
         "the original"
     };
     html! {
-        ": " a.partner-copy href={ "/tickets/" (copy) "?account=" (account) } {
+        ": " a.partner-copy href=(with_account(&format!("/tickets/{copy}"), account)) {
             (label) ", ticket #" (copy) " of " (account)
         }
     }
