@@ -48,6 +48,7 @@ struct Browser {
 struct Page {
     status: u16,
     location: Option<String>,
+    cache_control: Option<String>,
     content_type: String,
     html: String,
 }
@@ -109,10 +110,12 @@ async fn page(response: reqwest::Response, set_cookie: &mut Option<String>) -> P
     *set_cookie = header(SET_COOKIE);
     let (status, location) = (response.status().as_u16(), header(LOCATION));
     let content_type = header(reqwest::header::CONTENT_TYPE).unwrap_or_default();
+    let cache_control = header(reqwest::header::CACHE_CONTROL);
     let html = response.text().await.unwrap();
     Page {
         status,
         location,
+        cache_control,
         content_type,
         html,
     }
@@ -242,6 +245,7 @@ async fn login_wrong_token_is_a_401_page_and_no_session() {
     );
     let form = browser.get("/login?next=/tickets").await;
     assert_eq!(form.status, 200);
+    assert_eq!(form.cache_control.as_deref(), Some("private, no-store"));
     assert!(form.content_type.starts_with("text/html"));
     insta::assert_snapshot!("login_page", masked(&form.html, &desk));
 
@@ -251,6 +255,9 @@ async fn login_wrong_token_is_a_401_page_and_no_session() {
     assert_eq!(wrong.status, 401);
     assert!(wrong.content_type.starts_with("text/html"));
     assert!(browser.cookie.is_none(), "a wrong token makes no session");
+    let empty = browser.login("", "").await;
+    assert_eq!(empty.status, 401);
+    assert!(browser.cookie.is_none());
     insta::assert_snapshot!("login_wrong_token", main_of(&wrong, &desk));
 
     let right = browser.login("Admin@Support.example", &token).await;
@@ -468,6 +475,7 @@ async fn pages_are_full_of_visible_tickets_and_filters_narrow_them() {
     assert!(bad.html.contains("unknown status `bogus`"), "{}", bad.html);
     let css = admin_browser.get("/assets/console.css").await;
     assert_eq!(css.status, 200);
+    assert_eq!(css.cache_control.as_deref(), Some("public, max-age=86400"));
     assert!(css.content_type.starts_with("text/css"));
 }
 

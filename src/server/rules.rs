@@ -246,7 +246,9 @@ automation "Off" {
         assert_eq!(listed[0].at, "r.rules:7");
         assert!(listed[0].warnings.is_empty());
         assert_eq!(listed[1].warnings.len(), 1, "{:?}", listed[1].warnings);
-        assert!(listed[1].warnings[0].starts_with("4:31: unknown placeholder `{{ticket.nonsense}}`"));
+        assert!(
+            listed[1].warnings[0].starts_with("4:31: unknown placeholder `{{ticket.nonsense}}`")
+        );
         assert!(listed[1].warnings[0].contains("\nhelp: "));
     }
 }

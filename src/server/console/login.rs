@@ -25,7 +25,10 @@ pub struct Next {
 /// What the form posts.
 #[derive(Deserialize)]
 pub struct Credentials {
+    // Missing fields are empty ones: the answer is the 401 page.
+    #[serde(default)]
     email: String,
+    #[serde(default)]
     token: String,
     next: Option<String>,
 }
