@@ -500,3 +500,91 @@ fn arrows_are_whole(html: &str) {
         assert!(arrow.children().any(|c| c.has_tag_name("line")));
     }
 }
+
+/// Polls `check` every 50 ms for up to 10 s; panics with `what`.
+async fn until<F, Fut>(what: &str, check: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..200 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{what} never happened");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_copy_on_another_server_shows_its_url_and_outbox() {
+    let here = two_accounts("console-remote-here");
+    let there = Desk::new("console-remote-there");
+    there.ok(&["accounts", "add", "ledger"]);
+    there.ok(&["agents", "add", "ledger", "admin@ledger.example", "--admin"]);
+    let rules = here.write(
+        "support.rules",
+        "trigger \"To Ledger\" {\n  when Ticket is Created and Tags contains at least one of books\n  then Share ticket with \"Ledger\"\n}\n",
+    );
+    let a = here.serve(&[&format!("support={}", rules.display())]);
+    let b = there.serve(&[]);
+    let support = a.user(&here, "support", "admin@support.example");
+    let ledger = b.user(&there, "ledger", "admin@ledger.example");
+    let url = format!("{}/sharing/ledger", b.base);
+    let invite = json!({"sharing_agreement": {"receiver_url": url, "name": "Ledger"}});
+    let (status, _) = support.post("/api/v2/sharing_agreements", invite).await;
+    assert_eq!(status, 201);
+    let side = |api: Api| async move {
+        let (_, list) = api.get("/api/v2/sharing_agreements").await;
+        list["sharing_agreements"][0].clone()
+    };
+    until("the invite's arrival", || async {
+        side(ledger.clone()).await.is_object()
+    })
+    .await;
+    let theirs = side(ledger.clone()).await["id"].as_i64().unwrap();
+    let accept = json!({"sharing_agreement": {"status": "accepted"}});
+    let path = format!("/api/v2/sharing_agreements/{theirs}");
+    assert_eq!(ledger.put(&path, accept).await.0, 200);
+    until("the acceptance's arrival", || async {
+        side(support.clone()).await["status"] == "accepted"
+    })
+    .await;
+    let id = create(
+        &support,
+        json!({"subject": "Books to close", "tags": ["books"]}),
+    )
+    .await;
+
+    let mut browser = Browser::new(&a);
+    browser.login(support.email(), support.token()).await;
+    let page = format!("/tickets/{id}");
+    until("the share's delivery", || async {
+        browser.get(&page).await.html.contains("Outbox: 0 waiting")
+    })
+    .await;
+    let shown = browser.get(&page).await;
+    let remote = format!("Shared to <strong>{url}</strong> (remote)");
+    assert!(shown.html.contains(&remote), "{}", shown.html);
+    assert!(
+        !shown.html.contains("partner-copy"),
+        "no local copy to link"
+    );
+    let network = browser.get("/network").await;
+    assert!(network.html.contains(r#"<g class="node remote">"#));
+
+    let mut theirs = Browser::new(&b);
+    theirs.login(ledger.email(), ledger.token()).await;
+    let copy = theirs.get("/tickets/1").await;
+    assert_eq!(copy.status, 200);
+    assert!(
+        copy.html.contains("<h1>Books to close</h1>"),
+        "{}",
+        copy.html
+    );
+    let origin = format!(
+        "Received from <strong>{}/sharing/support</strong> (remote)",
+        a.base
+    );
+    assert!(copy.html.contains(&origin), "{}", copy.html);
+}

@@ -94,7 +94,7 @@ fn links(store: &Store, t: &Ticket) -> Result<Vec<Link>, StoreError> {
     let mut links = Vec::new();
     for share in &t.shares {
         let holder = match store.agreement(&t.account, share.agreement_id)? {
-            Some(side) => holder(store, &side, |peer| {
+            Some(side) => holder(store, &side, Some(t.id), |peer| {
                 let copy = store.copy_of(&side.partner(), peer.id, t.id)?;
                 Ok(copy.filter(|_| share.active))
             })?,
@@ -112,7 +112,7 @@ fn links(store: &Store, t: &Ticket) -> Result<Vec<Link>, StoreError> {
     }
     if let Some(r) = &t.received {
         let holder = match store.agreement(&t.account, r.agreement_id)? {
-            Some(side) => holder(store, &side, |_| Ok(r.origin_id))?,
+            Some(side) => holder(store, &side, Some(t.id), |_| Ok(r.origin_id))?,
             None => Holder::Elsewhere {
                 partner: r.partner.clone(),
             },
@@ -129,14 +129,16 @@ fn links(store: &Store, t: &Ticket) -> Result<Vec<Link>, StoreError> {
 }
 
 /// Who holds the other side of agreement `side`: a local account (the
-/// copy's id from `copy`, given the partner's side), or a remote partner.
+/// copy's id from `copy`, given the partner's side), or a remote partner
+/// with what waits for it (about `ticket` alone, if given).
 pub fn holder(
     store: &Store,
     side: &Agreement,
+    ticket: Option<i64>,
     copy: impl FnOnce(&Agreement) -> Result<Option<i64>, StoreError>,
 ) -> Result<Holder, StoreError> {
     if let Some(key) = store.agreement_key(&side.account, side.id)? {
-        let delivery = delivery(store, &side.account, side.id)?;
+        let delivery = delivery(store, side, ticket)?;
         return Ok(Holder::Remote { key, delivery });
     }
     let partner = side.partner();
@@ -153,12 +155,14 @@ pub fn holder(
     })
 }
 
-/// What waits in `account`'s outbox over its agreement `id`.
-pub fn delivery(store: &Store, account: &str, id: i64) -> Result<Delivery, StoreError> {
+/// What waits in the outbox over agreement `side` (about `ticket` alone,
+/// if given).
+fn delivery(store: &Store, side: &Agreement, ticket: Option<i64>) -> Result<Delivery, StoreError> {
     let waiting: Vec<_> = store
         .pending_outbox()?
         .into_iter()
-        .filter(|e| e.account == account && agreement_of(e) == Some(id))
+        .filter(|e| e.account == side.account && agreement_of(e) == Some(side.id))
+        .filter(|e| ticket.is_none_or(|id| e.ticket_id == id))
         .collect();
     Ok(Delivery {
         depth: waiting.len(),
