@@ -5,7 +5,9 @@
 //! partner's copy and back, an agent kept out of a group ticket (403),
 //! another account's ticket (404, as a missing one), the network with a
 //! remote partner whose delivery failed, an agreement's page, and the
-//! rules with fire counts and a rule that never fired.
+//! rules with fire counts and a rule that never fired; paging and filters
+//! counted in visible tickets; and a ticket shared between two real
+//! servers, showing the partner's URL and the outbox.
 
 mod serve;
 
