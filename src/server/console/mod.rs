@@ -10,7 +10,8 @@
 //! - `GET /tickets` ([`tickets`]): the tickets the viewer may see, by
 //!   status, tag, group and sharing state, 25 a page;
 //! - `GET /tickets/{id}` ([`ticket`]): fields, tags, comments, the audit
-//!   trail as a timeline, and the sharing links to partners' copies;
+//!   trail as a timeline, and the sharing links to partners' copies
+//!   ([`links`]);
 //! - `GET /network` ([`network`]): the account's agreements as a picture
 //!   (SVG) and a table, with remote partners' delivery state, and
 //!   `GET /network/agreements/{id}`: one agreement's terms and tickets;
@@ -23,6 +24,7 @@
 //! HTML pages ([`page::PageError`]) while the API keeps its JSON ones.
 
 pub mod layout;
+pub mod links;
 pub mod login;
 pub mod network;
 pub mod page;

@@ -4,10 +4,10 @@
 //! agreement's terms and the tickets shared over it.
 
 use super::layout::{layout, Nav};
+use super::links::{delivery_text, holder, Holder};
 use super::page::{read, table, time, PageError};
 use super::session::Viewer;
 use super::svg::{self, Arrow, Node};
-use super::ticket::{delivery_text, holder, Holder};
 use super::tickets::{sharing_state, subject};
 use crate::model::{Agreement, AgreementStatus, Direction, Ticket};
 use crate::server::error::ApiError;
