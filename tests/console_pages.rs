@@ -5,7 +5,9 @@
 //! partner's copy and back, an agent kept out of a group ticket (403),
 //! another account's ticket (404, as a missing one), the network with a
 //! remote partner whose delivery failed, an agreement's page, and the
-//! rules with fire counts and a rule that never fired.
+//! rules with fire counts and a rule that never fired; paging and filters
+//! counted in visible tickets; and a ticket shared between two real
+//! servers, showing the partner's URL and the outbox.
 
 mod serve;
 
@@ -48,6 +50,7 @@ struct Browser {
 struct Page {
     status: u16,
     location: Option<String>,
+    cache_control: Option<String>,
     content_type: String,
     html: String,
 }
@@ -109,10 +112,12 @@ async fn page(response: reqwest::Response, set_cookie: &mut Option<String>) -> P
     *set_cookie = header(SET_COOKIE);
     let (status, location) = (response.status().as_u16(), header(LOCATION));
     let content_type = header(reqwest::header::CONTENT_TYPE).unwrap_or_default();
+    let cache_control = header(reqwest::header::CACHE_CONTROL);
     let html = response.text().await.unwrap();
     Page {
         status,
         location,
+        cache_control,
         content_type,
         html,
     }
@@ -242,6 +247,7 @@ async fn login_wrong_token_is_a_401_page_and_no_session() {
     );
     let form = browser.get("/login?next=/tickets").await;
     assert_eq!(form.status, 200);
+    assert_eq!(form.cache_control.as_deref(), Some("private, no-store"));
     assert!(form.content_type.starts_with("text/html"));
     insta::assert_snapshot!("login_page", masked(&form.html, &desk));
 
@@ -251,6 +257,9 @@ async fn login_wrong_token_is_a_401_page_and_no_session() {
     assert_eq!(wrong.status, 401);
     assert!(wrong.content_type.starts_with("text/html"));
     assert!(browser.cookie.is_none(), "a wrong token makes no session");
+    let empty = browser.login("", "").await;
+    assert_eq!(empty.status, 401);
+    assert!(browser.cookie.is_none());
     insta::assert_snapshot!("login_wrong_token", main_of(&wrong, &desk));
 
     let right = browser.login("Admin@Support.example", &token).await;
@@ -441,6 +450,7 @@ async fn pages_are_full_of_visible_tickets_and_filters_narrow_them() {
         first.html
     );
     assert!(!first.html.contains(r#"rel="prev""#));
+    assert_eq!(rows(&browser.get("/tickets?page=abc").await), 25);
     let second = browser.get("/tickets?page=2").await;
     assert_eq!(rows(&second), 5, "30 visible of 40");
     assert!(second.html.contains(r#"rel="prev""#));
@@ -467,6 +477,7 @@ async fn pages_are_full_of_visible_tickets_and_filters_narrow_them() {
     assert!(bad.html.contains("unknown status `bogus`"), "{}", bad.html);
     let css = admin_browser.get("/assets/console.css").await;
     assert_eq!(css.status, 200);
+    assert_eq!(css.cache_control.as_deref(), Some("public, max-age=86400"));
     assert!(css.content_type.starts_with("text/css"));
 }
 
@@ -490,4 +501,92 @@ fn arrows_are_whole(html: &str) {
         assert_eq!(label, Some(status));
         assert!(arrow.children().any(|c| c.has_tag_name("line")));
     }
+}
+
+/// Polls `check` every 50 ms for up to 10 s; panics with `what`.
+async fn until<F, Fut>(what: &str, check: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..200 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{what} never happened");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_copy_on_another_server_shows_its_url_and_outbox() {
+    let here = two_accounts("console-remote-here");
+    let there = Desk::new("console-remote-there");
+    there.ok(&["accounts", "add", "ledger"]);
+    there.ok(&["agents", "add", "ledger", "admin@ledger.example", "--admin"]);
+    let rules = here.write(
+        "support.rules",
+        "trigger \"To Ledger\" {\n  when Ticket is Created and Tags contains at least one of books\n  then Share ticket with \"Ledger\"\n}\n",
+    );
+    let a = here.serve(&[&format!("support={}", rules.display())]);
+    let b = there.serve(&[]);
+    let support = a.user(&here, "support", "admin@support.example");
+    let ledger = b.user(&there, "ledger", "admin@ledger.example");
+    let url = format!("{}/sharing/ledger", b.base);
+    let invite = json!({"sharing_agreement": {"receiver_url": url, "name": "Ledger"}});
+    let (status, _) = support.post("/api/v2/sharing_agreements", invite).await;
+    assert_eq!(status, 201);
+    let side = |api: Api| async move {
+        let (_, list) = api.get("/api/v2/sharing_agreements").await;
+        list["sharing_agreements"][0].clone()
+    };
+    until("the invite's arrival", || async {
+        side(ledger.clone()).await.is_object()
+    })
+    .await;
+    let theirs = side(ledger.clone()).await["id"].as_i64().unwrap();
+    let accept = json!({"sharing_agreement": {"status": "accepted"}});
+    let path = format!("/api/v2/sharing_agreements/{theirs}");
+    assert_eq!(ledger.put(&path, accept).await.0, 200);
+    until("the acceptance's arrival", || async {
+        side(support.clone()).await["status"] == "accepted"
+    })
+    .await;
+    let id = create(
+        &support,
+        json!({"subject": "Books to close", "tags": ["books"]}),
+    )
+    .await;
+
+    let mut browser = Browser::new(&a);
+    browser.login(support.email(), support.token()).await;
+    let page = format!("/tickets/{id}");
+    until("the share's delivery", || async {
+        browser.get(&page).await.html.contains("Outbox: 0 waiting")
+    })
+    .await;
+    let shown = browser.get(&page).await;
+    let remote = format!("Shared to <strong>{url}</strong> (remote)");
+    assert!(shown.html.contains(&remote), "{}", shown.html);
+    assert!(
+        !shown.html.contains("partner-copy"),
+        "no local copy to link"
+    );
+    let network = browser.get("/network").await;
+    assert!(network.html.contains(r#"<g class="node remote">"#));
+
+    let mut theirs = Browser::new(&b);
+    theirs.login(ledger.email(), ledger.token()).await;
+    let copy = theirs.get("/tickets/1").await;
+    assert_eq!(copy.status, 200);
+    assert!(
+        copy.html.contains("<h1>Books to close</h1>"),
+        "{}",
+        copy.html
+    );
+    let origin = format!(
+        "Received from <strong>{}/sharing/support</strong> (remote)",
+        a.base
+    );
+    assert!(copy.html.contains(&origin), "{}", copy.html);
 }

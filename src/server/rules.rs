@@ -6,8 +6,9 @@
 use crate::cli::{report, Format};
 use crate::engine::compile::compile_loaded;
 use crate::ingest::AccountRules;
+use crate::rules::ast::Rule;
 use crate::rules::check::CheckOptions;
-use crate::rules::diagnostics::{Diagnostic, Style};
+use crate::rules::diagnostics::{Diagnostic, SourceFile, Style};
 use crate::rules::{check_paths, convert, Loaded};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -159,35 +160,95 @@ fn shown(files: &[(Loaded, Vec<Diagnostic>)]) -> Value {
     json!({ "triggers": triggers, "automations": automations })
 }
 
-/// Every file's rules in file order, each with the warnings whose span
+/// Every file's rules in the order they run (as `compile` orders them:
+/// by `position`, then file order), each with the warnings whose span
 /// falls inside it.
 fn listed(files: &[(Loaded, Vec<Diagnostic>)]) -> Vec<Listed> {
     let mut all = Vec::new();
     for (loaded, diags) in files {
         let source = &loaded.source;
         for rule in &loaded.file.rules {
-            let inside = |d: &&Diagnostic| {
-                d.span.start >= rule.span.start
-                    && d.span.start < rule.span.end.max(rule.span.start + 1)
-            };
-            let warnings = diags
-                .iter()
-                .filter(|d| !d.is_error())
-                .filter(inside)
-                .map(|d| {
-                    let (line, col) = source.line_col(d.span.start);
-                    let help = d.help.as_ref().map(|h| format!("\nhelp: {h}"));
-                    format!("{line}:{col}: {}{}", d.message, help.unwrap_or_default())
-                })
-                .collect();
-            all.push(Listed {
+            let warnings = warnings_in(rule, diags, source);
+            let position = rule.position.as_ref().map(|p| p.node);
+            let listed = Listed {
                 kind: rule.kind.keyword(),
                 title: rule.title.node.clone(),
                 active: rule.active,
                 at: format!("{}:{}", source.path, source.line_col(rule.span.start).0),
                 warnings,
-            });
+            };
+            all.push((position, all.len(), listed));
         }
     }
-    all
+    all.sort_by_key(|(position, i, _)| (position.is_none(), *position, *i));
+    all.into_iter().map(|(_, _, listed)| listed).collect()
+}
+
+/// The warnings among `diags` that start inside `rule`, as
+/// `line:col: message`, with the help on its own line.
+fn warnings_in(rule: &Rule, diags: &[Diagnostic], source: &SourceFile) -> Vec<String> {
+    let inside = |d: &&Diagnostic| {
+        d.span.start >= rule.span.start && d.span.start < rule.span.end.max(rule.span.start + 1)
+    };
+    diags
+        .iter()
+        .filter(|d| !d.is_error())
+        .filter(inside)
+        .map(|d| {
+            let (line, col) = source.line_col(d.span.start);
+            let help = d.help.as_ref().map(|h| format!("\nhelp: {h}"));
+            format!("{line}:{col}: {}{}", d.message, help.unwrap_or_default())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::check::check;
+    use crate::rules::{load_str, Syntax};
+
+    #[test]
+    fn rules_are_listed_in_run_order_with_their_own_warnings() {
+        let text = r#"
+trigger "Later" {
+  when Ticket is Created
+  then Add comment public "Hi {{ticket.nonsense}}"
+}
+
+trigger "First" {
+  position 1
+  when Ticket is Created
+  then Add tags first
+}
+
+automation "Off" {
+  inactive
+  when Hours since created greater than 2 and Tags contains none of done
+  then Add tags done
+}
+"#;
+        let loaded = load_str("r.rules", text.to_string(), Syntax::Dsl);
+        let diags = check(&loaded.file, &CheckOptions::default());
+        let listed = listed(&[(loaded, diags)]);
+        let titles: Vec<(&str, &str, bool)> = listed
+            .iter()
+            .map(|l| (l.kind, l.title.as_str(), l.active))
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                ("trigger", "First", true),
+                ("trigger", "Later", true),
+                ("automation", "Off", false)
+            ]
+        );
+        assert_eq!(listed[0].at, "r.rules:7");
+        assert!(listed[0].warnings.is_empty());
+        assert_eq!(listed[1].warnings.len(), 1, "{:?}", listed[1].warnings);
+        assert!(
+            listed[1].warnings[0].starts_with("4:31: unknown placeholder `{{ticket.nonsense}}`")
+        );
+        assert!(listed[1].warnings[0].contains("\nhelp: "));
+    }
 }

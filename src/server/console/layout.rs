@@ -1,7 +1,7 @@
 //! The frame every console page shares: the head, a skip link, the nav
 //! (with `aria-current="page"` on the page shown) and who is logged in.
 
-use super::session::Viewer;
+use super::session::{with_account, Viewer};
 use maud::{html, Markup, DOCTYPE};
 
 /// The nav's items; `None` marks no item current (the login page).
@@ -48,13 +48,12 @@ pub fn layout(title: &str, viewer: Option<&Viewer>, current: Nav, body: Markup) 
 }
 
 fn nav(viewer: Option<&Viewer>, current: Nav) -> Markup {
-    let query = viewer.map(|v| format!("?account={}", v.account()));
     html! {
         nav aria-label="Console" {
             ul.nav {
                 @for (item, href, label) in ITEMS {
-                    @let href = match (&query, item) {
-                        (Some(q), Nav::Tickets | Nav::Network | Nav::Rules) => format!("{href}{q}"),
+                    @let href = match (viewer, item) {
+                        (Some(v), Nav::Tickets | Nav::Network | Nav::Rules) => v.link(href),
                         _ => href.to_string(),
                     };
                     li {
@@ -76,7 +75,7 @@ fn who(viewer: Option<&Viewer>, current: Nav) -> Markup {
             @if let Some(v) = viewer {
                 span { (v.caller.email) " · " strong { (v.account()) } }
                 @for other in v.accounts.iter().filter(|a| a.as_str() != v.account()) {
-                    " " a href={ "/tickets?account=" (other) } { "switch to " (other) }
+                    " " a href=(with_account("/tickets", other)) { "switch to " (other) }
                 }
                 " " a href="/login" aria-current=[login_current] { "Log in to another account" }
                 form.inline method="post" action="/logout" {

@@ -25,7 +25,10 @@ pub struct Next {
 /// What the form posts.
 #[derive(Deserialize)]
 pub struct Credentials {
+    // Missing fields are empty ones: the answer is the 401 page.
+    #[serde(default)]
     email: String,
+    #[serde(default)]
     token: String,
     next: Option<String>,
 }
@@ -76,7 +79,7 @@ pub async fn login(
     };
     let to = match safe_next(next) {
         Some(next) => next.to_string(),
-        None => format!("/tickets?account={}", caller.account),
+        None => session::with_account("/tickets", &caller.account),
     };
     (
         [(header::SET_COOKIE, session::cookie(&id))],

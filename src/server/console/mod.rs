@@ -10,7 +10,8 @@
 //! - `GET /tickets` ([`tickets`]): the tickets the viewer may see, by
 //!   status, tag, group and sharing state, 25 a page;
 //! - `GET /tickets/{id}` ([`ticket`]): fields, tags, comments, the audit
-//!   trail as a timeline, and the sharing links to partners' copies;
+//!   trail as a timeline, and the sharing links to partners' copies
+//!   ([`links`]);
 //! - `GET /network` ([`network`]): the account's agreements as a picture
 //!   (SVG) and a table, with remote partners' delivery state, and
 //!   `GET /network/agreements/{id}`: one agreement's terms and tickets;
@@ -23,6 +24,7 @@
 //! HTML pages ([`page::PageError`]) while the API keeps its JSON ones.
 
 pub mod layout;
+pub mod links;
 pub mod login;
 pub mod network;
 pub mod page;
@@ -37,7 +39,7 @@ pub use session::{Sessions, Viewer};
 
 use super::AppState;
 use axum::extract::Path;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -57,6 +59,31 @@ pub fn routes() -> Router<AppState> {
         .route("/network/agreements/{id}", get(network::agreement))
         .route("/rules", get(rules::show))
         .route("/assets/{name}", get(asset))
+        .layer(axum::middleware::map_response(private))
+}
+
+/// The console's pages show one user's tickets: no cache keeps them, no
+/// other site frames them, and they load nothing but this server's
+/// stylesheet.
+const POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+async fn private(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(POLICY),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
 }
 
 /// An asset of the binary, cached for a day: its name changes with it

@@ -4,10 +4,10 @@
 //! agreement's terms and the tickets shared over it.
 
 use super::layout::{layout, Nav};
+use super::links::{delivery_text, holder, Holder};
 use super::page::{read, table, time, PageError};
 use super::session::Viewer;
 use super::svg::{self, Arrow, Node};
-use super::ticket::{delivery_text, holder, Holder};
 use super::tickets::{sharing_state, subject};
 use crate::model::{Agreement, AgreementStatus, Direction, Ticket};
 use crate::server::error::ApiError;
@@ -58,7 +58,7 @@ pub async fn agreement(
         let agreement = store
             .agreement(&caller.account, id)?
             .ok_or_else(ApiError::not_found)?;
-        let holder = holder(store, &agreement, |_| Ok(None))?;
+        let holder = holder(store, &agreement, None, |_| Ok(None))?;
         let filter = TicketFilter {
             account: Some(caller.account.clone()),
             agreement: Some(id),
@@ -90,7 +90,7 @@ fn sides(store: &Store, account: &str) -> Result<Vec<Side>, StoreError> {
         .agreements(account)?
         .into_iter()
         .map(|agreement| {
-            let holder = holder(store, &agreement, |_| Ok(None))?;
+            let holder = holder(store, &agreement, None, |_| Ok(None))?;
             Ok(Side { agreement, holder })
         })
         .collect()

@@ -7,7 +7,7 @@
 use super::page::PageError;
 use crate::server::auth::{self, Caller};
 use crate::server::AppState;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -148,19 +148,20 @@ impl Viewer {
 
     /// A console path for this viewer's account.
     pub fn link(&self, path: &str) -> String {
-        let sep = if path.contains('?') { '&' } else { '?' };
-        format!("{path}{sep}account={}", self.caller.account)
+        with_account(path, &self.caller.account)
     }
+}
+
+/// A console path that picks `account` (`?account=NAME`, encoded).
+pub fn with_account(path: &str, account: &str) -> String {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{sep}account={}", super::login::encode(account))
 }
 
 /// The `account` a query asks for.
 fn wanted_account(parts: &Parts) -> Option<String> {
-    let query = parts.uri.query()?;
-    query
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(k, _)| *k == "account")
-        .map(|(_, v)| v.to_string())
+    let Query(mut query) = Query::<HashMap<String, String>>::try_from_uri(&parts.uri).ok()?;
+    query.remove("account")
 }
 
 /// Sends the browser to log in, and back to where it was.

@@ -31,7 +31,9 @@ pub struct Filters {
     group: String,
     #[serde(default)]
     sharing: String,
-    page: Option<usize>,
+    /// Not a number: the first page.
+    #[serde(default)]
+    page: String,
 }
 
 /// The sharing states the filter offers: (value, label).
@@ -75,7 +77,7 @@ impl Filters {
 
     /// The query string of these filters at page `n`.
     fn query(&self, account: &str, n: usize) -> String {
-        let mut q = format!("/tickets?account={}", super::login::encode(account));
+        let mut q = super::session::with_account("/tickets", account);
         for (key, value) in [
             ("status", &self.status),
             ("tag", &self.tag),
@@ -101,7 +103,7 @@ pub async fn list(
     let filter = filters
         .store_filter(viewer.account())
         .map_err(|e| PageError::from(e).to(&viewer))?;
-    let number = filters.page.unwrap_or(1).max(1);
+    let number = filters.page.parse::<usize>().unwrap_or(1).max(1);
     let caller = viewer.caller.clone();
     let (tickets, more) = read(&state, &viewer, move |store| {
         Ok(page_of(store, &caller, filter, number)?)
