@@ -226,6 +226,10 @@ pub struct Pipeline<'a> {
     /// The partner protocol's calls: the agreement is proved by its token
     /// and its terms already applied.
     partner_protocol: bool,
+    /// The ticket the caller read in this transaction before the event
+    /// (the server's access check): the event's run takes it instead of
+    /// reading it again.
+    known: Option<Ticket>,
 }
 
 /// Applied: the outcome, and what it set off.
@@ -241,7 +245,15 @@ impl<'a> Pipeline<'a> {
             staff: HashMap::new(),
             import_copies: false,
             partner_protocol: false,
+            known: None,
         }
+    }
+
+    /// The event's ticket as the caller read it in this transaction, with
+    /// no write since: the event runs on it instead of reading it again.
+    pub fn knowing(mut self, ticket: Ticket) -> Self {
+        self.known = Some(ticket);
+        self
     }
 
     /// Lets creates with `received_from` import copies received from
@@ -509,7 +521,14 @@ impl<'a> Pipeline<'a> {
         line: Option<usize>,
         speaker: Speaker,
     ) -> Result<Result<(Option<Ticket>, Outcome), String>, StoreError> {
-        let before = self.store.ticket(&update.account, update.ticket_id)?;
+        let known = self
+            .known
+            .take()
+            .filter(|t| t.account == update.account && t.id == update.ticket_id);
+        let before = match known {
+            Some(ticket) => Some(ticket),
+            None => self.store.ticket(&update.account, update.ticket_id)?,
+        };
         if let Err(reason) = admissible(update, before.as_ref()) {
             return Ok(Err(reason));
         }

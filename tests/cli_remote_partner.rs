@@ -124,4 +124,24 @@ async fn a_partner_invited_by_url_shows_its_deliveries() {
     assert!(shown.contains(": outbound, failed\n"), "{shown}");
     let listed = ok(db, &["outbox", "list"]);
     assert!(listed.contains("404 Not Found"), "{listed}");
+
+    // Retried, it is pending again, as before the fault, and the invite
+    // is sent again (and refused again).
+    let said = ok(db, &["agreements", "retry", "1", "--as", "support"]);
+    assert!(
+        said.starts_with("agreement `Acme Optics` pending again (was failed)"),
+        "{said}"
+    );
+    let err = refused(db, &["agreements", "retry", "1", "--as", "support"]);
+    assert!(
+        err.contains("is pending, not in a delivery fault\nhelp: "),
+        "{err}"
+    );
+    let err = refused(db, &["agreements", "retry", "9", "--as", "support"]);
+    assert!(err.contains("no agreement 9 in `support`"), "{err}");
+    let faults = desk.deliver_until(|p| p.faults > 0).await.faults;
+    assert_eq!(faults, 1);
+    let json = ok(db, &["outbox", "list", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(rows[0]["attempts"], 3, "the invite was sent once more");
 }

@@ -270,3 +270,52 @@ async fn a_remote_partner_is_invited_through_the_outbox_and_no_body_names_anothe
         assert!(refused.0 == 400 || refused.0 == 422, "{refused:?}");
     }
 }
+
+#[tokio::test]
+async fn a_failed_agreement_is_retried_back_to_its_status_before() {
+    let desk = two_accounts("agreement-retry");
+    let server = desk.serve(&[]);
+    let (support, acme, agent) = three(&server, &desk).await;
+    // This server has no account `nobody`: the invite gets 404, and the
+    // delivery worker marks the agreement failed.
+    let url = format!("{}/sharing/nobody", server.base);
+    let invite = json!({"sharing_agreement": {"receiver_url": url, "name": "Nobody"}});
+    let made = support.post("/api/v2/sharing_agreements", invite).await;
+    assert_eq!(made.0, 201, "{}", made.1);
+    let id = agreement(&made)["id"].as_i64().unwrap();
+    let path = format!("/api/v2/sharing_agreements/{id}");
+    let mut status = Value::Null;
+    for _ in 0..200 {
+        status = agreement(&support.get(&path).await)["status"].clone();
+        if status == "failed" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(status, "failed", "the invite was refused with 404");
+
+    let retry = format!("{path}/retry");
+    assert_error(&agent.post(&retry, json!({})).await, 403);
+    assert_error(&acme.post(&retry, json!({})).await, 404);
+    let retried = support.post(&retry, json!({})).await;
+    assert_eq!(retried.0, 200, "{}", retried.1);
+    assert_eq!(
+        agreement(&retried)["status"],
+        "pending",
+        "an invite that failed is pending again"
+    );
+    let again = support.post(&retry, json!({})).await;
+    assert_eq!(again.0, 422, "only an agreement in a fault is retried");
+    assert!(again.1["description"]
+        .as_str()
+        .unwrap()
+        .contains("not in a delivery fault"));
+    // Its invite is sent again, and refused again.
+    for _ in 0..200 {
+        if desk.store().outbox().unwrap()[0].attempts >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(desk.store().outbox().unwrap()[0].attempts, 2);
+}

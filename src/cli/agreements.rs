@@ -2,7 +2,8 @@
 //! `show` and `export` read them (as Sharing Agreements API JSON with
 //! `--format json`); `import` loads that JSON back; `invite`, `accept`,
 //! `decline` and `deactivate` move an agreement through its life on both
-//! sides (see [`crate::sharing::agreements`]).
+//! sides (see [`crate::sharing::agreements`]); `retry` puts one delivery
+//! faulted back to its status before.
 
 use super::out::{out, outln};
 use super::running::{account_of, time_arg, DbArg};
@@ -96,6 +97,9 @@ enum Command {
     Decline(Move),
     /// End a pending or accepted agreement, for good (either side)
     Deactivate(Move),
+    /// Put an agreement that delivery marked `failed`, `ssl_error` or
+    /// `configuration_error` back to its status before, to send its rows again
+    Retry(Move),
 }
 
 /// What `accept`, `decline` and `deactivate` take.
@@ -183,6 +187,7 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         Command::Accept(m) => move_one(m, Action::Accept)?,
         Command::Decline(m) => move_one(m, Action::Decline)?,
         Command::Deactivate(m) => move_one(m, Action::Deactivate)?,
+        Command::Retry(m) => retry(m)?,
     }
     Ok(Outcome::Ok)
 }
@@ -406,6 +411,21 @@ fn move_one(m: Move, action: Action) -> Result<(), CliError> {
     let at = time_arg(m.at.as_deref())?;
     let changed = lifecycle::transition(&store, m.id, &m.as_account, action, at)?;
     out!("{}", changed_text(&changed));
+    Ok(())
+}
+
+fn retry(m: Move) -> Result<(), CliError> {
+    let store = m.db.open_existing()?;
+    let at = time_arg(m.at.as_deref())?;
+    let retried = crate::server::delivery::retry::retry(&store, &m.as_account, m.id, at)?;
+    let side = &retried.side;
+    outln!(
+        "agreement `{}` {} again (was {}): {}; its waiting rows are sent on the next delivery pass",
+        side.name,
+        side.status.as_str(),
+        retried.was.as_str(),
+        side_text(side)
+    );
     Ok(())
 }
 

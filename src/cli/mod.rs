@@ -120,6 +120,8 @@ pub enum CliError {
     Lifecycle(#[from] crate::sharing::agreements::AgreementError),
     #[error(transparent)]
     Remote(#[from] crate::sharing::remote::RemoteError),
+    #[error(transparent)]
+    Retry(#[from] crate::server::delivery::retry::RetryError),
     #[error("{0}")]
     Usage(String),
     #[error("cannot read `{path}`: {source}")]

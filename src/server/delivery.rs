@@ -11,6 +11,8 @@
 //! - Any other 4xx marks the agreement `failed`, a TLS failure
 //!   `ssl_error`, a malformed URL or a host that does not resolve
 //!   `configuration_error`; that agreement's rows then wait, untried.
+//! - `agreements retry` ([`retry`]) puts a faulted agreement back to its
+//!   status before the fault, and its rows are sent again.
 //! - Rows for partners with no sharing URL (invited by subdomain) are
 //!   left for another transport (`outbox ack`).
 
@@ -461,6 +463,8 @@ pub fn record(store: &Store, job: &Job, sent: &Sent, delay: Duration) -> Result<
         }
     })
 }
+
+pub mod retry;
 
 #[cfg(test)]
 mod tests;

@@ -7,6 +7,7 @@
 use super::body::{flag, id_of, object_under, text};
 use crate::model::{Agreement, AgreementStatus, CommentTerms};
 use crate::server::auth::Caller;
+use crate::server::delivery::retry::RetryError;
 use crate::server::error::ApiError;
 use crate::server::AppState;
 use crate::sharing::agreements::{self, Action, AgreementError, Terms};
@@ -133,6 +134,33 @@ pub async fn update(
         })
         .await??;
     Ok(Json(json!({ "sharing_agreement": shape(&state, &side) })))
+}
+
+/// `POST {id}/retry` (admins): an agreement delivery faulted goes back to
+/// its status before, and its rows are sent again; 422 for one in no
+/// fault.
+pub async fn retry(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    caller.require_admin()?;
+    let id = id_of(&id)?;
+    let account = caller.account.clone();
+    let at = chrono::Utc::now();
+    let retried = state
+        .writer
+        .run(move |store| {
+            crate::server::delivery::retry::retry(store, &account, id, at).map_err(|e| match e {
+                RetryError::NotFound { .. } => ApiError::not_found(),
+                RetryError::NoFault { .. } => ApiError::invalid(e.to_string()),
+                RetryError::Store(e) => e.into(),
+            })
+        })
+        .await??;
+    Ok(Json(
+        json!({ "sharing_agreement": shape(&state, &retried.side) }),
+    ))
 }
 
 /// `DELETE`: deactivates a pending or accepted agreement first (the

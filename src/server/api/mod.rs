@@ -36,6 +36,10 @@ pub fn routes() -> Router<AppState> {
                 .put(agreements::update)
                 .delete(agreements::delete),
         )
+        .route(
+            "/api/v2/sharing_agreements/{id}/retry",
+            post(agreements::retry),
+        )
         .route("/api/v2/tickets", get(tickets::list).post(tickets::create))
         .route(
             "/api/v2/tickets/{id}",
