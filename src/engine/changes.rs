@@ -155,28 +155,33 @@ fn tags(t: &mut Ticket, u: &Update, out: &mut Vec<Change>) {
 
 /// Adds a tag; `None` when it was already there.
 pub fn add_tag(t: &mut Ticket, tag: &str) -> Option<Change> {
-    let tag = tag.to_string();
-    t.tags
-        .insert(tag.clone())
-        .then_some(Change::TagAdded { tag })
+    // Copies the name only when it is new: most updates resend their tags.
+    if t.tags.contains(tag) {
+        return None;
+    }
+    t.tags.insert(tag.to_string());
+    Some(Change::TagAdded {
+        tag: tag.to_string(),
+    })
 }
 
 /// Removes a tag; `None` when it was not there.
 pub fn remove_tag(t: &mut Ticket, tag: &str) -> Option<Change> {
-    let tag = tag.to_string();
-    t.tags.remove(&tag).then_some(Change::TagRemoved { tag })
+    t.tags.take(tag).map(|tag| Change::TagRemoved { tag })
 }
 
-/// Makes the tags exactly `set`: removals first, then additions.
+/// Makes the tags exactly `set`: removals first (in tag order), then
+/// additions (in `set`'s order). Tags that stay are moved, not copied.
 pub fn replace_tags(t: &mut Ticket, set: &[String]) -> Vec<Change> {
-    let keep: std::collections::BTreeSet<&str> = set.iter().map(String::as_str).collect();
-    let gone: Vec<String> = t
-        .tags
-        .iter()
-        .filter(|x| !keep.contains(x.as_str()))
-        .cloned()
-        .collect();
-    let mut out: Vec<Change> = gone.iter().filter_map(|x| remove_tag(t, x)).collect();
+    let mut keep: Vec<&str> = set.iter().map(String::as_str).collect();
+    keep.sort_unstable();
+    let mut out = Vec::new();
+    for tag in std::mem::take(&mut t.tags) {
+        match keep.binary_search(&tag.as_str()) {
+            Ok(_) => _ = t.tags.insert(tag),
+            Err(_) => out.push(Change::TagRemoved { tag }),
+        }
+    }
     out.extend(set.iter().filter_map(|x| add_tag(t, x)));
     out
 }

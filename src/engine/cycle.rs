@@ -9,6 +9,7 @@
 
 use super::action::Produced;
 use super::facts::Facts;
+use super::index::Candidate;
 use super::prefilter::Probe;
 use super::touch::Touch;
 use super::{every_condition, fire, Context, Fired, RuleSet, Walk};
@@ -114,7 +115,7 @@ impl Cycle<'_> {
     /// they were.
     fn retest(
         &self,
-        candidates: &[u32],
+        candidates: &[Candidate],
         live: &[u32],
         fired: &[u32],
         written: Option<&Touch>,
@@ -122,11 +123,14 @@ impl Cycle<'_> {
     ) -> Vec<u32> {
         let triggers = &self.rules.triggers;
         let was = |i: u32| live.binary_search_by(|x| i.cmp(x)).is_ok();
-        let holds = |i: u32| match written {
-            Some(w) if !triggers[i as usize].reads.meets(w) => was(i),
-            _ => self.holds(i, facts),
+        let holds = |c: &Candidate| {
+            let rule = &triggers[c.id as usize];
+            match written {
+                Some(w) if !rule.reads.meets(w) => was(c.id),
+                _ => c.holds(rule.cond.as_ref(), facts),
+            }
         };
-        let unfired = candidates.iter().rev().filter(|i| !fired.contains(i));
-        unfired.copied().filter(|&i| holds(i)).collect()
+        let unfired = candidates.iter().rev().filter(|c| !fired.contains(&c.id));
+        unfired.filter(|c| holds(c)).map(|c| c.id).collect()
     }
 }

@@ -16,7 +16,7 @@ use super::compile::CompiledRule;
 use super::condition::{Cond, Scalar, ScalarOp, TagOp, Test, TicketState, Want};
 use super::facts::Facts;
 use super::hash::{fnv1a, Fnv, FnvMap};
-use super::prefilter::{Pre, Probe};
+use super::prefilter::{self, Pre, Probe};
 use crate::model::{Priority, Status, TicketType};
 use std::hash::Hasher;
 
@@ -42,7 +42,10 @@ pub struct Index {
 struct Bucket {
     /// Triggers with no key, in run order.
     always: Vec<Entry>,
-    /// Triggers that need one of their keys, by key, in run order.
+    /// Triggers that need a tag, by the tag's id, in run order: looked up
+    /// with no hashing, for each tag a ticket has.
+    by_tag: Vec<Vec<Entry>>,
+    /// Triggers that need one of their other keys, by key, in run order.
     by_key: FnvMap<Key, Vec<Entry>>,
 }
 
@@ -50,7 +53,24 @@ struct Bucket {
 #[derive(Clone, Copy, Debug)]
 struct Entry {
     pre: Pre,
+    rest: u64,
     id: u32,
+}
+
+/// A trigger the index found, and which of its top-level conditions the
+/// pre-filter left to test.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    pub id: u32,
+    rest: u64,
+}
+
+impl Candidate {
+    /// Do the trigger's conditions hold? Only those the index and the
+    /// pre-filter did not settle are tested.
+    pub fn holds(&self, cond: Option<&Cond>, facts: &Facts) -> bool {
+        prefilter::rest_holds(cond, self.rest, facts)
+    }
 }
 
 /// What a trigger's top level demands of an update.
@@ -68,8 +88,10 @@ impl Index {
             let Some(guard) = guard(rule.cond.as_ref()) else {
                 continue;
             };
+            let (pre, rest) = Pre::of(rule.cond.as_ref(), group_key);
             let entry = Entry {
-                pre: Pre::of(rule.cond.as_ref(), group_key),
+                pre,
+                rest,
                 id: i as u32,
             };
             let kinds = [guard.create, guard.update];
@@ -78,7 +100,7 @@ impl Index {
                     None => bucket.always.push(entry),
                     Some(keys) => {
                         for key in keys {
-                            bucket.by_key.entry(*key).or_default().push(entry);
+                            bucket.add(*key, entry);
                         }
                     }
                 }
@@ -90,12 +112,15 @@ impl Index {
     /// The triggers that could fire on this update, in run order.
     pub fn candidates(&self, is_create: bool, facts: &Facts, out: &mut Vec<u32>) {
         let channels = Probe::channels(facts.ticket, facts.update);
-        self.probe(is_create, facts, channels, out);
+        let mut found = Vec::new();
+        self.probe(is_create, facts, channels, &mut found);
+        out.clear();
+        out.extend(found.iter().map(|c| c.id));
     }
 
     /// [`Index::candidates`], given the update's channel bits
     /// ([`Probe::channels`]), which the cycle works out once.
-    pub fn probe(&self, is_create: bool, facts: &Facts, channels: u128, out: &mut Vec<u32>) {
+    pub fn probe(&self, is_create: bool, facts: &Facts, channels: u128, out: &mut Vec<Candidate>) {
         let bucket = &self.buckets[usize::from(!is_create)];
         let t = facts.ticket;
         let group = t.group.as_deref().map(name_hash);
@@ -109,23 +134,43 @@ impl Index {
             Key::Type(t.ticket_type.map(|p| p as u8)),
             Key::Group(group),
         ];
-        let tags = facts.tags.iter().map(|id| Key::Tag(*id));
-        for key in tags.chain(scalars) {
-            if let Some(list) = bucket.by_key.get(&key) {
-                lists += 1;
-                keep_passing(list, &probe, out);
-            }
+        let by_tag = facts
+            .tags
+            .iter()
+            .filter_map(|&id| bucket.by_tag.get(id as usize));
+        let by_key = scalars.iter().filter_map(|key| bucket.by_key.get(key));
+        for list in by_tag.chain(by_key).filter(|l| !l.is_empty()) {
+            lists += 1;
+            keep_passing(list, &probe, out);
         }
         // Each list is in run order; several together need sorting.
         if lists > 1 {
-            out.sort_unstable();
-            out.dedup();
+            out.sort_unstable_by_key(|c| c.id);
+            out.dedup_by_key(|c| c.id);
         }
     }
 }
 
-fn keep_passing(list: &[Entry], probe: &Probe, out: &mut Vec<u32>) {
-    out.extend(list.iter().filter(|e| e.pre.passes(probe)).map(|e| e.id));
+impl Bucket {
+    fn add(&mut self, key: Key, entry: Entry) {
+        let Key::Tag(id) = key else {
+            self.by_key.entry(key).or_default().push(entry);
+            return;
+        };
+        let at = id as usize;
+        if self.by_tag.len() <= at {
+            self.by_tag.resize_with(at + 1, Vec::new);
+        }
+        self.by_tag[at].push(entry);
+    }
+}
+
+fn keep_passing(list: &[Entry], probe: &Probe, out: &mut Vec<Candidate>) {
+    let passing = list.iter().filter(|e| e.pre.passes(probe));
+    out.extend(passing.map(|e| Candidate {
+        id: e.id,
+        rest: e.rest,
+    }));
 }
 
 /// A name's hash, ignoring case as conditions compare names (`same_text`).

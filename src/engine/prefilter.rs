@@ -91,16 +91,21 @@ impl Pre {
         group: 0,
     };
 
-    pub fn of(cond: Option<&Cond>, group_hash: impl Fn(Option<&str>) -> u64) -> Pre {
+    /// The pre-filter of a trigger's conditions, and which of its
+    /// top-level conditions it leaves to test (bit `k` for the `k`th;
+    /// from the 64th on, all are tested). The index's guard settles
+    /// `ticket is created/updated`.
+    pub fn of(cond: Option<&Cond>, group_hash: impl Fn(Option<&str>) -> u64) -> (Pre, u64) {
         let mut pre = Pre::ANY;
-        let items = match cond {
-            None => return pre,
-            Some(Cond::All(items)) => items.as_slice(),
-            Some(c) => std::slice::from_ref(c),
-        };
-        for item in items {
-            if let Some((run, allowed)) = allows(item) {
+        let mut rest = 0;
+        for (k, item) in top_level(cond).iter().enumerate() {
+            let allowed = allows(item);
+            if let Some((run, allowed)) = allowed {
                 pre.mask &= !run.all() | allowed;
+            }
+            let settled = allowed.is_some() || is_kind_of_update(item);
+            if !settled && k < 64 {
+                rest |= 1 << k;
             }
             if let Cond::Leaf(leaf) = item {
                 if let Test::Scalar(Scalar::Group, ScalarOp::Is, Want::Text(name)) = &leaf.test {
@@ -108,7 +113,7 @@ impl Pre {
                 }
             }
         }
-        pre
+        (pre, rest)
     }
 
     pub fn passes(&self, probe: &Probe) -> bool {
@@ -200,4 +205,28 @@ fn ordinal_holds(op: ScalarOp, have: Option<u8>, want: Option<u8>) -> bool {
         // Not asked; letting every value through is never wrong.
         _ => true,
     }
+}
+
+/// The conditions ANDed at the top of a trigger's `when`.
+fn top_level(cond: Option<&Cond>) -> &[Cond] {
+    match cond {
+        None => &[],
+        Some(Cond::All(items)) => items,
+        Some(c) => std::slice::from_ref(c),
+    }
+}
+
+fn is_kind_of_update(cond: &Cond) -> bool {
+    use super::condition::TicketState::{Created, Updated};
+    matches!(cond, Cond::Leaf(l) if matches!(l.test, Test::Ticket(Created | Updated, _)))
+}
+
+/// Does a trigger whose pre-filter passed hold? Tests the top-level
+/// conditions in `rest` (see [`Pre::of`]).
+pub fn rest_holds(cond: Option<&Cond>, rest: u64, facts: &Facts) -> bool {
+    let tested = |k: usize| k >= 64 || rest & (1 << k) != 0;
+    let items = top_level(cond).iter().enumerate();
+    items
+        .filter(|(k, _)| tested(*k))
+        .all(|(_, c)| c.holds(facts))
 }
