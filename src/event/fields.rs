@@ -10,6 +10,7 @@ use crate::rules::schema::did_you_mean;
 use crate::rules::yaml::is_comment_key;
 use serde_json::Value;
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 /// The keys of one object, each taken at most once.
 pub(super) struct Fields<'c, 't> {
@@ -224,9 +225,11 @@ impl<'c, 't> Fields<'c, 't> {
             Some(other) => return Err(self.wrong_type(key, "a list of tags", &other)),
         };
         let mut tags: Vec<String> = Vec::with_capacity(items.len());
+        // A set beside the list: `Vec::contains` made a long list quadratic.
+        let mut seen: HashSet<String> = HashSet::with_capacity(items.len());
         for (n, item) in items.into_iter().enumerate() {
             let tag = self.tag(key, n, item)?;
-            if !tags.contains(&tag) {
+            if seen.insert(tag.clone()) {
                 tags.push(tag);
             }
         }

@@ -24,6 +24,7 @@ use crate::model::{
     Update,
 };
 use serde_json::Value;
+use std::collections::HashSet;
 
 /// The changes one side sends the other.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -200,7 +201,13 @@ fn partner_delta(update: &Update, t: &Ticket) -> Delta {
     let (mut add, mut remove) = (c.add_tags.clone(), c.remove_tags.clone());
     if let Some(set) = &c.set_tags {
         add.extend(set.iter().filter(|tag| !t.tags.contains(*tag)).cloned());
-        remove.extend(t.tags.iter().filter(|tag| !set.contains(tag)).cloned());
+        let keep: HashSet<&str> = set.iter().map(String::as_str).collect();
+        remove.extend(
+            t.tags
+                .iter()
+                .filter(|tag| !keep.contains(tag.as_str()))
+                .cloned(),
+        );
     }
     let author = update.actor.as_ref().map(|a| a.email.clone());
     let comments = c.comment.iter().map(|n| Comment {

@@ -7,11 +7,13 @@
 
 use super::codec::{nanos, opt_nanos, opt_time_at, time_at, unreadable, unwritable};
 use super::replies::{self, NewReply, ReplyState};
+use super::rows;
 use super::tickets::{self, NewCommentRow, TicketWrite};
 use super::users::{ensure_account, ensure_user, KnownUsers};
 use super::StoreError;
 use crate::engine::{Change, Outcome};
 use crate::model::{Role, Ticket, Time, Update, UpdateKind};
+use rusqlite::types::ToSql;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
@@ -370,14 +372,19 @@ fn write_rest(
         ticket_id: id,
         at,
     };
-    for change in &outcome.changes {
-        audit.insert(conn, None, &change.label(), change)?;
-    }
+    let labels: Vec<String> = outcome.changes.iter().map(Change::label).collect();
+    let own = outcome.changes.iter().zip(&labels);
+    let mut lines: Vec<AuditLine> = own.map(|(c, label)| (None, label.as_str(), c)).collect();
     for fired in &outcome.fired {
-        for effect in &fired.effects {
-            audit.insert(conn, Some(&fired.title), &effect.action, &effect.change)?;
-        }
+        let title = Some(fired.title.as_str());
+        lines.extend(
+            fired
+                .effects
+                .iter()
+                .map(|e| (title, e.action.as_str(), &e.change)),
+        );
     }
+    audit.insert_all(conn, &lines)?;
     for payload in notifications {
         conn.prepare_cached(
             "INSERT INTO outbox (event_id, account, ticket_id, kind, payload, created_at)
@@ -396,6 +403,10 @@ pub(super) struct AuditRow<'a> {
     pub at: i64,
 }
 
+/// One audit line: the rule that made the change (`None` for the update's
+/// own), its action as written, and the change.
+pub(super) type AuditLine<'c> = (Option<&'c str>, &'c str, &'c Change);
+
 impl AuditRow<'_> {
     pub(super) fn insert(
         &self,
@@ -404,24 +415,34 @@ impl AuditRow<'_> {
         action: &str,
         change: &Change,
     ) -> rusqlite::Result<()> {
-        let (before, after) = change.before_after();
-        conn.prepare_cached(
-            "INSERT INTO audit (event_id, account, ticket_id, rule, action, change, before,
-                 after, at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?
-        .execute(params![
-            self.event_id,
-            self.account,
-            self.ticket_id,
-            rule,
-            action,
-            change.describe(),
-            before,
-            after,
-            self.at,
-        ])?;
-        Ok(())
+        self.insert_all(conn, &[(rule, action, change)])
+    }
+
+    /// Inserts the lines in order, many a statement.
+    pub(super) fn insert_all(
+        &self,
+        conn: &Connection,
+        lines: &[AuditLine],
+    ) -> rusqlite::Result<()> {
+        let texts: Vec<(String, Option<String>, Option<String>)> = lines
+            .iter()
+            .map(|(_, _, change)| {
+                let (before, after) = change.before_after();
+                (change.describe(), before, after)
+            })
+            .collect();
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(lines.len() * 5);
+        for ((rule, action, _), (change, before, after)) in lines.iter().zip(&texts) {
+            values.extend([rule as &dyn ToSql, action, change, before, after]);
+        }
+        let insert = rows::Insert {
+            head: "INSERT INTO audit (event_id, account, ticket_id, at, rule, action, change,
+                 before, after)",
+            shared: 4,
+            per_row: 5,
+        };
+        let shared: [&dyn ToSql; 4] = [&self.event_id, &self.account, &self.ticket_id, &self.at];
+        insert.run(conn, &shared, &values)
     }
 }
 

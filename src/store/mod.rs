@@ -19,6 +19,7 @@
 //! ([`time_value`]).
 
 mod agreements;
+mod cache;
 mod codec;
 mod events;
 mod fields;
@@ -28,6 +29,7 @@ mod partners;
 pub mod prefilter;
 mod read_only;
 mod replies;
+mod rows;
 pub mod schema;
 mod staff;
 mod sweep;
@@ -71,6 +73,8 @@ pub struct Store {
     path: String,
     /// Users known to be stored; see [`users::KnownUsers`].
     known: RefCell<users::KnownUsers>,
+    /// Tickets as this transaction wrote them; see [`cache::TicketCache`].
+    tickets: RefCell<cache::TicketCache>,
 }
 
 /// Why the store could not do what was asked.
@@ -209,6 +213,7 @@ impl Store {
             conn,
             path,
             known: RefCell::default(),
+            tickets: RefCell::default(),
         })
     }
 
@@ -241,9 +246,11 @@ impl Store {
         }
     }
 
-    /// Forgets which users are stored: rows may have been rolled back.
+    /// Forgets which users are stored, and the tickets this transaction
+    /// wrote: rows may have been rolled back.
     fn forget_users(&self) {
         self.known.borrow_mut().forget();
+        self.tickets.borrow_mut().forget();
     }
 
     fn run(&self, sql: &str) -> Result<(), StoreError> {
@@ -257,7 +264,16 @@ impl Store {
     /// Starts a write transaction, taking the write lock now (`BEGIN
     /// IMMEDIATE`) so that it cannot fail later on a lock upgrade.
     pub fn begin(&self) -> Result<(), StoreError> {
-        self.run("BEGIN IMMEDIATE")
+        self.run("BEGIN IMMEDIATE")?;
+        // Another connection may have written since the last transaction:
+        // `data_version` changes when one commits.
+        let version = self
+            .conn
+            .prepare_cached("PRAGMA data_version")
+            .and_then(|mut s| s.query_row([], |row| row.get::<_, i64>(0)))
+            .map_err(self.fail())?;
+        self.tickets.borrow_mut().begin(version);
+        Ok(())
     }
 
     /// Commits the transaction [`Store::begin`] started.
@@ -298,7 +314,10 @@ impl Store {
 
     /// Runs `write` in the caller's transaction, or in one of its own when
     /// none is open, so that every write method is all or nothing.
+    /// Tickets this transaction cached are forgotten: the write may
+    /// change them.
     fn write<T>(&self, write: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
+        self.tickets.borrow_mut().forget();
         self.transaction(write)
     }
 
@@ -446,7 +465,21 @@ impl Store {
     }
 
     /// One ticket, as it was last saved.
+    /// Inside a transaction, a ticket an event wrote comes from memory.
     pub fn ticket(&self, account: &str, id: i64) -> Result<Option<Ticket>, StoreError> {
+        let in_transaction = !self.conn.is_autocommit();
+        let cached = in_transaction
+            .then(|| self.tickets.borrow().get(account, id).cloned())
+            .flatten();
+        if let Some(ticket) = cached {
+            // Every debug test run checks that the cache tells the truth.
+            #[cfg(debug_assertions)]
+            {
+                let stored = tickets::load(&self.conn, account, id).map_err(self.fail())?;
+                assert_eq!(stored.as_ref(), Some(&ticket), "ticket cache is stale");
+            }
+            return Ok(Some(ticket));
+        }
         tickets::load(&self.conn, account, id).map_err(self.fail())
     }
 
@@ -662,7 +695,8 @@ impl Store {
             payload: &payload,
             created_at,
         };
-        self.write(|| events::push(&self.conn, &row).map_err(self.fail()))
+        // No ticket changes: the cached ones stand.
+        self.transaction(|| events::push(&self.conn, &row).map_err(self.fail()))
     }
 
     /// Marks an outbox entry delivered; false when there is no such entry.
@@ -681,13 +715,16 @@ impl Store {
     /// ingest loop needs no savepoint per event. After a
     /// [`StoreError::Sql`] (disk full, I/O) roll the transaction back.
     pub fn apply(&self, applied: &Applied) -> Result<(), StoreError> {
-        let result = self.write(|| {
+        let result = self.transaction(|| {
             let mut known = self.known.borrow_mut();
             events::apply(&self.conn, &self.path, &mut known, applied)
         });
         if result.is_err() {
             // Users written before a failed write may be rolled back.
             self.forget_users();
+        } else if !self.conn.is_autocommit() {
+            // The next event on this ticket in the batch starts from here.
+            self.tickets.borrow_mut().put(applied.outcome.after.clone());
         }
         result
     }
@@ -716,7 +753,8 @@ impl Store {
 
     /// Adds a line to a ticket's audit trail that no rule wrote.
     pub fn note(&self, note: &Note) -> Result<(), StoreError> {
-        self.write(|| network::note(&self.conn, note).map_err(self.fail()))
+        // No ticket changes: the cached ones stand.
+        self.transaction(|| network::note(&self.conn, note).map_err(self.fail()))
     }
 
     /// Stores a remote agreement side's uuid, access key and partner URL.
@@ -761,7 +799,8 @@ impl Store {
     /// Records an event that could not be applied, and why. Rejecting the
     /// same event again with the same data changes nothing.
     pub fn reject(&self, rejected: &Rejected) -> Result<(), StoreError> {
-        self.write(|| events::reject(&self.conn, &self.path, rejected))
+        // No ticket changes: the cached ones stand.
+        self.transaction(|| events::reject(&self.conn, &self.path, rejected))
     }
 }
 

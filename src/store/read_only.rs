@@ -80,6 +80,7 @@ fn read_only(path: &Path) -> Result<Store, StoreError> {
         conn,
         path: shown,
         known: Default::default(),
+        tickets: Default::default(),
     })
 }
 

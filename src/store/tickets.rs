@@ -8,6 +8,7 @@
 use super::codec::{
     nanos, opt_nanos, opt_time_at, priority_at, status_at, time_at, type_at, unreadable, unwritable,
 };
+use super::rows;
 use crate::model::ticket::CustomField;
 use crate::model::{Comment, Received, Share, Status, Ticket, Time, Times};
 use rusqlite::types::ToSql;
@@ -569,14 +570,16 @@ fn comment_values(comment: &Option<Comment>) -> rusqlite::Result<CommentValues<'
 
 fn save_tags(conn: &Connection, before: Option<&Ticket>, after: &Ticket) -> rusqlite::Result<()> {
     let rows = SetRows {
-        insert: "INSERT INTO tags (account, ticket_id, tag) VALUES (?1, ?2, ?3)",
-        delete: "DELETE FROM tags WHERE account = ?1 AND ticket_id = ?2 AND tag = ?3",
+        insert: "INSERT INTO tags (account, ticket_id, tag)",
+        delete: "DELETE FROM tags WHERE account = ?1 AND ticket_id = ?2 AND tag IN",
     };
     rows.save(conn, after, before.map(|t| &t.tags), &after.tags)
 }
 
-/// The statements that add and remove one member of a ticket's set (a tag,
-/// an agent it is shared with), each bound to account, ticket id, member.
+/// The statements that add and remove members of a ticket's set (a tag,
+/// an agent it is shared with), many a statement (see [`rows`]): the
+/// insert's columns are account, ticket id, member; the delete's list is
+/// of members, after account and ticket id.
 struct SetRows {
     insert: &'static str,
     delete: &'static str,
@@ -593,15 +596,16 @@ impl SetRows {
     ) -> rusqlite::Result<()> {
         let empty = BTreeSet::new();
         let old = old.unwrap_or(&empty);
-        for member in new.difference(old) {
-            conn.prepare_cached(self.insert)?
-                .execute(params![t.account, t.id, member])?;
-        }
-        for member in old.difference(new) {
-            conn.prepare_cached(self.delete)?
-                .execute(params![t.account, t.id, member])?;
-        }
-        Ok(())
+        let key: [&dyn ToSql; 2] = [&t.account, &t.id];
+        let added: Vec<&dyn ToSql> = new.difference(old).map(|m| m as &dyn ToSql).collect();
+        let insert = rows::Insert {
+            head: self.insert,
+            shared: 2,
+            per_row: 1,
+        };
+        insert.run(conn, &key, &added)?;
+        let gone: Vec<&dyn ToSql> = old.difference(new).map(|m| m as &dyn ToSql).collect();
+        rows::delete_in(conn, self.delete, &key, &gone)
     }
 }
 
@@ -612,8 +616,8 @@ fn save_agent_shares(
     after: &Ticket,
 ) -> rusqlite::Result<()> {
     let rows = SetRows {
-        insert: "INSERT INTO agent_shares (account, ticket_id, email) VALUES (?1, ?2, ?3)",
-        delete: "DELETE FROM agent_shares WHERE account = ?1 AND ticket_id = ?2 AND email = ?3",
+        insert: "INSERT INTO agent_shares (account, ticket_id, email)",
+        delete: "DELETE FROM agent_shares WHERE account = ?1 AND ticket_id = ?2 AND email IN",
     };
     rows.save(conn, after, before.map(|t| &t.agents), &after.agents)
 }
