@@ -22,7 +22,8 @@
 use crate::engine::{automation, Explain, RuleSet};
 use crate::ingest::{batched, Batch, Incoming, Pipeline, Processed, Rules};
 use crate::model::{Status as TicketStatus, Ticket, Time, DERIVED};
-use crate::store::{prefilter, EventState, Store, StoreError};
+use crate::store::{prefilter, Store, StoreError};
+use std::collections::HashSet;
 
 pub mod report;
 
@@ -180,8 +181,9 @@ struct Sweep<'s> {
     options: &'s Options,
     run: AutomationRun,
     /// Tickets the automation changed in earlier runs this clock hour,
-    /// once counted: they count towards the cap.
-    earlier: Option<usize>,
+    /// once read (before this run changes any): they count towards the
+    /// cap, and are the ones "already changed" once it is reached.
+    earlier: Option<HashSet<i64>>,
 }
 
 impl Sweep<'_> {
@@ -211,11 +213,11 @@ impl Sweep<'_> {
                     self.count_left(&rule.title, ticket.id)?;
                     continue;
                 }
-                let id = automation::event_id(&self.run.account, &rule.title, ticket.id, at);
-                if self.store.event_state(&id)? == Some(EventState::Applied) {
+                if self.earlier(&rule.title)?.contains(&ticket.id) {
                     self.run.already += 1;
                     continue;
                 }
+                let id = automation::event_id(&self.run.account, &rule.title, ticket.id, at);
                 let update = automation::update(&ticket, &rule.title, at, id);
                 let text = serde_json::to_string(&update).unwrap_or_default();
                 let processed = pipeline.one(Incoming::made(text, update))?;
@@ -242,30 +244,26 @@ impl Sweep<'_> {
         if changed >= self.options.cap {
             return Ok(true);
         }
-        let earlier = match self.earlier {
-            Some(n) => n,
-            None => {
-                let n = self.changed_earlier(title)?;
-                self.earlier = Some(n);
-                n
-            }
-        };
-        Ok(changed + earlier >= self.options.cap)
+        Ok(changed + self.earlier(title)?.len() >= self.options.cap)
     }
 
     /// Tickets automation `title` changed in runs earlier in the clock
-    /// hour of this run: its applied updates with this hour's ids.
-    fn changed_earlier(&self, title: &str) -> Result<usize, StoreError> {
-        let prefix = automation::hour_prefix(&self.run.account, title, self.options.at);
-        // Not the updates they set off on partners (`<id>~1`).
-        self.store.applied_with_prefix(&prefix, DERIVED)
+    /// hour of this run: its applied updates with this hour's ids, read
+    /// once.
+    fn earlier(&mut self, title: &str) -> Result<&HashSet<i64>, StoreError> {
+        if self.earlier.is_none() {
+            let prefix = automation::hour_prefix(&self.run.account, title, self.options.at);
+            // Not the updates they set off on partners (`<id>~1`).
+            self.earlier = Some(self.store.applied_tickets(&prefix, DERIVED)?);
+        }
+        Ok(self.earlier.get_or_insert_with(HashSet::new))
     }
 
     /// A ticket the automation holds on once the cap is reached: left for
-    /// the next run, unless it was changed earlier this hour.
+    /// the next run, unless it was changed earlier this hour. (No ticket
+    /// changed in this run comes here: each is swept once.)
     fn count_left(&mut self, title: &str, ticket_id: i64) -> Result<(), StoreError> {
-        let id = automation::event_id(&self.run.account, title, ticket_id, self.options.at);
-        if self.store.event_state(&id)? == Some(EventState::Applied) {
+        if self.earlier(title)?.contains(&ticket_id) {
             self.run.already += 1;
         } else {
             self.run.left += 1;

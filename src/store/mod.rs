@@ -602,6 +602,17 @@ impl Store {
         events::state(&self.conn, event_id).map_err(self.fail())
     }
 
+    /// The tickets that have an applied event with id `<prefix><ticket
+    /// id>` (`prefix` ending in `/`, as an automation's hour prefix does),
+    /// leaving out ids that contain `leave_out`.
+    pub fn applied_tickets(
+        &self,
+        prefix: &str,
+        leave_out: char,
+    ) -> Result<std::collections::HashSet<i64>, StoreError> {
+        sweep::applied_tickets(&self.conn, prefix, leave_out).map_err(self.fail())
+    }
+
     /// How many applied events have an id that starts with `prefix`
     /// (ending in an ASCII character: `automation/support/…/`) and does
     /// not contain `leave_out` (`~`, which names the updates an event set

@@ -23,6 +23,7 @@ use crate::model::Ticket;
 use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::{ToSql, ValueRef};
 use rusqlite::{Connection, Row};
+use std::collections::HashSet;
 
 /// Ids per query when loading tickets: enough that a query's fixed cost
 /// is small beside its rows, few enough that a chunk's tickets are a
@@ -114,6 +115,36 @@ fn bound<'a>(account: &'a &str, filter: &'a SqlFilter) -> Vec<&'a dyn ToSql> {
         });
     }
     values
+}
+
+/// The tickets with an applied event whose id is `prefix` (ending in
+/// `/`, as an automation's hour prefix does) followed by the ticket's
+/// id, read off the index on ids. Ids that contain `leave_out` (the
+/// updates an event set off on partners) are not the prefix's own.
+pub(super) fn applied_tickets(
+    conn: &Connection,
+    prefix: &str,
+    leave_out: char,
+) -> rusqlite::Result<HashSet<i64>> {
+    // Every id that starts with `…/` sorts before `…0`.
+    let end = match prefix.strip_suffix('/') {
+        Some(head) => format!("{head}0"),
+        None => return Err(unreadable(0, format!("bad event id prefix `{prefix}`"))),
+    };
+    let mut statement = conn.prepare_cached(
+        "SELECT event_id FROM events
+         WHERE event_id >= ?1 AND event_id < ?2 AND state = 'applied'
+           AND instr(event_id, ?3) = 0",
+    )?;
+    let mut rows = statement.query(rusqlite::params![prefix, end, leave_out.to_string()])?;
+    let mut out = HashSet::new();
+    while let Some(row) = rows.next()? {
+        let id: String = row.get(0)?;
+        if let Some(ticket) = id.get(prefix.len()..).and_then(|n| n.parse().ok()) {
+            out.insert(ticket);
+        }
+    }
+    Ok(out)
 }
 
 /// The plan of the candidate query, one line per step (tests check that
