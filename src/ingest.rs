@@ -15,7 +15,7 @@ use crate::model::trust::check_actor;
 use crate::model::{
     AgreementStatus, Direction, Staff, Status as TicketStatus, Ticket, Time, Update, UpdateKind,
 };
-use crate::sharing::network::{TicketRef, World, VIA};
+use crate::sharing::network::{StepKind, TicketRef, World, VIA};
 use crate::sharing::{
     follow_ups, Done, FollowUp, Network, NoteLine, Reached, Step, StepResult, Work, MAX_HOPS,
 };
@@ -479,6 +479,13 @@ impl<'a> Pipeline<'a> {
             account: work.update.account.clone(),
             id: work.update.ticket_id,
         };
+        if work.kind == StepKind::Copy {
+            // The sender's ticket learns its copy's id, for
+            // `{{ticket.origin_id}}` on its side.
+            let (from, copy) = (&work.from, &work.update);
+            self.store
+                .link_copy(&from.account, from.id, &copy.account, copy.ticket_id)?;
+        }
         let applied = StepResult::Applied(Box::new(outcome));
         network
             .items

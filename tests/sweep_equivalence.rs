@@ -132,6 +132,7 @@ fn ticket(r: &mut Rng, account: &str, id: i64) -> Ticket {
             agreement_id,
             agreement: agreement.into(),
             partner: "partner".into(),
+            partner_id: None,
             active: r.below(2) == 0,
         });
     }

@@ -378,6 +378,7 @@ fn share(name: &str, t: &mut Ticket, cx: &ActionContext, out: &mut Produced) -> 
         agreement_id: agreement.id,
         agreement: agreement.name.clone(),
         partner: partner.clone(),
+        partner_id: None,
         active: true,
     });
     out.shares.push(ShareOp::Share {

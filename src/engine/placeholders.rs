@@ -88,13 +88,17 @@ fn value_of(name: &str, t: &Ticket, update: &Update) -> Option<String> {
     })
 }
 
-/// The ticket's id on the other side of its share: where it came from, or
-/// where it went.
+/// The ticket's id on the other side of its share: on a received copy,
+/// the sender's id; on a shared ticket, its live copy's id at the partner
+/// once known (a local copy is known from the update after the share; a
+/// remote partner never says it). Empty otherwise, as Zendesk renders an
+/// unknown value.
 fn origin_id(t: &Ticket) -> String {
-    match &t.received {
-        Some(r) => r.origin_id.map(|id| id.to_string()).unwrap_or_default(),
-        None => t.id.to_string(),
-    }
+    let other = match &t.received {
+        Some(r) => r.origin_id,
+        None => t.active_share().and_then(|s| s.partner_id),
+    };
+    other.map(|id| id.to_string()).unwrap_or_default()
 }
 
 fn body(c: &Option<Comment>) -> String {

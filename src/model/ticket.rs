@@ -85,6 +85,10 @@ pub struct Share {
     pub agreement: String,
     /// The partner's account (its subdomain).
     pub partner: String,
+    /// The copy's id in the partner's account: known once a local
+    /// partner's copy exists; a remote partner never says it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partner_id: Option<i64>,
     /// False once unshared: the partner's copy no longer syncs.
     pub active: bool,
 }

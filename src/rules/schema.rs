@@ -148,8 +148,10 @@ const fn ch(name: &'static str, via_type: &'static str, via_id: i64) -> Channel 
 
 /// Zendesk's via types that tickets and updates arrive by: every row of
 /// Zendesk's via types reference up to 41 (the older channels our DSL names
-/// in its own words), then the messaging, SDK and mobile channels. A via id
-/// not in this table loads with an `unknown-channel` warning.
+/// in its own words), then the SDK and mobile channels, the answer bot
+/// ones, side conversations, and the messaging and social channels from
+/// 72 on. A via id not in this table loads with an `unknown-channel`
+/// warning.
 pub const CHANNELS: &[Channel] = &[
     ch("web", "web_form", 0),
     ch("email", "mail", 4),
@@ -204,7 +206,39 @@ pub const CHANNELS: &[Channel] = &[
     ch("any channel", "any_channel", 55),
     ch("mobile sdk", "mobile_sdk", 56),
     ch("mobile", "mobile", 57),
-    ch("native messaging", "native_messaging", 69),
+    ch("answer bot for agents", "answer_bot_for_agents", 63),
+    ch("answer bot for slack", "answer_bot_for_slack", 64),
+    ch("answer bot for sdk", "answer_bot_for_sdk", 65),
+    ch("answer bot api", "answer_bot_api", 66),
+    ch("answer bot for web widget", "answer_bot_for_web_widget", 67),
+    ch("side conversation", "side_conversation", 69),
+    ch("line", "line", 72),
+    ch("wechat", "wechat", 73),
+    ch("whatsapp", "whatsapp", 74),
+    ch("native messaging", "native_messaging", 75),
+    ch("mailgun", "mailgun", 76),
+    ch("messagebird sms", "messagebird_sms", 77),
+    ch(
+        "facebook messenger",
+        "sunshine_conversations_facebook_messenger",
+        78,
+    ),
+    ch("telegram", "telegram", 79),
+    ch("twilio sms", "twilio_sms", 80),
+    ch("viber", "viber", 81),
+    ch("google rcs", "google_rcs", 82),
+    ch("apple business chat", "apple_business_chat", 83),
+    ch("google business messages", "google_business_messages", 84),
+    ch("kakaotalk", "kakaotalk", 85),
+    ch("instagram dm", "instagram_dm", 86),
+    ch(
+        "sunshine conversations api",
+        "sunshine_conversations_api",
+        87,
+    ),
+    ch("twitter messaging", "sunshine_conversations_twitter_dm", 88),
+    ch("chat transcript", "chat_transcript", 90),
+    ch("slack connect", "business_messaging_slack_connect", 91),
 ];
 
 /// Finds a channel by DSL name, via type or via id, ignoring case and
@@ -681,5 +715,34 @@ mod tests {
         assert_eq!(channel("31").map(|c| c.name), Some("ticket sharing"));
         assert_eq!(channel("mail").map(|c| c.name), Some("email"));
         assert!(channel("pigeon").is_none());
+    }
+
+    /// The messaging and social channels real exports name (69 and 75
+    /// among them) are known by via id, via type and DSL name.
+    #[test]
+    fn messaging_channels_by_any_name() {
+        let names = |id: &str| channel(id).map(|c| (c.name, c.via_type));
+        assert_eq!(
+            names("69"),
+            Some(("side conversation", "side_conversation"))
+        );
+        assert_eq!(names("75"), Some(("native messaging", "native_messaging")));
+        assert_eq!(names("74"), Some(("whatsapp", "whatsapp")));
+        assert_eq!(names("86"), Some(("instagram dm", "instagram_dm")));
+        let messenger = channel("sunshine_conversations_facebook_messenger");
+        assert_eq!(messenger.map(|c| c.via_id), Some(78));
+        assert_eq!(channel("Facebook messenger").map(|c| c.via_id), Some(78));
+        assert!(channel("96").is_none());
+    }
+
+    #[test]
+    fn every_channel_has_one_via_id_and_one_name() {
+        for (i, a) in CHANNELS.iter().enumerate() {
+            for b in &CHANNELS[i + 1..] {
+                assert_ne!(a.via_id, b.via_id, "{} and {}", a.name, b.name);
+                assert_ne!(a.name, b.name);
+                assert_ne!(a.via_type, b.via_type);
+            }
+        }
     }
 }

@@ -740,6 +740,20 @@ impl Store {
         result
     }
 
+    /// Records that `account`'s ticket `ticket_id`, shared with `partner`,
+    /// has its copy there as `copy_id`.
+    pub fn link_copy(
+        &self,
+        account: &str,
+        ticket_id: i64,
+        partner: &str,
+        copy_id: i64,
+    ) -> Result<(), StoreError> {
+        network::link_copy(&self.conn, account, ticket_id, partner, copy_id)
+            .map(drop)
+            .map_err(self.fail())
+    }
+
     /// The live copy of ticket `origin_id` that `account` received over its
     /// agreement `agreement_id`, by id.
     pub fn copy_of(

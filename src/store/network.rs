@@ -35,6 +35,24 @@ pub(super) fn copy_of(
     .optional()
 }
 
+/// Records on `account`'s ticket `ticket_id` the id of its copy at
+/// `partner`: the live sent share's `origin_id`, which on a sent row is
+/// the id on the other side, as on a received one.
+pub(super) fn link_copy(
+    conn: &Connection,
+    account: &str,
+    ticket_id: i64,
+    partner: &str,
+    copy_id: i64,
+) -> rusqlite::Result<usize> {
+    conn.prepare_cached(
+        "UPDATE shares SET origin_id = ?4
+         WHERE account = ?1 AND ticket_id = ?2 AND direction = 'sent'
+             AND partner = ?3 AND active = 1",
+    )?
+    .execute(params![account, ticket_id, partner, copy_id])
+}
+
 /// The id a new ticket of `account` gets: one past its highest.
 pub(super) fn next_ticket_id(conn: &Connection, account: &str) -> rusqlite::Result<i64> {
     conn.prepare_cached("SELECT COALESCE(MAX(id), 0) + 1 FROM tickets WHERE account = ?1")?

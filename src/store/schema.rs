@@ -328,6 +328,24 @@ ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE outbox ADD COLUMN last_error TEXT;
 ALTER TABLE outbox ADD COLUMN next_attempt_at INTEGER;
 "#,
+    // 7: a sent share knows its copy's id at a local partner.
+    r#"
+-- `shares.origin_id` is the ticket's id on the other side: on a received
+-- row the sender's ticket, on a sent row (from now on) the partner's
+-- copy, which ingest records when the copy is made. Shares made before
+-- this migration get theirs from the copies in this store; a remote
+-- partner's stays NULL. The index lives only as long as the backfill.
+CREATE INDEX shares_backfill ON shares (account, origin_id, partner)
+    WHERE direction = 'received';
+UPDATE shares SET origin_id = (
+    SELECT r.ticket_id FROM shares r
+    WHERE r.account = shares.partner AND r.origin_id = shares.ticket_id
+        AND r.partner = shares.account AND r.direction = 'received'
+    ORDER BY r.ticket_id DESC LIMIT 1
+)
+WHERE direction = 'sent' AND origin_id IS NULL;
+DROP INDEX shares_backfill;
+"#,
 ];
 
 /// The schema version a store has.

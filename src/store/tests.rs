@@ -89,12 +89,14 @@ fn full_ticket() -> Ticket {
             agreement_id: 7,
             agreement: "Old partner".to_string(),
             partner: "oldco".to_string(),
+            partner_id: None,
             active: false,
         },
         Share {
             agreement_id: 8,
             agreement: "Partner".to_string(),
             partner: "partnerco".to_string(),
+            partner_id: Some(31),
             active: true,
         },
     ];
@@ -180,6 +182,7 @@ fn an_update_writes_the_difference_and_round_trips() {
         agreement_id: 9,
         agreement: "Third".to_string(),
         partner: "thirdco".to_string(),
+        partner_id: None,
         active: true,
     });
     after.received = None;
@@ -1012,6 +1015,40 @@ fn a_version_1_store_migrates_to_2_and_keeps_its_data() {
         store.field_type("acme", "model").expect("type"),
         Some(FieldType::Text)
     );
+}
+
+/// Migration 7 gives a share made before it its local copy's id; a
+/// remote partner's share, with no copy here, keeps none.
+#[test]
+fn a_version_6_store_learns_its_shares_copy_ids() {
+    let dir = TempDir::new("v6");
+    let path = dir.path("old.db");
+    let conn = rusqlite::Connection::open(&path).expect("sqlite");
+    for sql in &MIGRATIONS[..6] {
+        conn.execute_batch(sql).expect("migration");
+    }
+    // Only the shares table matters here: its tickets may stay absent.
+    conn.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         INSERT INTO shares (account, ticket_id, direction, pos, agreement_id, agreement,
+             partner, origin_id, active)
+         VALUES ('support', 41, 'sent', 0, 7, 'Acme', 'acme', NULL, 1),
+                ('acme', 3, 'received', 0, 31, 'Acme', 'support', 41, 1),
+                ('support', 42, 'sent', 0, 8, 'Far', 'far', NULL, 1);",
+    )
+    .expect("rows");
+    conn.pragma_update(None, "user_version", 6)
+        .expect("version");
+    drop(conn);
+    let store = Store::open_existing(&path).expect("open migrates");
+    let ids: Vec<(i64, Option<i64>)> = store
+        .conn
+        .prepare(
+            "SELECT ticket_id, origin_id FROM shares WHERE direction = 'sent' ORDER BY ticket_id",
+        )
+        .and_then(|mut q| q.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .expect("shares");
+    assert_eq!(ids, [(41, Some(3)), (42, None)]);
 }
 
 #[test]

@@ -382,6 +382,7 @@ pub(super) fn add_share_at(ticket: &mut Ticket, row: &Row, start: usize) -> rusq
             agreement_id: row.get(start + 1)?,
             agreement: row.get(start + 2)?,
             partner: row.get(start + 3)?,
+            partner_id: row.get(start + 4)?,
             active: row.get(start + 5)?,
         }),
         "received" => {
@@ -668,7 +669,7 @@ fn share_row(share: &Share) -> ShareRow<'_> {
         agreement_id: share.agreement_id,
         agreement: &share.agreement,
         partner: &share.partner,
-        origin_id: None,
+        origin_id: share.partner_id,
         active: share.active,
     }
 }

@@ -6,7 +6,7 @@
 //! values, placeholders, regexes): [`conditions`], [`actions`] and the
 //! operand and argument checks they share in [`values`]. Step two
 //! ([`whole_rule`]) looks at each rule as a whole: conditions that
-//! contradict each other, and rules that would fire again and again. Step
+//! contradict each other ([`contradictions`]), and rules that would fire again and again. Step
 //! three looks across files: [`check_titles`], and triggers that undo each
 //! other in [`cycles`]. Checks that need the account's sharing agreements
 //! are in [`agreements`]. Last, [`allow`] drops the warnings a rule accepts
@@ -16,6 +16,7 @@ mod actions;
 mod agreements;
 mod allow;
 mod conditions;
+mod contradictions;
 mod cycles;
 mod values;
 mod whole_rule;

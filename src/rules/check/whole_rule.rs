@@ -3,6 +3,7 @@
 //! fire again on every later update (unless an action makes a condition
 //! false, see [`falsifies`]).
 
+use super::contradictions::first_contradiction;
 use super::values::{atom_text, words_of};
 use super::RuleChecker;
 use crate::rules::ast::*;
@@ -67,14 +68,13 @@ impl RuleChecker<'_> {
                 reported = true;
             }
         }
-        for (i, a) in conds.iter().enumerate() {
-            for b in &conds[i + 1..] {
-                if !reported && contradicts(a, b) {
-                    let span = a.span.join(b.span);
-                    self.push(self.never_fires(span, &schema::field_name(&a.field.node)));
-                    reported = true;
-                }
-            }
+        if reported {
+            return;
+        }
+        if let Some((i, j)) = first_contradiction(&conds) {
+            let (a, b) = (conds[i], conds[j]);
+            let span = a.span.join(b.span);
+            self.push(self.never_fires(span, &schema::field_name(&a.field.node)));
         }
     }
 
@@ -325,79 +325,6 @@ fn set_field_matches(f: SetField, field: &Field) -> bool {
             | (SetField::Group, Field::Group)
             | (SetField::Assignee, Field::Assignee)
     )
-}
-
-/// Two conditions on one single-valued field that cannot both hold.
-fn contradicts(a: &Condition, b: &Condition) -> bool {
-    if a.field.node == Field::Tags {
-        return contradicts_tags(a, b);
-    }
-    if a.field.node != b.field.node || schema::ordering(&a.field.node).is_some() {
-        return false;
-    }
-    let single = matches!(
-        a.field.node,
-        Field::Ticket
-            | Field::Source
-            | Field::UpdateVia
-            | Field::Type
-            | Field::Group
-            | Field::Assignee
-            | Field::Requester
-            | Field::Organization
-            | Field::Brand
-            | Field::Role
-            | Field::Comment
-    );
-    let (Some(x), Some(y)) = (words_of(&a.operand), words_of(&b.operand)) else {
-        return false;
-    };
-    let same = normalise(&a.field.node, &x) == normalise(&b.field.node, &y);
-    let shared_state = |s: &str| s == "shared";
-    if a.field.node == Field::Ticket
-        && (shared_state(&x.to_lowercase()) != shared_state(&y.to_lowercase()))
-    {
-        return false; // `ticket is created` and `ticket is shared` can both hold
-    }
-    single
-        && match (&a.op.node, &b.op.node) {
-            (Op::Is, Op::Is) => !same,
-            (Op::Is, Op::IsNot) | (Op::IsNot, Op::Is) => same,
-            _ => false,
-        }
-}
-
-fn contradicts_tags(a: &Condition, b: &Condition) -> bool {
-    if a.field.node != Field::Tags || b.field.node != Field::Tags {
-        return false;
-    }
-    let tags = |c: &Condition| -> Vec<String> {
-        c.operand
-            .iter()
-            .filter_map(atom_text)
-            .map(|t| t.to_lowercase())
-            .collect()
-    };
-    let none_of = |x: &Condition, y: &Condition| {
-        x.op.node == Op::ContainsNoneOf
-            && match y.op.node {
-                Op::ContainsAtLeastOneOf => tags(y).iter().all(|t| tags(x).contains(t)),
-                Op::ContainsAllOf => tags(y).iter().any(|t| tags(x).contains(t)),
-                _ => false,
-            }
-    };
-    none_of(a, b) || none_of(b, a)
-}
-
-/// A value as the engine will compare it: channels by via id, the rest by
-/// lowercase text.
-fn normalise(field: &Field, text: &str) -> String {
-    match field {
-        Field::Source | Field::UpdateVia => {
-            schema::channel(text).map_or(text.to_lowercase(), |c| c.name.to_string())
-        }
-        _ => text.to_lowercase().replace('_', " "),
-    }
 }
 
 fn enum_index(c: &Condition, order: &[&str]) -> Option<usize> {

@@ -105,6 +105,7 @@ fn a_receivers_public_reply_is_private_under_private_only() {
         agreement_id: 7,
         agreement: "Globex".into(),
         partner: "globex".into(),
+        partner_id: None,
         active: true,
     });
     let u = from_partner(&partner_update(), &t, &a).unwrap();
