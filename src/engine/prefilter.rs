@@ -12,13 +12,21 @@ use crate::model::{Priority, Status, Ticket, TicketType, Update};
 use crate::rules::schema::CHANNELS;
 
 /// Where each field's bits start; a field with no value (`(none)`) has
-/// the last bit of its run, and a channel the table does not name has
-/// one bit after the empty channel's.
+/// the last bit of its run. Only the table's first [`NAMED`] channels
+/// have a bit each; the empty channel has the next, and every other
+/// channel shares the one after it.
 const STATUS: u32 = 0;
 const PRIORITY: u32 = STATUS + Status::ALL.len() as u32;
 const TYPE: u32 = PRIORITY + Priority::ALL.len() as u32 + 1;
 const UPDATE_VIA: u32 = TYPE + TicketType::ALL.len() as u32 + 1;
-const CHANNEL_SLOTS: u32 = CHANNELS.len() as u32 + 2;
+/// The channels with a bit of their own: the table's most common first
+/// rows, so that two runs of channels fit the mask with the rest.
+const NAMED: u32 = if CHANNELS.len() < 48 {
+    CHANNELS.len() as u32
+} else {
+    48
+};
+const CHANNEL_SLOTS: u32 = NAMED + 2;
 const SOURCE: u32 = UPDATE_VIA + CHANNEL_SLOTS;
 const _: () = assert!(SOURCE + CHANNEL_SLOTS <= 128, "the mask is a u128");
 
@@ -59,14 +67,21 @@ const fn channel_run(start: u32) -> Run {
     }
 }
 
-/// A channel's slot: its row in the table, then the empty channel, then
-/// every other.
+/// A ticket's channel's slot: its row among the [`NAMED`] channels, then
+/// the empty channel, then every other.
 fn channel_slot(name: &str) -> u32 {
-    match CHANNELS.iter().position(|c| c.name == name) {
-        Some(i) => i as u32,
-        None if name.is_empty() => CHANNELS.len() as u32,
-        None => CHANNELS.len() as u32 + 1,
+    match named_slot(name) {
+        Some(i) => i,
+        None if name.is_empty() => NAMED,
+        None => NAMED + 1,
     }
+}
+
+/// The slot of a channel with a bit of its own; a condition on any other
+/// is left to the full test, since its slot is shared.
+fn named_slot(name: &str) -> Option<u32> {
+    let row = CHANNELS.iter().position(|c| c.name == name)? as u32;
+    (row < NAMED).then_some(row)
 }
 
 /// What a trigger's top level allows, tested before its conditions.
@@ -170,7 +185,7 @@ fn allows(cond: &Cond) -> Option<(Run, u128)> {
                     ChannelOf::Source => channel_run(SOURCE),
                     ChannelOf::UpdateVia => channel_run(UPDATE_VIA),
                 };
-                let at = channel_slot(name);
+                let at = named_slot(name)?;
                 let values = (0..run.len).filter(|&slot| (slot == at) == *want);
                 Some((run, values.fold(0, |m, s| m | run.bit(s))))
             }
