@@ -148,7 +148,7 @@ fn channels_by_id_name_or_via_type() {
     assert_eq!(atoms(&cond("via_id", "is", json!(99))), vec![Atom::Num(99)]);
     assert_eq!(
         atoms(&cond("via_id", "is", json!("69"))),
-        vec![w("native"), w("messaging")]
+        vec![w("side"), w("conversation")]
     );
 }
 

@@ -749,9 +749,11 @@ impl Store {
         partner: &str,
         copy_id: i64,
     ) -> Result<(), StoreError> {
-        network::link_copy(&self.conn, account, ticket_id, partner, copy_id)
-            .map(drop)
-            .map_err(self.fail())
+        self.write(|| {
+            network::link_copy(&self.conn, account, ticket_id, partner, copy_id)
+                .map(drop)
+                .map_err(self.fail())
+        })
     }
 
     /// The live copy of ticket `origin_id` that `account` received over its
