@@ -249,6 +249,13 @@ impl<'a> Pipeline<'a> {
         }
     }
 
+    /// An account's staff as the caller read it in this transaction: the
+    /// run takes it instead of reading it again.
+    pub fn with_staff(mut self, account: &str, staff: Staff) -> Self {
+        self.staff.insert(account.to_string(), staff);
+        self
+    }
+
     /// The event's ticket as the caller read it in this transaction, with
     /// no write since: the event runs on it instead of reading it again.
     pub fn knowing(mut self, ticket: Ticket) -> Self {

@@ -4,6 +4,14 @@
 //!
 //! Tokens are 40 hex digits from the operating system's random source;
 //! the store keeps only their SHA-256.
+//!
+//! A token found good is believed for [`TOKEN_TTL`] without reading the
+//! store again ([`Verified`], keyed by the hash): each request otherwise
+//! paid a read of the token and of the account's staff on a blocking
+//! thread, more CPU than the write itself. So a revoked token, or an
+//! agent removed or made admin, takes effect within the TTL. Writes do
+//! not lean on it for access: they check the ticket's group against the
+//! staff the writer reads in their own transaction.
 
 use super::error::ApiError;
 use super::AppState;
@@ -15,6 +23,46 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use base64::Engine;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long a token found good is believed without reading the store.
+pub const TOKEN_TTL: Duration = Duration::from_secs(2);
+
+/// Tokens kept at most; past it the stale ones go, and if none is stale,
+/// all (a flood of distinct good tokens only costs store reads again).
+const MAX_VERIFIED: usize = 4096;
+
+/// Who a token was: its account, its owner's email, the account's staff.
+type Owner = Arc<(String, String, Staff)>;
+
+/// Tokens found good lately, by their hash, with when they were read.
+#[derive(Default)]
+pub struct Verified {
+    seen: Mutex<HashMap<String, (Instant, Owner)>>,
+}
+
+impl Verified {
+    fn get(&self, hash: &str) -> Option<Owner> {
+        let seen = self.seen.lock().ok()?;
+        let (at, owner) = seen.get(hash)?;
+        (at.elapsed() < TOKEN_TTL).then(|| Arc::clone(owner))
+    }
+
+    fn put(&self, hash: String, owner: Owner) {
+        let Ok(mut seen) = self.seen.lock() else {
+            return;
+        };
+        if seen.len() >= MAX_VERIFIED {
+            seen.retain(|_, (at, _)| at.elapsed() < TOKEN_TTL);
+            if seen.len() >= MAX_VERIFIED {
+                seen.clear();
+            }
+        }
+        seen.insert(hash, (Instant::now(), owner));
+    }
+}
 
 /// The user a request acts as.
 #[derive(Clone, Debug)]
@@ -134,25 +182,17 @@ impl FromRequestParts<AppState> for Caller {
 /// Who holds the token whose hash is `hash`, if it is `email`'s and still
 /// live: the one check behind the API's Basic auth and the console's
 /// login (and each of its session's requests, so a revoked token or a
-/// removed agent ends the session).
+/// removed agent ends the session within [`TOKEN_TTL`]).
 pub async fn authenticate(state: &AppState, email: &str, hash: String) -> Result<Caller, ApiError> {
     let email = email.trim().to_lowercase();
-    let found = state
-        .readers
-        .read(move |store| {
-            let Some((account, owner)) = store.token_owner(&hash)? else {
-                return Ok(None);
-            };
-            let staff = store.staff(&account)?;
-            Ok(Some((account, owner, staff)))
-        })
-        .await?;
+    let found = owner_of(state, hash).await?;
     let wrong =
         || ApiError::unauthorized("the email or the API token is wrong, or the token was revoked");
-    let Some((account, owner, staff)) = found else {
+    let Some(found) = found else {
         return Err(wrong());
     };
-    if owner != email {
+    let (account, owner, staff) = &*found;
+    if *owner != email {
         return Err(wrong());
     }
     let Some(agent) = staff.agent(&email) else {
@@ -162,10 +202,33 @@ pub async fn authenticate(state: &AppState, email: &str, hash: String) -> Result
     };
     Ok(Caller {
         admin: agent.admin,
-        account,
+        account: account.clone(),
         email,
-        staff,
+        staff: staff.clone(),
     })
+}
+
+/// The owner of the token with this hash: believed from [`Verified`]
+/// within [`TOKEN_TTL`], else read from the store (and kept when good).
+async fn owner_of(state: &AppState, hash: String) -> Result<Option<Owner>, ApiError> {
+    if let Some(owner) = state.verified.get(&hash) {
+        return Ok(Some(owner));
+    }
+    let key = hash.clone();
+    let found = state
+        .readers
+        .read(move |store| {
+            let Some((account, owner)) = store.token_owner(&key)? else {
+                return Ok(None);
+            };
+            let staff = store.staff(&account)?;
+            Ok(Some(Arc::new((account, owner, staff))))
+        })
+        .await?;
+    if let Some(owner) = &found {
+        state.verified.put(hash, Arc::clone(owner));
+    }
+    Ok(found)
 }
 
 #[cfg(test)]

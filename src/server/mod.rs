@@ -127,6 +127,8 @@ pub struct AppState {
     rules: Arc<RwLock<Arc<ServerRules>>>,
     sources: Arc<Vec<RuleSource>>,
     public_url: Arc<str>,
+    /// Tokens found good lately ([`auth::TOKEN_TTL`]).
+    verified: Arc<auth::Verified>,
 }
 
 impl AppState {
@@ -273,6 +275,7 @@ pub fn start(
         rules: Arc::new(RwLock::new(Arc::new(loaded))),
         sources: Arc::new(config.rules.clone()),
         public_url: public_url.trim_end_matches('/').into(),
+        verified: Arc::default(),
     };
     Ok((state, thread))
 }

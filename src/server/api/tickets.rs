@@ -204,7 +204,7 @@ fn page_of(
 /// before (the same `Idempotency-Key`: then nothing runs again).
 async fn write(
     state: &AppState,
-    caller: Caller,
+    mut caller: Caller,
     mut update: Update,
 ) -> Result<(Value, bool), ApiError> {
     let rules = state.rules();
@@ -215,6 +215,9 @@ async fn write(
     let (ticket, entries, replayed) = state
         .writer
         .run(move |store| {
+            // Access as the store has it in this transaction, not as the
+            // token's cached read had it; the run takes the same staff.
+            caller.staff = store.staff(&caller.account)?;
             if let Some((_, id, first)) = store.applied_ticket(&update.event_id)? {
                 // The same `Idempotency-Key` again: the first answer, if
                 // it asks for what the first asked.
@@ -236,7 +239,8 @@ async fn write(
                 update.event_id.clone(),
             );
             let text = serde_json::to_string(&update).unwrap_or_default();
-            let mut pipeline = Pipeline::new(store, rules.run.as_ref(), Explain::None);
+            let mut pipeline = Pipeline::new(store, rules.run.as_ref(), Explain::None)
+                .with_staff(&account, caller.staff.clone());
             if let Some(ticket) = known {
                 // Read just now for the access check: not read again.
                 pipeline = pipeline.knowing(ticket);
