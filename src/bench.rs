@@ -132,7 +132,8 @@ pub fn measure(rules: &RuleSet, updates: &[Update], profile: usize) -> Measured 
 }
 
 /// Each trigger's condition time on the first pass of each update, where
-/// the index sends it (the later passes repeat the same tests).
+/// the index sends it (later passes re-test only the triggers that read
+/// what a firing wrote).
 fn profile_conditions(
     rules: &RuleSet,
     updates: &[Update],

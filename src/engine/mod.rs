@@ -16,7 +16,8 @@
 //! that fired. Stop when a pass fires nothing. Each trigger fires at most
 //! once per update, so the cycle ends. `changed` conditions compare with
 //! the ticket before the update. Nothing runs on a ticket that was closed
-//! before the update.
+//! before the update. [`cycle`] runs it, re-testing after a firing only
+//! the triggers that read what it wrote ([`touch`]).
 
 pub mod action;
 pub mod automation;
