@@ -230,6 +230,8 @@ pub struct Pipeline<'a> {
     /// (the server's access check): the event's run takes it instead of
     /// reading it again.
     known: Option<Ticket>,
+    /// The event being run has a savepoint open; see [`Pipeline::guard`].
+    guarded: bool,
 }
 
 /// Applied: the outcome, and what it set off.
@@ -246,6 +248,7 @@ impl<'a> Pipeline<'a> {
             import_copies: false,
             partner_protocol: false,
             known: None,
+            guarded: false,
         }
     }
 
@@ -327,21 +330,22 @@ impl<'a> Pipeline<'a> {
                 return Ok(processed(Status::Rejected(reason)));
             }
         };
-        self.store.savepoint()?;
-        match self.apply(
+        self.guarded = false;
+        let ran = self.apply(
             &mut update,
             &incoming.text,
             incoming.line,
             incoming.internal,
-        ) {
+        );
+        match ran {
             Ok(Ok((outcome, network))) => {
-                self.store.release()?;
+                self.unguard(true)?;
                 let mut done = processed(Status::Applied(Box::new(update), Box::new(outcome)));
                 done.network = network;
                 Ok(done)
             }
             Ok(Err(reason)) => {
-                self.store.rollback_to()?;
+                self.unguard(false)?;
                 let text = &incoming.text;
                 self.reject(text, id.as_deref(), incoming.line, Some(&update), &reason)?;
                 Ok(processed(Status::Rejected(reason)))
@@ -349,15 +353,47 @@ impl<'a> Pipeline<'a> {
             // A value the store cannot hold was refused before anything
             // was written: that event alone is rejected.
             Err(StoreError::Unstorable { why, .. }) => {
-                self.store.rollback_to()?;
+                self.unguard(false)?;
                 let text = &incoming.text;
                 self.reject(text, id.as_deref(), incoming.line, Some(&update), &why)?;
                 Ok(processed(Status::Rejected(why)))
             }
             Err(e) => {
-                self.store.rollback_to()?;
+                self.unguard(false)?;
                 Err(e)
             }
+        }
+    }
+
+    /// Opens the event's savepoint before its first write, unless that
+    /// write is all it does. [`Store::apply`] checks everything before it
+    /// writes, so an event that fails leaves nothing without a savepoint
+    /// (an SQL error ends the whole transaction anyway); only what the
+    /// network sets off after it (partners' copies, outbox rows, notes)
+    /// can fail once something is written. That needs a link or a share:
+    /// without one, [`follow_ups`] has nothing to do. A savepoint costs
+    /// two statements and a copy of every page the event touches.
+    fn guard(&mut self, before: Option<&Ticket>, outcome: &Outcome) -> Result<(), StoreError> {
+        let linked = |t: &Ticket| !t.shares.is_empty() || t.received.is_some();
+        let networked =
+            !outcome.shares.is_empty() || before.is_some_and(linked) || linked(&outcome.after);
+        if networked && !self.guarded {
+            self.store.savepoint()?;
+            self.guarded = true;
+        }
+        Ok(())
+    }
+
+    /// Ends the event's savepoint, if it has one: keeps what it wrote, or
+    /// undoes it.
+    fn unguard(&mut self, keep: bool) -> Result<(), StoreError> {
+        if !std::mem::take(&mut self.guarded) {
+            return Ok(());
+        }
+        if keep {
+            self.store.release()
+        } else {
+            self.store.rollback_to()
         }
     }
 
@@ -578,6 +614,7 @@ impl<'a> Pipeline<'a> {
             ..Context::default()
         };
         let outcome = engine::run(rules, before.as_ref(), update, &cx);
+        self.guard(before.as_ref(), &outcome)?;
         self.store.apply(&Applied {
             event_id: &update.event_id,
             line,

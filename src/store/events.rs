@@ -159,6 +159,8 @@ fn upsert_event(conn: &Connection, row: &EventRow) -> rusqlite::Result<bool> {
 }
 
 /// Writes everything an applied event did; see [`super::Store::apply`].
+/// `unapplied`: this transaction has just read that the event is not
+/// applied, so that is not read again.
 ///
 /// Everything that can be wrong with the input is found before the first
 /// write: the ids, values the store cannot hold, an event already applied,
@@ -169,6 +171,7 @@ pub(super) fn apply(
     path: &str,
     known: &mut KnownUsers,
     applied: &Applied,
+    unapplied: bool,
 ) -> Result<(), StoreError> {
     let fail = |source| StoreError::Sql {
         path: path.to_string(),
@@ -209,7 +212,8 @@ pub(super) fn apply(
         })
         .collect::<Result<Vec<_>, _>>()?;
 
-    if state(conn, applied.event_id).map_err(fail)? == Some(EventState::Applied) {
+    let applied_before = || state(conn, applied.event_id).map(|s| s == Some(EventState::Applied));
+    if !unapplied && applied_before().map_err(fail)? {
         return Err(StoreError::AlreadyApplied {
             path: path.to_string(),
             event_id: applied.event_id.to_string(),

@@ -75,6 +75,9 @@ pub struct Store {
     known: RefCell<users::KnownUsers>,
     /// Tickets as this transaction wrote them; see [`cache::TicketCache`].
     tickets: RefCell<cache::TicketCache>,
+    /// An event [`Store::event_state`] found not applied in this
+    /// transaction, so that [`Store::apply`] need not look again.
+    unapplied: RefCell<Option<String>>,
 }
 
 /// Why the store could not do what was asked.
@@ -214,6 +217,7 @@ impl Store {
             path,
             known: RefCell::default(),
             tickets: RefCell::default(),
+            unapplied: RefCell::default(),
         })
     }
 
@@ -251,6 +255,7 @@ impl Store {
     fn forget_users(&self) {
         self.known.borrow_mut().forget();
         self.tickets.borrow_mut().forget();
+        self.unapplied.take();
     }
 
     fn run(&self, sql: &str) -> Result<(), StoreError> {
@@ -264,6 +269,7 @@ impl Store {
     /// Starts a write transaction, taking the write lock now (`BEGIN
     /// IMMEDIATE`) so that it cannot fail later on a lock upgrade.
     pub fn begin(&self) -> Result<(), StoreError> {
+        self.unapplied.take();
         self.run("BEGIN IMMEDIATE")?;
         // Another connection may have written since the last transaction:
         // `data_version` changes when one commits.
@@ -278,6 +284,7 @@ impl Store {
 
     /// Commits the transaction [`Store::begin`] started.
     pub fn commit(&self) -> Result<(), StoreError> {
+        self.unapplied.take();
         self.run("COMMIT")
     }
 
@@ -318,6 +325,7 @@ impl Store {
     /// change them.
     fn write<T>(&self, write: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
         self.tickets.borrow_mut().forget();
+        self.unapplied.take();
         self.transaction(write)
     }
 
@@ -599,7 +607,13 @@ impl Store {
     /// Whether an event was applied or rejected, or `None` when the store
     /// has not seen it.
     pub fn event_state(&self, event_id: &str) -> Result<Option<EventState>, StoreError> {
-        events::state(&self.conn, event_id).map_err(self.fail())
+        let state = events::state(&self.conn, event_id).map_err(self.fail())?;
+        // Inside a transaction only `apply` can change that before the
+        // event is applied (every other write forgets it).
+        if state != Some(EventState::Applied) && !self.conn.is_autocommit() {
+            self.unapplied.replace(Some(event_id.to_string()));
+        }
+        Ok(state)
     }
 
     /// The tickets that have an applied event with id `<prefix><ticket
@@ -726,9 +740,10 @@ impl Store {
     /// ingest loop needs no savepoint per event. After a
     /// [`StoreError::Sql`] (disk full, I/O) roll the transaction back.
     pub fn apply(&self, applied: &Applied) -> Result<(), StoreError> {
+        let unapplied = self.unapplied.take().as_deref() == Some(applied.event_id);
         let result = self.transaction(|| {
             let mut known = self.known.borrow_mut();
-            events::apply(&self.conn, &self.path, &mut known, applied)
+            events::apply(&self.conn, &self.path, &mut known, applied, unapplied)
         });
         if result.is_err() {
             // Users written before a failed write may be rolled back.

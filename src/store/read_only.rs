@@ -81,6 +81,7 @@ fn read_only(path: &Path) -> Result<Store, StoreError> {
         path: shown,
         known: Default::default(),
         tickets: Default::default(),
+        unapplied: Default::default(),
     })
 }
 

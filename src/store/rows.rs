@@ -5,7 +5,10 @@
 
 use rusqlite::types::ToSql;
 use rusqlite::{params_from_iter, Connection};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::rc::Rc;
 
 /// Rows per statement, largest first: any count is written greedily with
 /// at most a few statements beyond `count / 32`, from five cached shapes.
@@ -34,7 +37,8 @@ impl Insert {
         debug_assert_eq!(shared.len(), self.shared);
         for (n, now) in pieces(values, self.per_row) {
             let bound = shared.iter().chain(now.iter());
-            conn.prepare_cached(&self.sql(n))?
+            let sql = cached_sql(self.head, n, || self.sql(n));
+            conn.prepare_cached(&sql)?
                 .execute(params_from_iter(bound))?;
         }
         Ok(())
@@ -62,19 +66,33 @@ impl Insert {
 /// to the `?`s before the list.
 pub(super) fn delete_in(
     conn: &Connection,
-    head: &str,
+    head: &'static str,
     shared: &[&dyn ToSql],
     keys: &[&dyn ToSql],
 ) -> rusqlite::Result<()> {
     for (n, part) in pieces(keys, 1) {
-        let first = shared.len() + 1;
-        let list: Vec<String> = (first..first + n).map(|i| format!("?{i}")).collect();
-        let sql = format!("{head} ({})", list.join(", "));
+        let sql = cached_sql(head, n, || {
+            let first = shared.len() + 1;
+            let list: Vec<String> = (first..first + n).map(|i| format!("?{i}")).collect();
+            format!("{head} ({})", list.join(", "))
+        });
         let bound = shared.iter().chain(part.iter());
         conn.prepare_cached(&sql)?
             .execute(params_from_iter(bound))?;
     }
     Ok(())
+}
+
+thread_local! {
+    /// Statement texts by head and rows: built once, not per event.
+    static SQL: RefCell<HashMap<(&'static str, usize), Rc<str>>> = RefCell::default();
+}
+
+fn cached_sql(head: &'static str, n: usize, build: impl FnOnce() -> String) -> Rc<str> {
+    SQL.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        Rc::clone(cache.entry((head, n)).or_insert_with(|| build().into()))
+    })
 }
 
 /// `values` cut greedily into runs of `n` rows of `per_row` values, `n`
