@@ -102,3 +102,22 @@ fn load_yaml(bencher: divan::Bencher, n: usize) {
         .counter(divan::counter::ItemsCount::new(n))
         .bench(|| load(divan::black_box(&yaml), false));
 }
+
+/// One rule with 100,000 conditions joined by `and`, parsed and checked:
+/// every stage must stay linear in the conditions.
+#[divan::bench(sample_count = 5)]
+fn one_rule_100k_conditions(bencher: divan::Bencher) {
+    let when: Vec<String> = (0..100_000)
+        .map(|i| format!("Tags contains none of t{i}"))
+        .collect();
+    let text = format!(
+        "trigger \"big\" {{\n  when {}\n  then Add tags done\n}}\n",
+        when.join(" and ")
+    );
+    let options = CheckOptions::default();
+    bencher.bench(|| {
+        let (file, diags) = parse_rules(divan::black_box(&text));
+        assert!(diags.is_empty());
+        check(&file, &options)
+    });
+}

@@ -6,6 +6,7 @@
 //! `automation`) and each is parsed alone: every broken rule gets its own
 //! error and the good ones still reach `check`.
 
+mod fast;
 mod limits;
 
 use super::ast::Rule as AstRule;
@@ -31,6 +32,21 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 /// Parses a `.rules` text. Always returns what could be read, with every
 /// syntax error found.
 pub fn parse_rules(src: &str) -> (RuleFile, Vec<Diagnostic>) {
+    if let Some(file) = fast::parse(src) {
+        return (file, Vec::new());
+    }
+    parse_with_pest(src)
+}
+
+/// Does the hand-written fast path read this text (else pest does)?
+/// For the equivalence test and the benchmarks.
+pub fn fast_path_reads(src: &str) -> bool {
+    fast::parse(src).is_some()
+}
+
+/// Parses a `.rules` text with pest alone, as [`parse_rules`] does for
+/// any file its fast path leaves to pest.
+pub fn parse_with_pest(src: &str) -> (RuleFile, Vec<Diagnostic>) {
     let mut ctx = Ctx {
         src,
         offset: 0,
@@ -581,7 +597,12 @@ fn words(pair: &Pair<'_, Rule>) -> String {
 
 /// The text of a `string` pair with its escapes resolved.
 fn unescape(pair: &Pair<'_, Rule>) -> String {
-    let raw = pair.as_str();
+    unescape_quoted(pair.as_str())
+}
+
+/// A quoted text (quotes included) with `\"`, `\\`, `\n`, `\r` and
+/// `\t` resolved.
+fn unescape_quoted(raw: &str) -> String {
     let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("");
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars();
