@@ -182,10 +182,27 @@ impl FromRequestParts<AppState> for Caller {
 /// Who holds the token whose hash is `hash`, if it is `email`'s and still
 /// live: the one check behind the API's Basic auth and the console's
 /// login (and each of its session's requests, so a revoked token or a
-/// removed agent ends the session within [`TOKEN_TTL`]).
+/// removed agent ends the API's access within [`TOKEN_TTL`]).
 pub async fn authenticate(state: &AppState, email: &str, hash: String) -> Result<Caller, ApiError> {
+    let found = owner_of(state, hash, true).await?;
+    caller_of(found, email)
+}
+
+/// [`authenticate`] from the store itself, never from what was believed:
+/// the console's login and each page of its sessions, so a revoked token
+/// or a removed agent ends the session at its next page.
+pub async fn authenticate_now(
+    state: &AppState,
+    email: &str,
+    hash: String,
+) -> Result<Caller, ApiError> {
+    let found = owner_of(state, hash, false).await?;
+    caller_of(found, email)
+}
+
+/// The caller a token's owner makes, if the owner is `email`.
+fn caller_of(found: Option<Owner>, email: &str) -> Result<Caller, ApiError> {
     let email = email.trim().to_lowercase();
-    let found = owner_of(state, hash).await?;
     let wrong =
         || ApiError::unauthorized("the email or the API token is wrong, or the token was revoked");
     let Some(found) = found else {
@@ -209,9 +226,14 @@ pub async fn authenticate(state: &AppState, email: &str, hash: String) -> Result
 }
 
 /// The owner of the token with this hash: believed from [`Verified`]
-/// within [`TOKEN_TTL`], else read from the store (and kept when good).
-async fn owner_of(state: &AppState, hash: String) -> Result<Option<Owner>, ApiError> {
-    if let Some(owner) = state.verified.get(&hash) {
+/// within [`TOKEN_TTL`] when `believe`, else read from the store (and
+/// kept when good).
+async fn owner_of(
+    state: &AppState,
+    hash: String,
+    believe: bool,
+) -> Result<Option<Owner>, ApiError> {
+    if let Some(owner) = believe.then(|| state.verified.get(&hash)).flatten() {
         return Ok(Some(owner));
     }
     let key = hash.clone();

@@ -55,7 +55,7 @@ pub async fn login(
 ) -> Response {
     let email = form.email.trim().to_lowercase();
     let next = form.next.as_deref();
-    let checked = auth::authenticate(&state, &email, auth::token_hash(form.token.trim())).await;
+    let checked = auth::authenticate_now(&state, &email, auth::token_hash(form.token.trim())).await;
     let caller = match checked {
         Ok(caller) => caller,
         Err(e) => {

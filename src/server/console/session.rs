@@ -190,7 +190,7 @@ impl FromRequestParts<AppState> for Viewer {
         let Some(login) = login.cloned() else {
             return Err(to_login(parts));
         };
-        match auth::authenticate(state, &login.email, login.hash.clone()).await {
+        match auth::authenticate_now(state, &login.email, login.hash.clone()).await {
             Ok(caller) => Ok(Viewer {
                 caller,
                 accounts: logins.into_iter().map(|l| l.account).collect(),
