@@ -382,6 +382,7 @@ fn test_part(test: &Test, cx: &Cx) -> Option<Part> {
 
 const SHARES: &str = "shares s WHERE s.account = t.account AND s.ticket_id = t.id";
 const AGENTS: &str = "agent_shares a WHERE a.account = t.account AND a.ticket_id = t.id";
+const TAGS: &str = "tags g WHERE g.account = t.account AND g.ticket_id = t.id";
 
 /// `EXISTS (SELECT 1 FROM <from><more>)`: never NULL.
 fn exists(from: &str, more: &str, params: Vec<SqlParam>) -> Part {
@@ -405,21 +406,9 @@ fn tags_part(op: TagOp, ids: &[u32], interner: &Interner) -> Option<Part> {
     names.sort_unstable();
     names.dedup();
     let names: Vec<SqlParam> = names.into_iter().map(text).collect();
-    // Not a correlated EXISTS: the tickets with the tags are read once,
-    // off `tags_by_tag`, into a list each candidate is looked up in,
-    // rather than a search of `tags` per candidate (4 times faster over
-    // 800,000 open tickets). Neither side is ever NULL, so neither is IN.
-    let any = |names: Vec<SqlParam>| {
-        match names.len() {
+    let any = |names: Vec<SqlParam>| match names.len() {
         0 => Part::Const(false),
-        n => Part::Sql(
-            format!(
-                "(t.account, t.id) IN (SELECT g.account, g.ticket_id FROM tags g WHERE g.tag IN ({}))",
-                marks(n)
-            ),
-            names,
-        ),
-    }
+        n => exists(TAGS, &format!(" AND g.tag IN ({})", marks(n)), names),
     };
     Some(match op {
         TagOp::Any => any(names),
@@ -750,14 +739,13 @@ mod tests {
     }
 
     #[test]
-    fn tags_are_lists_and_sharing_exists_subqueries() {
+    fn tags_and_sharing_are_exists_subqueries() {
         let f = filter(
             "Tags contains all of vip lens and Tags contains none of spam and Ticket is shared",
         );
         assert!(f.exact);
-        let tags = "(t.account, t.id) IN (SELECT g.account, g.ticket_id FROM tags g";
-        assert_eq!(f.sql.matches(tags).count(), 3);
-        assert!(f.sql.contains(&format!("NOT ({tags}")), "{}", f.sql);
+        assert_eq!(f.sql.matches("EXISTS (SELECT 1 FROM tags g").count(), 3);
+        assert!(f.sql.contains("NOT (EXISTS"), "{}", f.sql);
         assert!(f.sql.contains("s.active = 1"), "{}", f.sql);
         assert_eq!(
             f.params[OPEN.len()..],

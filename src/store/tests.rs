@@ -1398,11 +1398,10 @@ fn automation_sweeps_search_an_index() {
     );
     // A window alone: one range per status that is not closed.
     uses("Hours since updated greater than 72", "tickets_by_updated");
-    // Statuses and a tag: the tag's tickets, looked up in an index that
-    // leads with the statuses.
+    // Statuses alone: any index that leads with them covers the query.
     uses(
         "Status less than solved and Tags contains at least one of vip",
-        "(account=? AND status=?",
+        "(account=? AND status=?)",
     );
 }
 
