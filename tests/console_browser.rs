@@ -32,6 +32,25 @@ const WIDER_THAN_THE_WINDOW: &str = "return Array.from(document.querySelectorAll
   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
   .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '') + ' (' + Math.round(e.getBoundingClientRect().right) + ')')";
 
+/// Like [`WIDER_THAN_THE_WINDOW`], but what a sideways-scrolling box
+/// (a table, the network picture) holds may reach past the edge: the box
+/// itself must not.
+const WIDER_OUTSIDE_SCROLLERS: &str = "const scrolls = e => { for (let p = e.parentElement; p; p = p.parentElement) { const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; } return false; };
+return Array.from(document.querySelectorAll('body *'))
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !scrolls(e))
+  .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '') + ' (' + Math.round(e.getBoundingClientRect().right) + ')')";
+
+/// Saves the page at a desktop's width as `NAME` and at a phone's as
+/// `NAME-phone`, where nothing may run off the side.
+async fn both_widths(b: &Browser, name: &str) {
+    b.screenshot(name).await;
+    b.resize(390, 844).await;
+    b.screenshot(&format!("{name}-phone")).await;
+    let wide = b.run_js(WIDER_OUTSIDE_SCROLLERS, json!([])).await;
+    assert_eq!(wide, json!([]), "{name} is wider than a phone");
+    b.resize(1280, 1400).await;
+}
+
 /// Replaces a textarea's text by typing, as a person would.
 async fn retype(b: &Browser, css: &str, text: &str) {
     let area = b.find(css).await;
@@ -161,8 +180,11 @@ async fn wait_status(api: &serve::Api, name: &str, status: &str) {
 }
 
 /// Logs in on `/login` with an email and token; lands on `/tickets`.
-async fn log_in(b: &Browser, base: &str, email: &str, token: &str) {
+async fn log_in(b: &Browser, base: &str, email: &str, token: &str, shot: Option<&str>) {
     b.goto(&format!("{base}/login")).await;
+    if let Some(name) = shot {
+        both_widths(b, name).await;
+    }
     b.type_in(&b.find("input#email").await, email).await;
     b.type_in(&b.find("input#token").await, token).await;
     b.click(&b.find("button[type=submit]").await).await;
@@ -177,7 +199,6 @@ async fn log_in(b: &Browser, base: &str, email: &str, token: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs the console pages; un-ignored at merge"]
 async fn the_console_follows_a_share_and_marks_a_failed_agreement() {
     let Some(b) = Browser::start("console").await else {
         return;
@@ -235,19 +256,37 @@ async fn the_console_follows_a_share_and_marks_a_failed_agreement() {
 
     // Acme first, so the ticket page below is support's, whose ticket
     // the id is; the session holds both to follow the link to Acme's copy.
-    log_in(&b, &server.base, acme.email(), acme.token()).await;
-    log_in(&b, &server.base, support.email(), support.token()).await;
-    b.screenshot("console-tickets").await;
+    let base = &server.base;
+    log_in(&b, base, acme.email(), acme.token(), Some("console-login")).await;
+    log_in(&b, base, support.email(), support.token(), None).await;
+    both_widths(&b, "console-tickets").await;
 
-    b.goto(&format!("{}/tickets/{id}", server.base)).await;
-    b.screenshot("console-ticket").await;
+    b.goto(&format!("{base}/tickets/{id}")).await;
+    both_widths(&b, "console-ticket").await;
     b.click(&b.find("a.partner-copy").await).await;
     b.find("main[data-account=acme]").await;
     let heading = b.text(&b.find("h1").await).await;
     assert_eq!(heading.trim(), subject);
-    b.screenshot("console-partner-copy").await;
+    both_widths(&b, "console-partner-copy").await;
 
-    b.goto(&format!("{}/network", server.base)).await;
+    b.goto(&format!("{base}/network?account=support")).await;
     b.find("[data-status=failed]").await;
-    b.screenshot("console-network").await;
+    both_widths(&b, "console-network").await;
+    b.click(&b.find("tr[data-status=accepted] a").await).await;
+    b.find("main[data-account=support]").await;
+    both_widths(&b, "console-agreement").await;
+
+    b.goto(&format!("{base}/rules?account=support")).await;
+    b.find("main[data-account=support]").await;
+    both_widths(&b, "console-rules").await;
+
+    // The playground needs no login, but shows who is logged in, in the
+    // same nav as every console page.
+    b.goto(&format!("{base}/playground")).await;
+    checked(&b).await;
+    let current = b.find("nav a[aria-current=page]").await;
+    assert_eq!(b.text(&current).await.trim(), "Playground");
+    let who = b.text(&b.find("nav .who").await).await;
+    assert!(who.contains(support.email()), "{who}");
+    both_widths(&b, "console-playground").await;
 }

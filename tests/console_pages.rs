@@ -590,3 +590,33 @@ async fn a_copy_on_another_server_shows_its_url_and_outbox() {
     );
     assert!(copy.html.contains(&origin), "{}", copy.html);
 }
+
+/// The playground, in the console's frame: anyone may open it; a login
+/// shows in its nav; a session that no longer holds does not stop it.
+#[tokio::test]
+async fn the_playground_is_in_the_console_frame_with_or_without_a_login() {
+    let desk = two_accounts("console-playground");
+    let server = desk.serve(&[]);
+    let mut browser = Browser::new(&server);
+    let current = r#"<a href="/playground" aria-current="page">Playground</a>"#;
+
+    let anyone = browser.get("/playground").await;
+    assert_eq!(anyone.status, 200);
+    assert_eq!(anyone.cache_control.as_deref(), Some("private, no-store"));
+    assert!(anyone.html.contains(current), "{}", anyone.html);
+    assert!(anyone.html.contains(r#"<a href="/login">Log in</a>"#));
+
+    let token = desk.token("support", "admin@support.example");
+    browser.login("admin@support.example", &token).await;
+    let viewer = browser.get("/playground").await;
+    assert_eq!(viewer.status, 200);
+    assert!(viewer.html.contains(current));
+    assert!(viewer.html.contains("admin@support.example"));
+    assert!(viewer.html.contains(r#"action="/logout""#));
+
+    desk.ok(&["tokens", "revoke", "support", "1"]);
+    let revoked = browser.get("/playground").await;
+    assert_eq!(revoked.status, 200, "{}", revoked.html);
+    assert!(!revoked.html.contains("admin@support.example"));
+    assert!(revoked.html.contains(r#"<a href="/login">Log in</a>"#));
+}

@@ -335,7 +335,8 @@ async fn the_page_renders() {
     let kind = page.headers()["content-type"].to_str().unwrap().to_string();
     assert!(kind.starts_with("text/html"), "{kind}");
     let policy = page.headers()["content-security-policy"].to_str().unwrap();
-    assert!(policy.starts_with("default-src 'self'"), "{policy}");
+    assert_eq!(policy, ticket_rules::server::console::POLICY);
+    assert!(policy.contains("script-src 'self'"), "{policy}");
     let html = masked(&page.text().await.unwrap());
     insta::assert_snapshot!("playground_page", html);
     for (asset, kind) in [("playground.js", "javascript"), ("playground.css", "css")] {

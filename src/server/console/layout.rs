@@ -25,6 +25,18 @@ const ITEMS: [(Nav, &str, &str); 4] = [
 
 /// A whole page: `body` inside the frame, titled `title`.
 pub fn layout(title: &str, viewer: Option<&Viewer>, current: Nav, body: Markup) -> Markup {
+    styled_layout(title, viewer, current, &[], body)
+}
+
+/// [`layout`] with more stylesheets after the console's own, for a page
+/// (the playground) that brings its own.
+pub fn styled_layout(
+    title: &str,
+    viewer: Option<&Viewer>,
+    current: Nav,
+    styles: &[&str],
+    body: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -33,6 +45,9 @@ pub fn layout(title: &str, viewer: Option<&Viewer>, current: Nav, body: Markup) 
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · ticket-rules" }
                 link rel="stylesheet" href="/assets/console.css";
+                @for href in styles {
+                    link rel="stylesheet" href=(href);
+                }
             }
             body {
                 a.skip href="#main" { "Skip to content" }

@@ -1,6 +1,6 @@
 //! The web console `serve` shows at `/`: server-rendered HTML (maud, so
 //! templates are checked at compile time), one stylesheet in the binary,
-//! no script and no build chain, so it works offline.
+//! no script but the playground's and no build chain, so it works offline.
 //!
 //! The pages:
 //! - `GET /login`, `POST /login`, `POST /logout` ([`login`]): log in with
@@ -34,7 +34,7 @@ pub mod svg;
 pub mod ticket;
 pub mod tickets;
 
-pub use layout::{layout, Nav};
+pub use layout::{layout, styled_layout, Nav};
 pub use session::{Sessions, Viewer};
 
 use super::AppState;
@@ -62,12 +62,16 @@ pub fn routes() -> Router<AppState> {
         .layer(axum::middleware::map_response(private))
 }
 
-/// The console's pages show one user's tickets: no cache keeps them, no
-/// other site frames them, and they load nothing but this server's
-/// stylesheet.
-const POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// The one policy of every console page, the playground's included: they
+/// load only this server's stylesheets and script, the playground's script
+/// talks only to this server, no other site frames them, and forms (the
+/// nav's log out) post only here. Text from a share link can never become
+/// code, even if something slipped through as HTML.
+pub const POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-async fn private(mut response: Response) -> Response {
+/// The console's pages show one user's tickets: no cache keeps them, and
+/// each carries [`POLICY`].
+pub async fn private(mut response: Response) -> Response {
     let headers = response.headers_mut();
     if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(

@@ -176,14 +176,17 @@ fn ends(viewer: &Viewer, a: &Agreement) -> (String, String) {
     }
 }
 
-fn terms_text(a: &Agreement) -> String {
+/// The terms, one to a line: run together they wrap mid-term in a
+/// table's narrow cell.
+fn terms_text(a: &Agreement) -> Markup {
     let yes = |b: bool| if b { "yes" } else { "no" };
-    format!(
-        "comments {}; tags synced: {}; custom fields synced: {}",
-        a.comments.as_str(),
-        yes(a.sync_tags),
-        yes(a.sync_custom_fields)
-    )
+    html! {
+        span.term { "comments: " (a.comments.as_str()) ";" }
+        " "
+        span.term { "tags synced: " (yes(a.sync_tags)) ";" }
+        " "
+        span.term { "custom fields synced: " (yes(a.sync_custom_fields)) }
+    }
 }
 
 fn partner_cell(holder: &Holder) -> Markup {
@@ -204,9 +207,18 @@ fn terms(side: &Side) -> Markup {
             dt { "Direction" } dd { (a.direction.as_str()) " (" (if a.direction == Direction::Outbound { "this account sends" } else { "this account receives" }) ")" }
             dt { "Partner" } dd { (partner_cell(&side.holder)) }
             dt { "Terms" } dd { (terms_text(a)) }
-            @if let Some(at) = &a.created_at { dt { "Created" } dd { (at) } }
-            @if let Some(at) = &a.updated_at { dt { "Updated" } dd { (at) } }
+            @if let Some(at) = &a.created_at { dt { "Created" } dd { (stamp(at)) } }
+            @if let Some(at) = &a.updated_at { dt { "Updated" } dd { (stamp(at)) } }
         }
+    }
+}
+
+/// An agreement's time (kept as the text the API took) as every other
+/// time on the pages shows, or as given when it is not RFC 3339.
+fn stamp(at: &str) -> Markup {
+    match chrono::DateTime::parse_from_rfc3339(at) {
+        Ok(parsed) => time(&parsed.with_timezone(&chrono::Utc)),
+        Err(_) => html! { (at) },
     }
 }
 

@@ -59,7 +59,7 @@ fn listing(rules: &[&Listed], fired: &Fired) -> Markup {
                     @let never = !fired.ever.contains_key(&rule.title);
                     tr class=[(!rule.active).then_some("inactive")] {
                         td { (i + 1) }
-                        td { (rule.title) }
+                        td.title { (rule.title) }
                         td {
                             @if rule.active { "active" } @else { span.badge.stopped { "inactive" } }
                         }

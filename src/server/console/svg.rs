@@ -163,7 +163,7 @@ fn node_mark(node: &Node, x: f64, y: f64) -> Markup {
             }
             text x=(n(x)) y=(n(y + NODE + 16.0)) text-anchor="middle" fill="#1f2328" { (node.label) }
             @if node.remote {
-                text x=(n(x)) y=(n(y + 4.0)) text-anchor="middle" fill="#1f2328" font-size="11" { "remote" }
+                text.kind x=(n(x)) y=(n(y + 4.0)) text-anchor="middle" fill="#1f2328" font-size="11" { "remote" }
             }
         }
     }

@@ -209,7 +209,7 @@ fn listing(viewer: &Viewer, tickets: &[Ticket]) -> Markup {
                 @for t in tickets {
                     tr {
                         td { (t.id) }
-                        td { a href=(viewer.link(&format!("/tickets/{}", t.id))) { (subject(t)) } }
+                        td.title { a href=(viewer.link(&format!("/tickets/{}", t.id))) { (subject(t)) } }
                         td { span class={ "status s-" (t.status.as_str()) } { (t.status.as_str()) } }
                         td { (t.priority.map_or("-", |p| p.as_str())) }
                         td { (t.group.as_deref().unwrap_or("-")) }

@@ -20,7 +20,7 @@ mod sample;
 mod view;
 
 use super::error::ApiError;
-use super::Limits;
+use super::{AppState, Limits};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
@@ -115,17 +115,22 @@ impl Gate {
     }
 }
 
-/// The playground's routes, with their own state and body limit.
-pub fn routes<S: Clone + Send + Sync + 'static>(limits: &Limits) -> Router<S> {
+/// The playground's routes: the page in the console's frame (and under
+/// its policy), the assets, and the JSON API with its own gate and body
+/// limit.
+pub fn routes(limits: &Limits) -> Router<AppState> {
     let gate = Gate::new(limits.playground_runs, limits.playground_time);
-    Router::new()
+    let page = Router::new()
         .route("/playground", get(page::show))
+        .layer(axum::middleware::map_response(super::console::private));
+    let api = Router::new()
         .route("/playground/assets/{name}", get(assets::asset))
         .route("/playground/check", post(check_files))
         .route("/playground/run", post(run_files))
         .route("/playground/convert", post(convert_file))
         .layer(DefaultBodyLimit::max(MAX_BODY.min(limits.max_body)))
-        .with_state(gate)
+        .with_state(gate);
+    page.merge(api)
 }
 
 fn read<T: DeserializeOwned>(body: &[u8]) -> Result<T, PlaygroundError> {

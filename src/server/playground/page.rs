@@ -3,46 +3,28 @@
 //! its script; the script adds live diagnostics, runs and share links.
 
 use super::sample;
-use axum::http::header;
-use axum::response::IntoResponse;
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use crate::server::console::{styled_layout, Nav, Viewer};
+use crate::server::AppState;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use maud::{html, Markup, PreEscaped};
 
-/// The frame of the page. The one place it is built: the console's
-/// layout takes its place when the console lands.
-fn page(title: &str, body: Markup) -> Markup {
-    html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · ticket-rules" }
-                link rel="stylesheet" href="/playground/assets/playground.css";
-            }
-            body {
-                header.top { a href="/" { "ticket-rules" } span { " / " (title) } }
-                (body)
-            }
-        }
-    }
-}
-
-/// Only the page's own script and style run: a share link's text can
-/// never become code, even if something slipped through as HTML.
-const POLICY: &str =
-    "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-
-/// `GET /playground`.
-pub async fn show() -> impl IntoResponse {
-    ([(header::CONTENT_SECURITY_POLICY, POLICY)], render())
+/// `GET /playground`: no login needed, but a logged-in viewer sees
+/// themself in the nav, as on every console page.
+pub async fn show(State(state): State<AppState>, mut parts: Parts) -> Markup {
+    let viewer = Viewer::from_request_parts(&mut parts, &state).await.ok();
+    render(viewer.as_ref())
 }
 
 /// The whole page.
-pub fn render() -> Markup {
-    page(
+pub fn render(viewer: Option<&Viewer>) -> Markup {
+    styled_layout(
         "Rule playground",
+        viewer,
+        Nav::Playground,
+        &["/playground/assets/playground.css"],
         html! {
-            main #playground data-home=(sample::HOME) {
+            div #playground data-home=(sample::HOME) {
                 h1 { "Rule playground" }
                 p.intro {
                     "Edit the triggers of two help desks that share tickets — "
