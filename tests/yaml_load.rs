@@ -148,6 +148,10 @@ fn channels_by_id_name_or_via_type() {
     assert_eq!(atoms(&cond("via_id", "is", json!(99))), vec![Atom::Num(99)]);
     assert_eq!(
         atoms(&cond("via_id", "is", json!("69"))),
+        vec![w("side"), w("conversation")]
+    );
+    assert_eq!(
+        atoms(&cond("via_id", "is", json!("75"))),
         vec![w("native"), w("messaging")]
     );
 }
