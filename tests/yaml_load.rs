@@ -150,6 +150,10 @@ fn channels_by_id_name_or_via_type() {
         atoms(&cond("via_id", "is", json!("69"))),
         vec![w("side"), w("conversation")]
     );
+    assert_eq!(
+        atoms(&cond("via_id", "is", json!("75"))),
+        vec![w("native"), w("messaging")]
+    );
 }
 
 #[test]
