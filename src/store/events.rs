@@ -576,6 +576,30 @@ pub(super) fn audit(
     rows.collect()
 }
 
+/// The newest audit entry's number, 0 for none: what an event writes
+/// next comes after it.
+pub(super) fn last_audit_seq(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM audit")?
+        .query_row([], |row| row.get(0))
+}
+
+/// What one event wrote to a ticket's audit trail after entry `after`,
+/// oldest first: a range of the ticket's index, not its whole trail.
+pub(super) fn event_audit_since(
+    conn: &Connection,
+    account: &str,
+    id: i64,
+    event_id: &str,
+    after: i64,
+) -> rusqlite::Result<Vec<AuditEntry>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT seq, event_id, rule, action, change, before, after, at FROM audit
+         WHERE account = ?1 AND ticket_id = ?2 AND seq > ?4 AND event_id = ?3 ORDER BY seq",
+    )?;
+    let rows = statement.query_map(params![account, id, event_id, after], audit_entry)?;
+    rows.collect()
+}
+
 /// What one event wrote to a ticket's audit trail, oldest first.
 pub(super) fn event_audit(
     conn: &Connection,

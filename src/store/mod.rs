@@ -663,6 +663,23 @@ impl Store {
         events::applied_ticket(&self.conn, event_id).map_err(self.fail())
     }
 
+    /// The newest audit entry's number (0 for none).
+    pub fn last_audit_seq(&self) -> Result<i64, StoreError> {
+        events::last_audit_seq(&self.conn).map_err(self.fail())
+    }
+
+    /// What one event wrote to a ticket's audit trail after entry `after`
+    /// (from [`Store::last_audit_seq`] before it ran), oldest first.
+    pub fn event_audit_since(
+        &self,
+        account: &str,
+        id: i64,
+        event_id: &str,
+        after: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        events::event_audit_since(&self.conn, account, id, event_id, after).map_err(self.fail())
+    }
+
     /// What one event wrote to a ticket's audit trail, oldest first.
     pub fn event_audit(
         &self,

@@ -239,6 +239,8 @@ async fn write(
                 update.event_id.clone(),
             );
             let text = serde_json::to_string(&update).unwrap_or_default();
+            // The answer's audit is what this event writes past this.
+            let since = store.last_audit_seq()?;
             let mut pipeline = Pipeline::new(store, rules.run.as_ref(), Explain::None)
                 .with_staff(&account, caller.staff.clone());
             if let Some(ticket) = known {
@@ -253,7 +255,7 @@ async fn write(
             let ticket = store
                 .ticket(&account, id)?
                 .ok_or_else(ApiError::not_found)?;
-            let entries = store.event_audit(&account, id, &event_id)?;
+            let entries = store.event_audit_since(&account, id, &event_id, since)?;
             Ok((ticket, entries, false))
         })
         .await??;
