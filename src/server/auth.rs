@@ -17,7 +17,7 @@ use super::error::ApiError;
 use super::AppState;
 use crate::model::staff::Staff;
 use crate::model::{Actor, Role, Ticket};
-use crate::store::Store;
+use crate::store::{Store, StoreError, TicketFilter};
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -33,6 +33,9 @@ pub const TOKEN_TTL: Duration = Duration::from_secs(2);
 /// Tokens kept at most; past it the stale ones go, and if none is stale,
 /// all (a flood of distinct good tokens only costs store reads again).
 const MAX_VERIFIED: usize = 4096;
+
+/// Tickets read at a time while counting the ones an agent may see.
+const SCAN: usize = 500;
 
 /// Who a token was: its account, its owner's email, the account's staff.
 type Owner = Arc<(String, String, Staff)>;
@@ -115,6 +118,48 @@ impl Caller {
             )));
         }
         Ok(ticket)
+    }
+
+    /// Page `number` (from 1) of the tickets `filter` matches that the
+    /// caller may see, `per_page` of them, and whether more follow. An
+    /// admin sees them all, so the page is a slice; an agent's is counted
+    /// over the ones they may see, so every page but the last is full.
+    pub fn visible_page(
+        &self,
+        store: &Store,
+        mut filter: TicketFilter,
+        per_page: usize,
+        number: usize,
+    ) -> Result<(Vec<Ticket>, bool), StoreError> {
+        let skip = number.saturating_sub(1).saturating_mul(per_page);
+        if self.admin {
+            filter.limit = Some(per_page + 1);
+            filter.offset = Some(skip);
+            let mut found = store.tickets(&filter)?;
+            let more = found.len() > per_page;
+            found.truncate(per_page);
+            return Ok((found, more));
+        }
+        let (mut seen, mut page, mut offset) = (0, Vec::with_capacity(per_page), 0);
+        filter.limit = Some(SCAN);
+        loop {
+            filter.offset = Some(offset);
+            let chunk = store.tickets(&filter)?;
+            let read = chunk.len();
+            for ticket in chunk.into_iter().filter(|t| self.may_see(t)) {
+                if seen >= skip {
+                    if page.len() == per_page {
+                        return Ok((page, true));
+                    }
+                    page.push(ticket);
+                }
+                seen += 1;
+            }
+            if read < SCAN {
+                return Ok((page, false));
+            }
+            offset += SCAN;
+        }
     }
 
     /// Refuses a caller who is not an admin ("Allowed For: admins").

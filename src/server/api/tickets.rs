@@ -13,7 +13,7 @@ use crate::model::{Ticket, Update, UpdateKind};
 use crate::server::auth::Caller;
 use crate::server::error::ApiError;
 use crate::server::AppState;
-use crate::store::{AuditEntry, Store, TicketFilter};
+use crate::store::{AuditEntry, TicketFilter};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -139,7 +139,11 @@ pub async fn list(
     state
         .readers
         .read(move |store| {
-            let (found, more) = page_of(store, &caller, per_page, number)?;
+            let filter = TicketFilter {
+                account: Some(caller.account.clone()),
+                ..TicketFilter::default()
+            };
+            let (found, more) = caller.visible_page(store, filter, per_page, number)?;
             let shown: Vec<Value> = found.iter().map(|t| shape::ticket(&base, t)).collect();
             let link =
                 |n: usize| format!("{base}/api/v2/tickets.json?page={n}&per_page={per_page}");
@@ -150,53 +154,6 @@ pub async fn list(
             })))
         })
         .await
-}
-
-/// Tickets read at a time while counting the ones an agent may see.
-const SCAN: usize = 500;
-
-/// Page `number` of the tickets the caller may see, and whether more
-/// follow. An admin sees them all, so the page is a slice of the account's
-/// tickets; an agent's is counted over the ones they may see.
-fn page_of(
-    store: &Store,
-    caller: &Caller,
-    per_page: usize,
-    number: usize,
-) -> Result<(Vec<Ticket>, bool), ApiError> {
-    let skip = (number - 1).saturating_mul(per_page);
-    let slice = |offset: usize, limit: usize| {
-        store.tickets(&TicketFilter {
-            account: Some(caller.account.clone()),
-            limit: Some(limit),
-            offset: Some(offset),
-            ..TicketFilter::default()
-        })
-    };
-    if caller.admin {
-        let mut found = slice(skip, per_page + 1)?;
-        let more = found.len() > per_page;
-        found.truncate(per_page);
-        return Ok((found, more));
-    }
-    let (mut seen, mut page, mut offset) = (0, Vec::new(), 0);
-    loop {
-        let chunk = slice(offset, SCAN)?;
-        let read = chunk.len();
-        for ticket in chunk.into_iter().filter(|t| caller.may_see(t)) {
-            if seen >= skip {
-                if page.len() == per_page {
-                    return Ok((page, true));
-                }
-                page.push(ticket);
-            }
-            seen += 1;
-        }
-        if read < SCAN {
-            return Ok((page, false));
-        }
-        offset += SCAN;
-    }
 }
 
 /// Runs the caller's update on the writer; answers with the ticket after

@@ -7,18 +7,15 @@ use super::layout::{layout, Nav};
 use super::page::{read, table, PageError};
 use super::session::Viewer;
 use crate::model::{Status, Ticket};
-use crate::server::auth::Caller;
 use crate::server::error::ApiError;
 use crate::server::AppState;
-use crate::store::{Sharing, Store, TicketFilter};
+use crate::store::{Sharing, TicketFilter};
 use axum::extract::{Query, State};
 use maud::{html, Markup};
 use serde::Deserialize;
 
 /// Tickets a page.
 pub const PER_PAGE: usize = 25;
-/// Tickets read from the store at a time while filling a page.
-const CHUNK: usize = 200;
 
 /// The filters and the page, as the form sends them (empty: any).
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -106,7 +103,7 @@ pub async fn list(
     let number = filters.page.parse::<usize>().unwrap_or(1).max(1);
     let caller = viewer.caller.clone();
     let (tickets, more) = read(&state, &viewer, move |store| {
-        Ok(page_of(store, &caller, filter, number)?)
+        Ok(caller.visible_page(store, filter, PER_PAGE, number)?)
     })
     .await?;
     let body = html! {
@@ -124,39 +121,6 @@ pub async fn list(
         }
     };
     Ok(layout("Tickets", Some(&viewer), Nav::Tickets, body))
-}
-
-/// Page `number` of the tickets `caller` may see among those `filter`
-/// matches, and whether a next page has any.
-fn page_of(
-    store: &Store,
-    caller: &Caller,
-    mut filter: TicketFilter,
-    number: usize,
-) -> Result<(Vec<Ticket>, bool), crate::store::StoreError> {
-    let skip = (number - 1).saturating_mul(PER_PAGE);
-    let (mut seen, mut page) = (0usize, Vec::with_capacity(PER_PAGE));
-    filter.limit = Some(CHUNK);
-    let mut offset = 0;
-    loop {
-        filter.offset = Some(offset);
-        let chunk = store.tickets(&filter)?;
-        let last = chunk.len() < CHUNK;
-        for ticket in chunk.into_iter().filter(|t| caller.may_see(t)) {
-            seen += 1;
-            if seen <= skip {
-                continue;
-            }
-            if page.len() == PER_PAGE {
-                return Ok((page, true));
-            }
-            page.push(ticket);
-        }
-        if last {
-            return Ok((page, false));
-        }
-        offset += CHUNK;
-    }
 }
 
 fn filter_form(viewer: &Viewer, f: &Filters) -> Markup {
