@@ -4,6 +4,11 @@
 //! copy). The target: at least 1,000 payloads/s. Run with
 //! `cargo bench --bench delivery`.
 
+/// The allocator the binary uses (`src/main.rs`), so these figures are
+/// the command's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "../tests/common/partner.rs"]
 #[allow(dead_code)]
 mod partner;

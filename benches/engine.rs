@@ -8,6 +8,11 @@
 //! a product or customer tag (`Tags contains at least one of …`), some
 //! only about new tickets, a few look at every update.
 
+/// The allocator the binary uses (`src/main.rs`), so these figures are
+/// the command's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use chrono::{TimeZone, Utc};
 use divan::Bencher;
 use ticket_rules::engine::{self, Context, Input, RuleSet, Walk};

@@ -12,6 +12,11 @@
 //! `one_event_100k_tags` a create carrying 100,000 tags. Run with
 //! `cargo bench --bench ingest`.
 
+/// The allocator the binary uses (`src/main.rs`), so these figures are
+/// the command's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use divan::Bencher;
 use std::path::PathBuf;
 use ticket_rules::engine::{self, Explain, Input, RuleSet};

@@ -2,6 +2,11 @@
 //! the cycle check across triggers, format, and the YAML front end, over 1,000 and 10,000 rules built from
 //! the example files. Run with `cargo bench --bench language`.
 
+/// The allocator the binary uses (`src/main.rs`), so these figures are
+/// the command's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use ticket_rules::rules::check::{check, check_cycles, CheckOptions};
 use ticket_rules::rules::convert::to_yaml;
 use ticket_rules::rules::format::format_file;

@@ -7,6 +7,11 @@
 //! printed at the end as p50 and p99. The target: 5,000 updates/s
 //! on 2 cores, p99 under 25 ms. Run with `cargo bench --bench serve`.
 
+/// The allocator the binary uses (`src/main.rs`), so these figures are
+/// the command's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use divan::counter::ItemsCount;
 use divan::Bencher;
 use std::sync::Mutex;

@@ -7,6 +7,12 @@
 //! `cargo bench --bench workload`.
 
 use divan::Bencher;
+
+/// The allocator the binary uses (`src/main.rs`), so these figures are
+/// the command's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use ticket_rules::engine::{self, Context};
 use ticket_rules::gen::replay::{replay, Step};
 use ticket_rules::gen::{generate, Options};
