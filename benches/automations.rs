@@ -210,8 +210,9 @@ fn fill(conn: &Connection, mix: Mix) {
                 ?15, ?16, ?17, ?18, ?9, ?4, 1, 'email', ?11)",
         )
         .unwrap();
+    // Tags live in the ticket's row, as ` a b c ` in order (migration 8).
     let mut tag = conn
-        .prepare("INSERT INTO tags (account, ticket_id, tag) VALUES (?1, ?2, ?3)")
+        .prepare("UPDATE tickets SET tags = ?3 WHERE account = ?1 AND id = ?2")
         .unwrap();
     let mut share = conn
         .prepare(
@@ -277,10 +278,16 @@ fn fill(conn: &Connection, mix: Mix) {
                 assigned.and_then(nanos),
             ])
             .unwrap();
+        let mut names: Vec<&str> = Vec::new();
         for (name, percent) in TAGS {
             if below(&mut r, 100) < *percent {
-                tag.execute(params![ACCOUNT, id, name]).unwrap();
+                names.push(name);
             }
+        }
+        if !names.is_empty() {
+            names.sort_unstable();
+            let text = format!(" {} ", names.join(" "));
+            tag.execute(params![ACCOUNT, id, text]).unwrap();
         }
         match below(&mut r, 100) {
             0..=4 => {

@@ -5,6 +5,7 @@
 use crate::model::{Priority, Role, Status, TicketType, Time};
 use rusqlite::types::Type;
 use rusqlite::Row;
+use std::collections::BTreeSet;
 
 /// A value that could not be stored or read back, in words.
 #[derive(Debug)]
@@ -115,6 +116,39 @@ pub(super) fn role_name(role: Role) -> &'static str {
 /// Reads column `index` as a role.
 pub(super) fn role_at(row: &Row, index: usize) -> rusqlite::Result<Role> {
     named_at(row, index, "role", Role::parse)
+}
+
+/// A ticket's tags as the `tickets.tags` column holds them: in order, each
+/// with a space on both sides (`" billing vip "`), so that `instr(tags, '
+/// vip ')` finds one; `""` for none. A tag with a space in it could not be
+/// found again, so it is refused (events and rules never make one).
+pub(super) fn tags_text(tags: &BTreeSet<String>) -> rusqlite::Result<String> {
+    if tags.is_empty() {
+        return Ok(String::new());
+    }
+    let mut text = String::with_capacity(tags.iter().map(|t| t.len() + 1).sum::<usize>() + 1);
+    text.push(' ');
+    for tag in tags {
+        if tag.is_empty() || tag.contains(char::is_whitespace) {
+            return Err(unwritable(format!("tag `{tag}` is empty or has a space")));
+        }
+        text.push_str(tag);
+        text.push(' ');
+    }
+    Ok(text)
+}
+
+/// The tags a `tickets.tags` column holds.
+pub(super) fn tags_from(text: &str) -> BTreeSet<String> {
+    text.split(' ')
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// What `instr(tags, ?)` looks for to find `tag`.
+pub(super) fn tag_probe(tag: &str) -> String {
+    format!(" {tag} ")
 }
 
 #[cfg(test)]

@@ -5,15 +5,14 @@
 //! Every timestamp written here is the event's own `at`, never the wall
 //! clock, so replaying the same events writes the same bytes.
 
+use super::audits::{AuditLine, AuditRow};
 use super::codec::{nanos, opt_nanos, opt_time_at, time_at, unreadable, unwritable};
 use super::replies::{self, NewReply, ReplyState};
-use super::rows;
 use super::tickets::{self, NewCommentRow, TicketWrite};
 use super::users::{ensure_account, ensure_user, KnownUsers};
 use super::StoreError;
 use crate::engine::{Change, Outcome};
 use crate::model::{Role, Ticket, Time, Update, UpdateKind};
-use rusqlite::types::ToSql;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
@@ -69,22 +68,6 @@ pub struct EventRecord {
     pub state: EventState,
     pub payload: String,
     pub at: Option<Time>,
-}
-
-/// One change to a ticket, by the update itself or by a rule.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct AuditEntry {
-    pub seq: i64,
-    pub event_id: String,
-    /// The rule that made the change; `None` for the update's own changes.
-    pub rule: Option<String>,
-    /// The rule's action as written in the DSL, or `update`.
-    pub action: String,
-    /// The change in words (`status open → pending`).
-    pub change: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
-    pub at: Time,
 }
 
 /// Something for a transport to deliver.
@@ -399,57 +382,6 @@ fn write_rest(
     Ok(())
 }
 
-/// What every audit row of one event shares.
-pub(super) struct AuditRow<'a> {
-    pub event_id: &'a str,
-    pub account: &'a str,
-    pub ticket_id: i64,
-    pub at: i64,
-}
-
-/// One audit line: the rule that made the change (`None` for the update's
-/// own), its action as written, and the change.
-pub(super) type AuditLine<'c> = (Option<&'c str>, &'c str, &'c Change);
-
-impl AuditRow<'_> {
-    pub(super) fn insert(
-        &self,
-        conn: &Connection,
-        rule: Option<&str>,
-        action: &str,
-        change: &Change,
-    ) -> rusqlite::Result<()> {
-        self.insert_all(conn, &[(rule, action, change)])
-    }
-
-    /// Inserts the lines in order, many a statement.
-    pub(super) fn insert_all(
-        &self,
-        conn: &Connection,
-        lines: &[AuditLine],
-    ) -> rusqlite::Result<()> {
-        let texts: Vec<(String, Option<String>, Option<String>)> = lines
-            .iter()
-            .map(|(_, _, change)| {
-                let (before, after) = change.before_after();
-                (change.describe(), before, after)
-            })
-            .collect();
-        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(lines.len() * 5);
-        for ((rule, action, _), (change, before, after)) in lines.iter().zip(&texts) {
-            values.extend([rule as &dyn ToSql, action, change, before, after]);
-        }
-        let insert = rows::Insert {
-            head: "INSERT INTO audit (event_id, account, ticket_id, at, rule, action, change,
-                 before, after)",
-            shared: 4,
-            per_row: 5,
-        };
-        let shared: [&dyn ToSql; 4] = [&self.event_id, &self.account, &self.ticket_id, &self.at];
-        insert.run(conn, &shared, &values)
-    }
-}
-
 /// Records a rejected event; see [`super::Store::reject`].
 pub(super) fn reject(conn: &Connection, path: &str, rejected: &Rejected) -> Result<(), StoreError> {
     let fail = |source| StoreError::Sql {
@@ -560,72 +492,6 @@ pub(super) fn list(conn: &Connection) -> rusqlite::Result<Vec<EventRecord>> {
         })
     })?;
     rows.collect()
-}
-
-/// A ticket's audit trail, oldest first.
-pub(super) fn audit(
-    conn: &Connection,
-    account: &str,
-    id: i64,
-) -> rusqlite::Result<Vec<AuditEntry>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT seq, event_id, rule, action, change, before, after, at FROM audit
-         WHERE account = ?1 AND ticket_id = ?2 ORDER BY seq",
-    )?;
-    let rows = statement.query_map(params![account, id], audit_entry)?;
-    rows.collect()
-}
-
-/// The newest audit entry's number, 0 for none: what an event writes
-/// next comes after it.
-pub(super) fn last_audit_seq(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM audit")?
-        .query_row([], |row| row.get(0))
-}
-
-/// What one event wrote to a ticket's audit trail after entry `after`,
-/// oldest first: a range of the ticket's index, not its whole trail.
-pub(super) fn event_audit_since(
-    conn: &Connection,
-    account: &str,
-    id: i64,
-    event_id: &str,
-    after: i64,
-) -> rusqlite::Result<Vec<AuditEntry>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT seq, event_id, rule, action, change, before, after, at FROM audit
-         WHERE account = ?1 AND ticket_id = ?2 AND seq > ?4 AND event_id = ?3 ORDER BY seq",
-    )?;
-    let rows = statement.query_map(params![account, id, event_id, after], audit_entry)?;
-    rows.collect()
-}
-
-/// What one event wrote to a ticket's audit trail, oldest first.
-pub(super) fn event_audit(
-    conn: &Connection,
-    account: &str,
-    id: i64,
-    event_id: &str,
-) -> rusqlite::Result<Vec<AuditEntry>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT seq, event_id, rule, action, change, before, after, at FROM audit
-         WHERE account = ?1 AND ticket_id = ?2 AND event_id = ?3 ORDER BY seq",
-    )?;
-    let rows = statement.query_map(params![account, id, event_id], audit_entry)?;
-    rows.collect()
-}
-
-fn audit_entry(row: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
-    Ok(AuditEntry {
-        seq: row.get(0)?,
-        event_id: row.get(1)?,
-        rule: row.get(2)?,
-        action: row.get(3)?,
-        change: row.get(4)?,
-        before: row.get(5)?,
-        after: row.get(6)?,
-        at: time_at(row, 7)?,
-    })
 }
 
 /// The columns [`outbox_at`] reads, followed by the rest of a statement.

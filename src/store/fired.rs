@@ -15,8 +15,9 @@ pub(super) fn fire_counts(
 ) -> rusqlite::Result<BTreeMap<String, u64>> {
     let mut statement = conn.prepare_cached(
         "SELECT rule, COUNT(*) FROM (
-             SELECT DISTINCT rule, event_id, ticket_id FROM audit
-             WHERE account = ?1 AND rule IS NOT NULL AND at >= ?2
+             SELECT DISTINCT c.value ->> 0 AS rule, a.event_id, a.ticket_id
+             FROM audits a, json_each(a.changes) c
+             WHERE a.account = ?1 AND a.at >= ?2 AND c.value ->> 0 IS NOT NULL
          ) GROUP BY rule",
     )?;
     let rows = statement.query_map(params![account, nanos(since)?], |row| {

@@ -19,6 +19,7 @@
 //! ([`time_value`]).
 
 mod agreements;
+mod audits;
 mod cache;
 mod codec;
 mod events;
@@ -37,8 +38,9 @@ mod tickets;
 mod tokens;
 mod users;
 
+pub use audits::AuditEntry;
 pub use codec::time_value;
-pub use events::{Applied, AuditEntry, EventRecord, EventState, OutboxEntry, Rejected};
+pub use events::{Applied, EventRecord, EventState, OutboxEntry, Rejected};
 pub use network::Note;
 pub use partners::AgreementKey;
 pub use replies::{Reply, ReplyFilter, ReplyState};
@@ -642,7 +644,7 @@ impl Store {
 
     /// A ticket's audit trail, oldest first.
     pub fn audit(&self, account: &str, id: i64) -> Result<Vec<AuditEntry>, StoreError> {
-        events::audit(&self.conn, account, id).map_err(self.fail())
+        audits::audit(&self.conn, account, id).map_err(self.fail())
     }
 
     /// How often each rule of `account` fired since `since`, by title.
@@ -665,7 +667,7 @@ impl Store {
 
     /// The newest audit entry's number (0 for none).
     pub fn last_audit_seq(&self) -> Result<i64, StoreError> {
-        events::last_audit_seq(&self.conn).map_err(self.fail())
+        audits::last_seq(&self.conn).map_err(self.fail())
     }
 
     /// What one event wrote to a ticket's audit trail after entry `after`
@@ -677,7 +679,7 @@ impl Store {
         event_id: &str,
         after: i64,
     ) -> Result<Vec<AuditEntry>, StoreError> {
-        events::event_audit_since(&self.conn, account, id, event_id, after).map_err(self.fail())
+        audits::event_audit_since(&self.conn, account, id, event_id, after).map_err(self.fail())
     }
 
     /// What one event wrote to a ticket's audit trail, oldest first.
@@ -687,7 +689,7 @@ impl Store {
         id: i64,
         event_id: &str,
     ) -> Result<Vec<AuditEntry>, StoreError> {
-        events::event_audit(&self.conn, account, id, event_id).map_err(self.fail())
+        audits::event_audit(&self.conn, account, id, event_id).map_err(self.fail())
     }
 
     /// Every outbox entry, acknowledged or not, oldest first.

@@ -2,7 +2,7 @@
 //! partner's copy of a ticket, the next ticket id of an account, and
 //! audit notes on what did not cross.
 
-use super::codec::nanos;
+use super::audits;
 use crate::model::Time;
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -74,16 +74,6 @@ pub(super) fn stop_links(
 }
 
 pub(super) fn note(conn: &Connection, note: &Note) -> rusqlite::Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO audit (event_id, account, ticket_id, rule, action, change, after, at)
-         VALUES (?1, ?2, ?3, NULL, 'sharing', ?4, ?4, ?5)",
-    )?
-    .execute(params![
-        note.event_id,
-        note.account,
-        note.ticket_id,
-        note.text,
-        nanos(&note.at)?
-    ])?;
-    Ok(())
+    let row = audits::row(note.event_id, note.account, note.ticket_id, &note.at)?;
+    audits::note(conn, &row, "sharing", note.text)
 }

@@ -25,7 +25,7 @@
 //! with it, the store's `(account, status, <time>)` indexes serve a time
 //! window on its own as well as one with a status.
 
-use super::codec::time_value;
+use super::codec::{tag_probe, time_value};
 use crate::engine::automation;
 use crate::engine::compile::Interner;
 use crate::engine::condition::{
@@ -382,7 +382,6 @@ fn test_part(test: &Test, cx: &Cx) -> Option<Part> {
 
 const SHARES: &str = "shares s WHERE s.account = t.account AND s.ticket_id = t.id";
 const AGENTS: &str = "agent_shares a WHERE a.account = t.account AND a.ticket_id = t.id";
-const TAGS: &str = "tags g WHERE g.account = t.account AND g.ticket_id = t.id";
 
 /// `EXISTS (SELECT 1 FROM <from><more>)`: never NULL.
 fn exists(from: &str, more: &str, params: Vec<SqlParam>) -> Part {
@@ -405,10 +404,14 @@ fn tags_part(op: TagOp, ids: &[u32], interner: &Interner) -> Option<Part> {
         .collect::<Option<Vec<&str>>>()?;
     names.sort_unstable();
     names.dedup();
-    let names: Vec<SqlParam> = names.into_iter().map(text).collect();
+    let names: Vec<SqlParam> = names.into_iter().map(|n| text(&tag_probe(n))).collect();
+    // The tags column (migration 8) holds ` a b c `: one `instr` a tag.
     let any = |names: Vec<SqlParam>| match names.len() {
         0 => Part::Const(false),
-        n => exists(TAGS, &format!(" AND g.tag IN ({})", marks(n)), names),
+        n => Part::Sql(
+            format!("({})", vec!["instr(t.tags, ?) > 0"; n].join(" OR ")),
+            names,
+        ),
     };
     Some(match op {
         TagOp::Any => any(names),
@@ -739,18 +742,18 @@ mod tests {
     }
 
     #[test]
-    fn tags_and_sharing_are_exists_subqueries() {
+    fn tags_are_found_in_the_row_and_sharing_by_subquery() {
         let f = filter(
             "Tags contains all of vip lens and Tags contains none of spam and Ticket is shared",
         );
         assert!(f.exact);
-        assert_eq!(f.sql.matches("EXISTS (SELECT 1 FROM tags g").count(), 3);
-        assert!(f.sql.contains("NOT (EXISTS"), "{}", f.sql);
+        assert_eq!(f.sql.matches("instr(t.tags, ?) > 0").count(), 3);
+        assert!(f.sql.contains("NOT ((instr(t.tags, ?) > 0))"), "{}", f.sql);
         assert!(f.sql.contains("s.active = 1"), "{}", f.sql);
         assert_eq!(
             f.params[OPEN.len()..],
             // Tag names sorted: the same rule text makes the same SQL.
-            [text("lens"), text("vip"), text("spam")]
+            [text(" lens "), text(" vip "), text(" spam ")]
         );
     }
 

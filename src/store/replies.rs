@@ -4,8 +4,8 @@
 //! then `deleted`, and the audit trail says so). Rows are never removed,
 //! so `replies list --all` shows what became of each.
 
+use super::audits::AuditRow;
 use super::codec::{role_at, role_name, time_at};
-use super::events::AuditRow;
 use super::staff;
 use crate::engine::Change;
 use crate::model::{Role, Ticket, Time};

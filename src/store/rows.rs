@@ -70,7 +70,7 @@ pub(super) fn delete_in(
     shared: &[&dyn ToSql],
     keys: &[&dyn ToSql],
 ) -> rusqlite::Result<()> {
-    for (n, part) in pieces(keys, 1) {
+    for (n, part) in keys.chunks(1).map(|part| (part.len(), part)) {
         let sql = cached_sql(head, n, || {
             let first = shared.len() + 1;
             let list: Vec<String> = (first..first + n).map(|i| format!("?{i}")).collect();

@@ -346,6 +346,41 @@ UPDATE shares SET origin_id = (
 WHERE direction = 'sent' AND origin_id IS NULL;
 DROP INDEX shares_backfill;
 "#,
+    // 8: one audit row per write of an event to a ticket, and tags in the
+    // ticket's row.
+    r#"
+-- Zendesk's audit: what one event did to one ticket. `changes` is a JSON
+-- array of `[rule, action, change, before, after]` (`rule` null for the
+-- update's own change); `seq` numbers the first, and the `n` changes are
+-- `seq`, `seq + 1`, ...: the next row's `seq` is this one's `seq + n`.
+-- The trail's rows of one change each become rows of their own, so every
+-- change keeps its number.
+CREATE TABLE audits (
+    seq       INTEGER PRIMARY KEY,
+    n         INTEGER NOT NULL,
+    event_id  TEXT NOT NULL,
+    account   TEXT NOT NULL,
+    ticket_id INTEGER NOT NULL,
+    at        INTEGER NOT NULL,
+    changes   TEXT NOT NULL
+);
+INSERT INTO audits (seq, n, event_id, account, ticket_id, at, changes)
+    SELECT seq, 1, event_id, account, ticket_id, at,
+        json_array(json_array(rule, action, change, before, after))
+    FROM audit ORDER BY seq;
+DROP TABLE audit;
+CREATE INDEX audits_by_ticket ON audits (account, ticket_id, seq);
+-- A ticket's tags move into its row, as ` a b c ` (each tag with a space
+-- on both sides, in order; '' for none), found with `instr(tags, ' b ')`.
+-- A table of them cost every tag added or removed a row and an index
+-- entry, and every load a query.
+ALTER TABLE tickets ADD COLUMN tags TEXT NOT NULL DEFAULT '';
+UPDATE tickets SET tags = COALESCE((
+    SELECT ' ' || group_concat(g.tag, ' ' ORDER BY g.tag) || ' ' FROM tags g
+    WHERE g.account = tickets.account AND g.ticket_id = tickets.id
+), '');
+DROP TABLE tags;
+"#,
 ];
 
 /// The schema version a store has.

@@ -7,7 +7,7 @@
 //! exactly as the engine does in memory.
 //!
 //! Tickets load a chunk of ids at a time, with one query per table per
-//! chunk rather than four per ticket. Each query has [`CHUNK`] `?`s for
+//! chunk rather than three per ticket. Each query has [`CHUNK`] `?`s for
 //! the ids, a short chunk padded with its last id (a repeated value in
 //! `IN` changes nothing), so one prepared statement per table serves
 //! every chunk.
@@ -177,11 +177,10 @@ pub(super) fn load_many(
     Ok(out)
 }
 
-/// The five statements of a chunk, `?1` the account and `?2…` the ids.
+/// The four statements of a chunk (tags come with the row), `?1` the account and `?2…` the ids.
 struct Statements {
     tickets: String,
     agents: String,
-    tags: String,
     fields: String,
     shares: String,
 }
@@ -202,7 +201,6 @@ impl Statements {
                 "SELECT {TICKET_COLUMNS} FROM tickets WHERE account = ?1 AND id IN ({ids})"
             ),
             agents: select("email", "agent_shares", "ticket_id", ""),
-            tags: select("tag", "tags", "ticket_id", ""),
             fields: select(CUSTOM_FIELD_COLUMNS, "custom_fields", "ticket_id", ""),
             shares: select(
                 SHARE_COLUMNS,
@@ -250,10 +248,6 @@ fn load_chunk(
     };
     children(&statements.agents, &|t, row| {
         t.agents.insert(row.get(1)?);
-        Ok(())
-    })?;
-    children(&statements.tags, &|t, row| {
-        t.tags.insert(row.get(1)?);
         Ok(())
     })?;
     children(&statements.fields, &|t, row| {

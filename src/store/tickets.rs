@@ -1,12 +1,14 @@
 //! Tickets: the ticket row, its tags, custom fields, shares and comments.
 //!
-//! Loading a ticket reads its row (which carries the latest comments) and
-//! its tags, custom fields and shares; never its comments. Saving writes
-//! the row and only the tags, fields and shares that differ from the ticket
-//! before, so an update that touches one tag writes one tag row.
+//! Loading a ticket reads its row (which carries the latest comments and
+//! the tags) and its custom fields and shares; never its comments. Saving
+//! writes the row and only the fields and shares that differ from the
+//! ticket before. Tags live in the row (migration 8): a table of them cost
+//! every tag added or removed a row and an index entry of its own.
 
 use super::codec::{
-    nanos, opt_nanos, opt_time_at, priority_at, status_at, time_at, type_at, unreadable, unwritable,
+    nanos, opt_nanos, opt_time_at, priority_at, status_at, tag_probe, tags_from, tags_text,
+    time_at, type_at, unreadable, unwritable,
 };
 use super::rows;
 use crate::model::ticket::CustomField;
@@ -78,14 +80,16 @@ macro_rules! ticket_columns {
         latest_comment_author, latest_comment_body, latest_comment_public,
         latest_comment_via, latest_comment_at,
         latest_public_comment_author, latest_public_comment_body,
-        latest_public_comment_public, latest_public_comment_via, latest_public_comment_at"
+        latest_public_comment_public, latest_public_comment_via, latest_public_comment_at,
+        tags"
     };
 }
 
 /// Where the latest comment's columns start; the latest public comment's
-/// follow it.
+/// follow it, then the tags.
 const LATEST_COMMENT: usize = 22;
 const LATEST_PUBLIC_COMMENT: usize = 27;
+const TAGS: usize = 32;
 
 /// The ticket row's columns, for statements built at run time.
 pub(super) const TICKET_COLUMNS: &str = ticket_columns!();
@@ -120,7 +124,7 @@ const INSERT_TICKET: &str = concat!(
     "INSERT INTO tickets (",
     ticket_columns!(),
     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-        ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)
+        ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)
     ON CONFLICT DO NOTHING"
 );
 
@@ -139,7 +143,7 @@ const UPDATE_TICKET: &str = "UPDATE tickets SET subject = ?3, description = ?4,
     latest_comment_via = ?26, latest_comment_at = ?27,
     latest_public_comment_author = ?28, latest_public_comment_body = ?29,
     latest_public_comment_public = ?30, latest_public_comment_via = ?31,
-    latest_public_comment_at = ?32
+    latest_public_comment_at = ?32, tags = ?33
     WHERE account = ?1 AND id = ?2";
 
 /// What [`UPDATE_TICKET`] leaves alone: status and the times indexed with it.
@@ -167,7 +171,10 @@ pub(super) fn list(conn: &Connection, filter: &TicketFilter) -> rusqlite::Result
     let mut sql = format!("{SELECT_TICKETS} WHERE 1 = 1");
     let mut bound: Vec<(&str, &dyn ToSql)> = Vec::new();
     let status = filter.status.map(Status::as_str);
-    let tag = filter.tag.as_deref().map(|t| t.trim().to_lowercase());
+    let tag = filter
+        .tag
+        .as_deref()
+        .map(|t| tag_probe(&t.trim().to_lowercase()));
     // More rows than i64 can count is no limit at all.
     let limit = filter.limit.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
     let offset = filter.offset.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
@@ -180,10 +187,7 @@ pub(super) fn list(conn: &Connection, filter: &TicketFilter) -> rusqlite::Result
         bound.push((":status", status));
     }
     if let Some(tag) = &tag {
-        sql.push_str(
-            " AND EXISTS (SELECT 1 FROM tags g
-                WHERE g.account = t.account AND g.ticket_id = t.id AND g.tag = :tag)",
-        );
+        sql.push_str(" AND instr(t.tags, :tag) > 0");
         bound.push((":tag", tag));
     }
     if let Some(shared) = filter.shared {
@@ -303,7 +307,7 @@ pub(super) fn ticket_from_row(row: &Row) -> rusqlite::Result<Ticket> {
         },
         latest_comment: comment_at(row, LATEST_COMMENT)?,
         latest_public_comment: comment_at(row, LATEST_PUBLIC_COMMENT)?,
-        tags: BTreeSet::new(),
+        tags: tags_from(&row.get::<_, String>(TAGS)?),
         custom_fields: BTreeMap::new(),
         shares: Vec::new(),
         received: None,
@@ -333,12 +337,6 @@ fn load_children(conn: &Connection, ticket: &mut Ticket) -> rusqlite::Result<()>
     let mut agents = conn
         .prepare_cached("SELECT email FROM agent_shares WHERE account = ?1 AND ticket_id = ?2")?;
     ticket.agents = agents
-        .query_map(key, |row| row.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-
-    let mut tags =
-        conn.prepare_cached("SELECT tag FROM tags WHERE account = ?1 AND ticket_id = ?2")?;
-    ticket.tags = tags
         .query_map(key, |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
 
@@ -413,6 +411,8 @@ pub(super) struct TicketWrite<'a> {
     times: [Option<i64>; 9],
     latest: CommentValues<'a>,
     latest_public: CommentValues<'a>,
+    /// The tags column's text.
+    tags: String,
     /// Custom fields new or changed since `before`: key, title, JSON value.
     fields: Vec<(&'a str, &'a str, String)>,
 }
@@ -448,11 +448,12 @@ impl<'a> TicketWrite<'a> {
             times,
             latest: comment_values(&after.latest_comment)?,
             latest_public: comment_values(&after.latest_public_comment)?,
+            tags: tags_text(&after.tags)?,
             fields,
         })
     }
 
-    /// Writes the row, then the tags, custom fields and shares that differ
+    /// Writes the row (tags and all), then the custom fields and shares that differ
     /// from `before`. False, with nothing written, when the store disagrees
     /// about whether the ticket exists.
     pub(super) fn write(&self, conn: &Connection) -> rusqlite::Result<bool> {
@@ -492,6 +493,7 @@ impl<'a> TicketWrite<'a> {
             public.public,
             public.via,
             public.at,
+            self.tags,
         ];
         let sql = match self.before {
             Some(_) => UPDATE_TICKET,
@@ -514,7 +516,6 @@ impl<'a> TicketWrite<'a> {
                 t5
             ])?;
         }
-        save_tags(conn, self.before, after)?;
         self.save_custom_fields(conn)?;
         save_shares(conn, self.before, after)?;
         save_agent_shares(conn, self.before, after)?;
@@ -567,14 +568,6 @@ fn comment_values(comment: &Option<Comment>) -> rusqlite::Result<CommentValues<'
         via: Some(&comment.via),
         at: Some(nanos(&comment.at)?),
     })
-}
-
-fn save_tags(conn: &Connection, before: Option<&Ticket>, after: &Ticket) -> rusqlite::Result<()> {
-    let rows = SetRows {
-        insert: "INSERT INTO tags (account, ticket_id, tag)",
-        delete: "DELETE FROM tags WHERE account = ?1 AND ticket_id = ?2 AND tag IN",
-    };
-    rows.save(conn, after, before.map(|t| &t.tags), &after.tags)
 }
 
 /// The statements that add and remove members of a ticket's set (a tag,
