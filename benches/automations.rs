@@ -133,10 +133,11 @@ impl Mix {
 fn store(mix: Mix) -> Store {
     let dir = std::env::temp_dir().join("ticket-rules-bench");
     std::fs::create_dir_all(&dir).unwrap();
-    // The version in the name: a change of the mix builds a new file.
+    // The version in the name: a change of the mix or the schema builds a
+    // new file (v2: tags in the ticket row).
     let name = match mix {
-        Mix::Year => "tickets-1m-v1.db",
-        Mix::Open => "tickets-1m-open-v1.db",
+        Mix::Year => "tickets-1m-v2.db",
+        Mix::Open => "tickets-1m-open-v2.db",
     };
     let path = dir.join(name);
     if !path.exists() {

@@ -67,12 +67,19 @@ impl AuditRow<'_> {
         if lines.is_empty() {
             return Ok(());
         }
-        let stored: Vec<Stored<String>> = lines
+        // Rule and action are borrowed; only the words are made here.
+        type Written<'c> = (
+            Option<&'c str>,
+            &'c str,
+            String,
+            Option<String>,
+            Option<String>,
+        );
+        let stored: Vec<Written> = lines
             .iter()
             .map(|(rule, action, change)| {
                 let (before, after) = change.before_after();
-                let rule = rule.map(str::to_string);
-                (rule, action.to_string(), change.describe(), before, after)
+                (*rule, *action, change.describe(), before, after)
             })
             .collect();
         let changes = serde_json::to_string(&stored)
