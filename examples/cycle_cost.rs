@@ -12,6 +12,11 @@
 //! the cost per update. `match` as a second argument runs only the match
 //! step ([`ticket_rules::matching`]).
 
+/// The allocator the binary and the benches use (`src/main.rs`), so the
+/// counts are the command's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use ticket_rules::engine::{self, Context, RuleSet};
 use ticket_rules::gen::replay::{replay, Step};
 use ticket_rules::gen::Options;

@@ -114,7 +114,7 @@ pub fn measure(rules: &RuleSet, updates: &[Update], profile: usize) -> Measured 
             befores.push(before.cloned());
         }
         for f in &outcome.fired {
-            *fired.entry(f.title.clone()).or_default() += 1;
+            *fired.entry(f.title.to_string()).or_default() += 1;
         }
         tickets.insert(key, outcome.after);
     }

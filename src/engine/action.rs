@@ -2,8 +2,9 @@
 
 use super::changes;
 use super::compile::{operand_text, tags_of, Interner};
-use super::outcome::{AddedComment, Change, Notification, ShareOp};
+use super::outcome::{AddedComment, Change, Effect, Notification, ShareOp};
 use super::placeholders::render;
+use super::shared::Shared;
 use crate::model::{
     Agreement, Direction, NewComment, Priority, Share, ShareCheck, Staff, Status, Ticket,
     TicketType, Update,
@@ -16,8 +17,8 @@ use serde_json::Value;
 #[derive(Debug)]
 pub struct Act {
     pub kind: ActKind,
-    /// The action in the canonical DSL.
-    pub text: String,
+    /// The action in the canonical DSL, as each effect of it shows it.
+    pub text: Shared,
 }
 
 /// Who a notification goes to.
@@ -79,7 +80,10 @@ pub fn compile_action(a: &Action, interner: &mut Interner) -> Act {
         ActionKind::Zendesk(name) => ActKind::Skip(format!("Zendesk action `{name}` is not run")),
         ActionKind::Unknown(name) => ActKind::Skip(format!("unknown action `{name}`")),
     };
-    Act { kind, text }
+    Act {
+        kind,
+        text: text.into(),
+    }
 }
 
 /// An agent's email, lowercased, as the ticket keeps it.
@@ -173,48 +177,58 @@ pub struct ActionContext<'a> {
     pub rule: &'a str,
 }
 
-/// Applies one action to the working ticket; returns what it did.
-pub fn apply(act: &Act, t: &mut Ticket, cx: &ActionContext, out: &mut Produced) -> Vec<Change> {
+/// Applies one action to the working ticket; adds what it did to
+/// `effects`, one effect for each change.
+pub fn apply(
+    act: &Act,
+    t: &mut Ticket,
+    cx: &ActionContext,
+    out: &mut Produced,
+    effects: &mut Vec<Effect>,
+) {
+    let effect = |change| Effect {
+        action: act.text.clone(),
+        change,
+    };
     let at = cx.update.at;
-    match &act.kind {
-        ActKind::AddTags(tags) => tags.iter().map(|tag| add_tag(t, tag)).collect(),
-        ActKind::RemoveTags(tags) => tags.iter().map(|tag| remove_tag(t, tag)).collect(),
-        ActKind::SetTags(tags) => set_tags(t, tags),
-        ActKind::Status(None) => vec![nothing("no such status")],
+    // Tag actions make a change for each tag; the others make one.
+    let change = match &act.kind {
+        ActKind::AddTags(tags) => {
+            effects.extend(tags.iter().map(|tag| effect(add_tag(t, tag))));
+            return;
+        }
+        ActKind::RemoveTags(tags) => {
+            effects.extend(tags.iter().map(|tag| effect(remove_tag(t, tag))));
+            return;
+        }
+        ActKind::SetTags(tags) => {
+            effects.extend(set_tags(t, tags).into_iter().map(effect));
+            return;
+        }
+        ActKind::Status(None) => nothing("no such status"),
         ActKind::Status(Some(s)) => {
             let before = t.status;
             t.set_status(*s, at);
-            vec![field_change("status", before.as_str(), s.as_str())]
+            field_change("status", before.as_str(), s.as_str())
         }
         ActKind::Priority(p) => {
             let before = std::mem::replace(&mut t.priority, *p);
-            vec![field_change("priority", name(before), name(*p))]
+            field_change("priority", name(before), name(*p))
         }
         ActKind::Type(p) => {
             let before = std::mem::replace(&mut t.ticket_type, *p);
-            vec![field_change("type", name(before), name(*p))]
+            field_change("type", name(before), name(*p))
         }
         ActKind::Group(g) => {
             let before = std::mem::replace(&mut t.group, g.clone());
-            vec![field_change("group", text(&before), text(g))]
+            field_change("group", text(&before), text(g))
         }
-        ActKind::Assignee(who) => {
-            let who = match (who, &cx.update.actor) {
-                (Some(w), _) => w.clone(),
-                (None, Some(actor)) => Some(actor.email.clone()),
-                // `current user` with no one making the update: nobody to
-                // assign, and no reason to unassign.
-                (None, None) => return vec![nothing("the update has no current user")],
-            };
-            let before = t.assignee.clone();
-            t.set_assignee(who.clone(), at);
-            vec![field_change("assignee", text(&before), text(&who))]
-        }
+        ActKind::Assignee(who) => assign(who, t, cx),
         ActKind::Custom(title, value) => {
             let before = t.custom_field(title).cloned().unwrap_or(Value::Null);
             t.set_custom_field(title, value.clone());
             let field = format!("custom field {}", crate::rules::schema::quote(title));
-            vec![field_change(&field, value_text(&before), value_text(value))]
+            field_change(&field, value_text(&before), value_text(value))
         }
         ActKind::Comment(public, body) => {
             let body = render(body, t, cx.update);
@@ -235,18 +249,33 @@ pub fn apply(act: &Act, t: &mut Ticket, cx: &ActionContext, out: &mut Produced) 
                 rule: Some(cx.rule.to_string()),
                 comment,
             });
-            vec![Change::CommentAdded {
+            Change::CommentAdded {
                 public: *public,
                 body,
-            }]
+            }
         }
-        ActKind::Notify(to, subject, body) => vec![notify(to, subject, body, t, cx, out)],
-        ActKind::Share(name) => vec![share(name, t, cx, out)],
-        ActKind::Unshare => vec![unshare(t, cx, out)],
-        ActKind::ShareAgent(email) => vec![share_agent(email, t, cx)],
-        ActKind::UnshareAgent(email) => vec![unshare_agent(email, t)],
-        ActKind::Skip(why) => vec![Change::Skipped { why: why.clone() }],
-    }
+        ActKind::Notify(to, subject, body) => notify(to, subject, body, t, cx, out),
+        ActKind::Share(name) => share(name, t, cx, out),
+        ActKind::Unshare => unshare(t, cx, out),
+        ActKind::ShareAgent(email) => share_agent(email, t, cx),
+        ActKind::UnshareAgent(email) => unshare_agent(email, t),
+        ActKind::Skip(why) => Change::Skipped { why: why.clone() },
+    };
+    effects.push(effect(change));
+}
+
+/// `Set assignee`; `None` is `current user`.
+fn assign(who: &Option<Option<String>>, t: &mut Ticket, cx: &ActionContext) -> Change {
+    let who = match (who, &cx.update.actor) {
+        (Some(w), _) => w.clone(),
+        (None, Some(actor)) => Some(actor.email.clone()),
+        // `current user` with no one making the update: nobody to
+        // assign, and no reason to unassign.
+        (None, None) => return nothing("the update has no current user"),
+    };
+    let before = t.assignee.clone();
+    t.set_assignee(who.clone(), cx.update.at);
+    field_change("assignee", text(&before), text(&who))
 }
 
 fn name<T: std::fmt::Display>(v: Option<T>) -> String {
@@ -261,7 +290,7 @@ fn value_text(v: &Value) -> String {
     crate::model::ticket::value_text(v)
 }
 
-fn nothing(why: &str) -> Change {
+fn nothing(why: impl Into<String>) -> Change {
     Change::Nothing { why: why.into() }
 }
 
@@ -270,7 +299,7 @@ fn field_change(field: &str, before: impl AsRef<str>, after: impl AsRef<str>) ->
     let (before, after) = (before.as_ref(), after.as_ref());
     if before == after {
         let shown = if after.is_empty() { "(none)" } else { after };
-        return nothing(&format!("{field} is already {shown}"));
+        return nothing(format!("{field} is already {shown}"));
     }
     Change::Field {
         field: field.into(),
@@ -280,11 +309,19 @@ fn field_change(field: &str, before: impl AsRef<str>, after: impl AsRef<str>) ->
 }
 
 fn add_tag(t: &mut Ticket, tag: &str) -> Change {
-    changes::add_tag(t, tag).unwrap_or_else(|| nothing(&format!("tag {tag} is already there")))
+    // One search of the tag set, not two: a rule's tag is seldom there
+    // already (a trigger usually tests that it is not), and a copy made
+    // in vain costs less than a second search among the ticket's tags.
+    if t.tags.insert(tag.to_string()) {
+        return Change::TagAdded {
+            tag: tag.to_string(),
+        };
+    }
+    nothing(format!("tag {tag} is already there"))
 }
 
 fn remove_tag(t: &mut Ticket, tag: &str) -> Change {
-    changes::remove_tag(t, tag).unwrap_or_else(|| nothing(&format!("tag {tag} is not there")))
+    changes::remove_tag(t, tag).unwrap_or_else(|| nothing(format!("tag {tag} is not there")))
 }
 
 fn set_tags(t: &mut Ticket, tags: &[String]) -> Vec<Change> {
@@ -318,7 +355,7 @@ fn notify(
             Recipient::Group => "group",
             Recipient::Email(_) => "address",
         };
-        return nothing(&format!("the ticket has no {who} to notify"));
+        return nothing(format!("the ticket has no {who} to notify"));
     };
     let subject = render(subject, t, cx.update);
     out.notifications.push(Notification {
@@ -369,7 +406,7 @@ fn share(name: &str, t: &mut Ticket, cx: &ActionContext, out: &mut Produced) -> 
     }
     if let Some(s) = t.active_share() {
         if s.agreement_id == agreement.id {
-            return nothing(&format!("already shared with {:?}", s.agreement));
+            return nothing(format!("already shared with {:?}", s.agreement));
         }
         let reason = format!("the ticket is already shared with `{}`", s.partner);
         return refuse(out, reason);
@@ -434,7 +471,7 @@ fn share_agent(email: &str, t: &mut Ticket, cx: &ActionContext) -> Change {
                 agent: email.to_string(),
             }
         }
-        ShareCheck::Already(why) => nothing(&why),
+        ShareCheck::Already(why) => nothing(why),
         ShareCheck::Refused(reason) => Change::AgentShareRefused {
             agent: email.to_string(),
             reason,
@@ -447,7 +484,7 @@ fn share_agent(email: &str, t: &mut Ticket, cx: &ActionContext) -> Change {
 /// lose it (the store sees to that when it saves the ticket).
 fn unshare_agent(email: &str, t: &mut Ticket) -> Change {
     if !t.agents.remove(email) {
-        return nothing(&format!("the ticket is not shared with agent `{email}`"));
+        return nothing(format!("the ticket is not shared with agent `{email}`"));
     }
     Change::AgentUnshared {
         agent: email.to_string(),

@@ -11,6 +11,7 @@ use super::action::{compile_action, Act};
 use super::condition::*;
 use super::hash::FnvMap;
 use super::index::Index;
+use super::shared::Shared;
 use super::touch::{self, Touch};
 use crate::model::{Priority, Status, TicketType};
 use crate::rules::ast::*;
@@ -73,6 +74,15 @@ pub struct CompiledRule {
     pub reads: Touch,
     /// What its actions may write on it.
     pub writes: Touch,
+    /// The title and source again, as each of its firings carries them.
+    pub label: Label,
+}
+
+/// A rule's title and source, shared by the outcomes that name it.
+#[derive(Clone, Debug)]
+pub struct Label {
+    pub title: Shared,
+    pub source: Shared,
 }
 
 /// Every active rule of an account, compiled, in run order.
@@ -138,10 +148,16 @@ fn compile_rule(rule: &Rule, source: &SourceFile, interner: &mut Interner) -> Co
         .iter()
         .map(|a| compile_action(a, interner))
         .collect();
+    let title = rule.title.node.clone();
+    let source = format!("{}:{line}:{col}", source.path);
     CompiledRule {
         kind: rule.kind,
-        title: rule.title.node.clone(),
-        source: format!("{}:{line}:{col}", source.path),
+        label: Label {
+            title: title.as_str().into(),
+            source: source.as_str().into(),
+        },
+        title,
+        source,
         reads: touch::reads(cond.as_ref()),
         writes: touch::writes(&actions, interner),
         cond,

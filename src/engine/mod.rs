@@ -32,10 +32,12 @@ pub mod index;
 pub mod outcome;
 pub mod placeholders;
 pub mod prefilter;
+pub mod shared;
 pub mod touch;
 
 pub use compile::{compile, Input, RuleSet};
 pub use outcome::*;
+pub use shared::Shared;
 
 use crate::model::{Agreement, Staff, Status, Ticket, Update};
 use action::{ActionContext, Produced};
@@ -176,18 +178,13 @@ pub fn fire(
         staff: cx.staff,
         rule: &rule.title,
     };
-    let mut effects = Vec::new();
+    let mut effects = Vec::with_capacity(rule.actions.len());
     for act in &rule.actions {
-        for change in action::apply(act, ticket, &acx, produced) {
-            effects.push(Effect {
-                action: act.text.clone(),
-                change,
-            });
-        }
+        action::apply(act, ticket, &acx, produced, &mut effects);
     }
     Fired {
-        title: rule.title.clone(),
-        source: rule.source.clone(),
+        title: rule.label.title.clone(),
+        source: rule.label.source.clone(),
         effects,
         conditions: Vec::new(),
     }

@@ -1,5 +1,6 @@
 //! What running the rules on one update did: the engine's only output.
 
+use super::shared::Shared;
 use crate::model::{NewComment, Ticket};
 use serde::Serialize;
 
@@ -44,9 +45,9 @@ impl Outcome {
 /// A rule that fired.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Fired {
-    pub title: String,
+    pub title: Shared,
     /// Where the rule is written: `path:line:column`.
-    pub source: String,
+    pub source: Shared,
     pub effects: Vec<Effect>,
     /// With `Explain::All`: the conditions that held.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -57,7 +58,7 @@ pub struct Fired {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Effect {
     /// The action as written in the canonical DSL (`Set status pending`).
-    pub action: String,
+    pub action: Shared,
     pub change: Change,
 }
 

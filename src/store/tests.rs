@@ -272,11 +272,11 @@ fn apply_records_comments_audit_outbox_users_and_the_event() {
             },
         ],
         fired: vec![Fired {
-            title: "Escalate VIP".to_string(),
-            source: "rules/vip.rules:1:1".to_string(),
+            title: "Escalate VIP".into(),
+            source: "rules/vip.rules:1:1".into(),
             effects: vec![
                 Effect {
-                    action: "Set priority high".to_string(),
+                    action: "Set priority high".into(),
                     change: Change::Field {
                         field: "priority".to_string(),
                         before: String::new(),
@@ -284,14 +284,14 @@ fn apply_records_comments_audit_outbox_users_and_the_event() {
                     },
                 },
                 Effect {
-                    action: "Notify \"lead@acme.test\"".to_string(),
+                    action: "Notify \"lead@acme.test\"".into(),
                     change: Change::Notified {
                         to: "lead@acme.test".to_string(),
                         subject: "VIP ticket 1".to_string(),
                     },
                 },
                 Effect {
-                    action: "Add private comment \"Escalated.\"".to_string(),
+                    action: "Add private comment \"Escalated.\"".into(),
                     change: Change::CommentAdded {
                         public: false,
                         body: "Escalated.".to_string(),

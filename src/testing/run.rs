@@ -119,7 +119,7 @@ impl Seen<'_> {
 
     fn outcome(&mut self, account: &str, ticket: i64, o: &Outcome) {
         self.evaluations(account, o);
-        let fired = o.fired.iter().map(|f| f.title.clone());
+        let fired = o.fired.iter().map(|f| f.title.to_string());
         if account == self.account && ticket == self.ticket {
             self.out.fired.extend(fired);
             self.out.why_not = o
@@ -142,16 +142,16 @@ impl Seen<'_> {
         let fired = o
             .fired
             .iter()
-            .map(|f| (&f.title, &f.source, true, &f.conditions));
+            .map(|f| (&*f.title, &*f.source, true, &f.conditions));
         let not = o
             .trace
             .iter()
-            .map(|t| (&t.title, &t.source, false, &t.conditions));
+            .map(|t| (t.title.as_str(), t.source.as_str(), false, &t.conditions));
         for (title, source, fired, conditions) in fired.chain(not) {
             self.out.evaluations.push(Evaluation {
                 account: account.to_string(),
-                title: title.clone(),
-                source: source.clone(),
+                title: title.to_string(),
+                source: source.to_string(),
                 fired,
                 conditions: conditions
                     .iter()

@@ -213,13 +213,13 @@ fn expect_of(p: &Processed) -> Result<Value, SaveError> {
         Status::Rejected(why) => return Err(SaveError::Rejected(why.clone())),
         Status::Duplicate => return Err(SaveError::Rejected("it was applied before".into())),
     };
-    let mut fired: Vec<&String> = o.fired.iter().map(|f| &f.title).collect();
+    let mut fired: Vec<&str> = o.fired.iter().map(|f| f.title.as_str()).collect();
     let mut after = &o.after;
     for step in p.network.steps() {
         let same =
             step.update.account == update.account && step.update.ticket_id == update.ticket_id;
         if let (true, StepResult::Applied(later)) = (same, &step.result) {
-            fired.extend(later.fired.iter().map(|f| &f.title));
+            fired.extend(later.fired.iter().map(|f| f.title.as_str()));
             after = &later.after;
         }
     }

@@ -1,0 +1,109 @@
+//! A text made once at compile time and shared by every outcome that
+//! names it: a rule's title and source, an action's canonical text. A
+//! firing clones a pointer rather than copying the text, which at 10,000
+//! triggers (15 firings an update) was a third of the cycle's cost. It
+//! serializes, prints and compares as the text itself, so outcomes read
+//! exactly as they did when these were `String`s.
+
+use serde::{Serialize, Serializer};
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// An immutable text, cheap to clone.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Shared(Arc<str>);
+
+impl Shared {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for Shared {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Shared {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Shared {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Shared {
+    fn from(s: String) -> Shared {
+        Shared(s.into())
+    }
+}
+
+impl From<&str> for Shared {
+    fn from(s: &str) -> Shared {
+        Shared(s.into())
+    }
+}
+
+impl From<Shared> for String {
+    fn from(s: Shared) -> String {
+        s.0.to_string()
+    }
+}
+
+impl PartialEq<str> for Shared {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Shared {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Shared {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl fmt::Debug for Shared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for Shared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl Serialize for Shared {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn it_reads_as_the_text_it_holds() {
+        let s = Shared::from("Escalate \"VIP\"");
+        assert_eq!(serde_json::to_string(&s).unwrap(), r#""Escalate \"VIP\"""#);
+        assert_eq!(format!("{s:?}"), format!("{:?}", "Escalate \"VIP\""));
+        assert_eq!(s.to_string(), "Escalate \"VIP\"");
+        assert!(s == "Escalate \"VIP\"");
+    }
+}
