@@ -2,7 +2,8 @@
 //! YAML, events, and the setup commands they need) into a folder.
 
 use super::{CliError, Outcome};
-use crate::gen::{generate, Options};
+use crate::gen::{plan, Options, Plan};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
@@ -46,16 +47,16 @@ pub fn run(args: Args) -> Result<Outcome, CliError> {
         match_rate: args.match_rate,
         tag_skew: args.tag_skew,
     };
-    let w = generate(&options).map_err(|e| CliError::Usage(e.to_string()))?;
+    let w = plan(&options).map_err(|e| CliError::Usage(e.to_string()))?;
     let files = [
         ("dsl/triggers.rules", &w.dsl),
         ("yaml/triggers.yaml", &w.yaml),
-        ("events.jsonl", &w.events),
         ("setup.sh", &w.setup),
     ];
     for (name, text) in files {
         write(&args.out.join(name), text)?;
     }
+    write_events(&args.out.join("events.jsonl"), &w)?;
     println!(
         "wrote {} triggers (dsl/, yaml/), {} events on {} tickets (events.jsonl) and setup.sh for {} accounts into `{}`",
         options.rules,
@@ -77,4 +78,16 @@ fn write(path: &Path, text: &str) -> Result<(), CliError> {
         std::fs::create_dir_all(dir).map_err(fail)?;
     }
     std::fs::write(path, text).map_err(fail)
+}
+
+/// Writes the events a line at a time: a workload of any size takes the
+/// memory of one event.
+fn write_events(path: &Path, plan: &Plan) -> Result<(), CliError> {
+    let fail = |source| CliError::Write {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut out = BufWriter::new(std::fs::File::create(path).map_err(fail)?);
+    plan.write_events(&mut out).map_err(fail)?;
+    out.flush().map_err(fail)
 }

@@ -7,12 +7,21 @@ use super::world::{self, World, CHANNELS, PRIORITIES, STATUSES};
 use super::Options;
 use chrono::{Duration, TimeZone, Utc};
 use serde_json::{json, Value};
+use std::io::Write;
 
-/// The events as JSON Lines (docs/EVENTS.md).
+/// The events as JSON Lines (docs/EVENTS.md), in memory.
 pub fn events(o: &Options, w: &World) -> String {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail, and serde_json writes UTF-8.
+    let _ = write(o, w, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the events as JSON Lines a line at a time, so a workload of any
+/// size takes no more memory than one event.
+pub fn write(o: &Options, w: &World, out: &mut impl Write) -> std::io::Result<()> {
     let mut rng = Rng::new(o.seed ^ 0x4556_454e);
     let start = Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap();
-    let mut out = String::new();
     let mut created = 0;
     for i in 0..o.events {
         let left = (o.events - i) as f64;
@@ -30,10 +39,10 @@ pub fn events(o: &Options, w: &World) -> String {
                 update_event(&mut rng, w, o, i, ticket, &at)
             }
         };
-        out.push_str(&line.to_string());
-        out.push('\n');
+        serde_json::to_writer(&mut *out, &line)?;
+        out.write_all(b"\n")?;
     }
-    out
+    Ok(())
 }
 
 /// Ticket `id` lives in account `id % accounts`.

@@ -79,16 +79,46 @@ pub enum GenError {
 /// Generates the workload `options` describe; the same options give the
 /// same bytes.
 pub fn generate(options: &Options) -> Result<Workload, GenError> {
+    let plan = plan(options)?;
+    Ok(Workload {
+        events: events::events(options, &plan.world),
+        dsl: plan.dsl,
+        yaml: plan.yaml,
+        setup: plan.setup,
+    })
+}
+
+/// A workload's rules and setup, with what its events are drawn from:
+/// [`Plan::write_events`] writes them as they are made, for workloads too
+/// big to hold (`gen --events 10000000`).
+pub struct Plan {
+    options: Options,
+    world: world::World,
+    pub dsl: String,
+    pub yaml: String,
+    pub setup: String,
+}
+
+/// The workload `options` describe, but for its events.
+pub fn plan(options: &Options) -> Result<Plan, GenError> {
     validate(options)?;
     let world = world::World::new(options);
     let dsl = rules::triggers(options, &world);
     let yaml = rules::as_yaml(&dsl)?;
-    Ok(Workload {
+    Ok(Plan {
+        options: options.clone(),
+        setup: setup::script(options),
+        world,
         dsl,
         yaml,
-        events: events::events(options, &world),
-        setup: setup::script(options),
     })
+}
+
+impl Plan {
+    /// Writes the events, the same bytes [`generate`] holds.
+    pub fn write_events(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        events::write(&self.options, &self.world, out)
+    }
 }
 
 fn validate(o: &Options) -> Result<(), GenError> {
@@ -140,6 +170,26 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    /// `gen` writes the events as it makes them; they are the bytes the
+    /// whole workload holds.
+    #[test]
+    fn streamed_events_are_the_workloads_events() {
+        let o = Options {
+            rules: 20,
+            events: 500,
+            tickets: 50,
+            ..Options::default()
+        };
+        let whole = generate(&o).expect("workload");
+        let mut streamed = Vec::new();
+        plan(&o)
+            .expect("plan")
+            .write_events(&mut streamed)
+            .expect("write");
+        assert_eq!(String::from_utf8(streamed).expect("utf-8"), whole.events);
+        assert_eq!(whole.events.lines().count(), 500);
     }
 
     #[test]
