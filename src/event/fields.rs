@@ -173,7 +173,7 @@ impl<'c, 't> Fields<'c, 't> {
             other => return Err(self.wrong_type(key, "an RFC 3339 time", &other)),
         };
         match chrono::DateTime::parse_from_rfc3339(&text) {
-            Ok(t) if crate::store::time_value(&t.with_timezone(&chrono::Utc)).is_none() => {
+            Ok(t) if crate::model::time_nanos(&t.with_timezone(&chrono::Utc)).is_none() => {
                 // Caught here rather than at the first write, so that the
                 // event alone is rejected, with its line and column.
                 let message = format!(

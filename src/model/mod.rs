@@ -23,3 +23,10 @@ pub use update::{
 
 /// A point in time, always UTC.
 pub type Time = chrono::DateTime<chrono::Utc>;
+
+/// A time as nanoseconds since the Unix epoch, as the store keeps it;
+/// `None` outside 1677-09-21 to 2262-04-11, which no part of ticket-rules
+/// accepts (an event's reader refuses such a time before the store would).
+pub fn time_nanos(time: &Time) -> Option<i64> {
+    time.timestamp_nanos_opt()
+}

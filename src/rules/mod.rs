@@ -192,9 +192,15 @@ pub fn load_path_as(path: &Path, syntax: Option<Syntax>) -> Result<Loaded, LoadE
 /// recursively for `.rules`, `.yaml`, `.yml` and `.json`, in path order
 /// (leaving out the test files, `*.test.yaml`, that sit beside them).
 pub fn collect_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
-    files_under(paths, |p| {
-        Syntax::of(p).is_some() && !crate::testing::suite::is_test_file(p)
-    })
+    files_under(paths, |p| Syntax::of(p).is_some() && !is_test_file(p))
+}
+
+/// Is this a test file's name (`*.test.yaml`, run by `ticket-rules test`)?
+/// Test files sit beside rule files, and are not rules.
+pub fn is_test_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".test.yaml") || n.ends_with(".test.yml"))
 }
 
 /// Files as given, and the files `keep` picks in folders searched

@@ -33,7 +33,7 @@ pub(super) fn unreadable(index: usize, why: String) -> rusqlite::Error {
 /// that compares a ticket time in SQL binds its bound through this.
 /// `None` outside 1677-09-21 to 2262-04-11, which the store cannot hold.
 pub fn time_value(time: &Time) -> Option<i64> {
-    time.timestamp_nanos_opt()
+    crate::model::time_nanos(time)
 }
 
 /// A time to store; an error names the time that does not fit.

@@ -9,8 +9,9 @@ use super::run::run_case;
 use super::snapshot::{self, Mode, Verdict};
 use super::spec::Expect;
 use super::{Case, Diagnostics, TestFile};
+use crate::rules::is_test_file;
 use crate::rules::{files_under, LoadError};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// How to run.
 #[derive(Clone, Debug, Default)]
@@ -193,11 +194,4 @@ fn run_one(file: &TestFile, case: &Case, mode: Mode, coverage: &mut Coverage) ->
         name: case.name.clone(),
         verdict,
     }
-}
-
-/// Is this a test file's name?
-pub fn is_test_file(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.ends_with(".test.yaml") || n.ends_with(".test.yml"))
 }
