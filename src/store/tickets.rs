@@ -128,12 +128,12 @@ const INSERT_TICKET: &str = concat!(
     ON CONFLICT DO NOTHING"
 );
 
-/// Binds the same values as [`INSERT_TICKET`] but leaves `?5`, the status,
-/// and `?18`, `?19`, the pending and solved times, alone: setting a column
-/// rewrites the entries of every index on it even when its value stays,
-/// and status and those times lead or end the sweep's indexes (migrations
-/// 1 and 3). [`RESTATUS_TICKET`] sets them, only when one of them changes.
-const UPDATE_TICKET: &str = "UPDATE tickets SET subject = ?3, description = ?4,
+/// Sets every column but the key from the values [`INSERT_TICKET`] binds,
+/// then `$rest` (more `SET`s) and the key's `WHERE`.
+macro_rules! update_ticket {
+    ($rest:literal) => {
+        concat!(
+            "UPDATE tickets SET subject = ?3, description = ?4,
     priority = ?6, type = ?7, group_name = ?8, assignee = ?9, requester = ?10,
     organization = ?11, brand = ?12, via = ?13,
     created_at = ?14, updated_at = ?15, status_changed_at = ?16, open_at = ?17,
@@ -143,12 +143,24 @@ const UPDATE_TICKET: &str = "UPDATE tickets SET subject = ?3, description = ?4,
     latest_comment_via = ?26, latest_comment_at = ?27,
     latest_public_comment_author = ?28, latest_public_comment_body = ?29,
     latest_public_comment_public = ?30, latest_public_comment_via = ?31,
-    latest_public_comment_at = ?32, tags = ?33
-    WHERE account = ?1 AND id = ?2";
+    latest_public_comment_at = ?32, tags = ?33",
+            $rest,
+            " WHERE account = ?1 AND id = ?2"
+        )
+    };
+}
 
-/// What [`UPDATE_TICKET`] leaves alone: status and the times indexed with it.
-const RESTATUS_TICKET: &str = "UPDATE tickets SET status = ?3, pending_at = ?4, solved_at = ?5
-    WHERE account = ?1 AND id = ?2";
+/// Binds the same values as [`INSERT_TICKET`] but leaves `?5`, the status,
+/// and `?18`, `?19`, the pending and solved times, alone: setting a column
+/// rewrites the entries of every index on it even when its value stays,
+/// and status and those times lead or end the sweep's indexes (migrations
+/// 1 and 3). [`RESTATUS_TICKET`] sets them too, for when one of them
+/// changes: one statement, so the row is written once.
+const UPDATE_TICKET: &str = update_ticket!("");
+
+/// [`UPDATE_TICKET`] and status and the times indexed with it.
+const RESTATUS_TICKET: &str =
+    update_ticket!(", status = ?5, pending_at = ?18, solved_at = ?19");
 
 /// One ticket, or `None` when the account has no such ticket.
 pub(super) fn load(conn: &Connection, account: &str, id: i64) -> rusqlite::Result<Option<Ticket>> {
@@ -495,26 +507,18 @@ impl<'a> TicketWrite<'a> {
             public.at,
             self.tags,
         ];
-        let sql = match self.before {
-            Some(_) => UPDATE_TICKET,
-            None => INSERT_TICKET,
-        };
-        if conn.prepare_cached(sql)?.execute(values)? == 0 {
-            return Ok(false);
-        }
         let restatus = |b: &Ticket| {
             b.status != after.status
                 || b.times.pending_at != after.times.pending_at
                 || b.times.solved_at != after.times.solved_at
         };
-        if self.before.is_some_and(restatus) {
-            conn.prepare_cached(RESTATUS_TICKET)?.execute(params![
-                after.account,
-                after.id,
-                after.status.as_str(),
-                t4,
-                t5
-            ])?;
+        let sql = match self.before {
+            Some(b) if restatus(b) => RESTATUS_TICKET,
+            Some(_) => UPDATE_TICKET,
+            None => INSERT_TICKET,
+        };
+        if conn.prepare_cached(sql)?.execute(values)? == 0 {
+            return Ok(false);
         }
         self.save_custom_fields(conn)?;
         save_shares(conn, self.before, after)?;
