@@ -159,8 +159,7 @@ macro_rules! update_ticket {
 const UPDATE_TICKET: &str = update_ticket!("");
 
 /// [`UPDATE_TICKET`] and status and the times indexed with it.
-const RESTATUS_TICKET: &str =
-    update_ticket!(", status = ?5, pending_at = ?18, solved_at = ?19");
+const RESTATUS_TICKET: &str = update_ticket!(", status = ?5, pending_at = ?18, solved_at = ?19");
 
 /// One ticket, or `None` when the account has no such ticket.
 pub(super) fn load(conn: &Connection, account: &str, id: i64) -> rusqlite::Result<Option<Ticket>> {
