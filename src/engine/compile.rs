@@ -54,7 +54,8 @@ impl Interner {
     /// The ids of the tags rules name, sorted; other tags are left out
     /// because no condition can ask about them.
     pub fn ids_of(&self, tags: &BTreeSet<String>) -> Vec<u32> {
-        let mut ids: Vec<u32> = tags.iter().filter_map(|t| self.id(t)).collect();
+        let mut ids = Vec::with_capacity(tags.len());
+        ids.extend(tags.iter().filter_map(|t| self.id(t)));
         ids.sort_unstable();
         ids
     }

@@ -99,6 +99,10 @@ impl Cycle<'_> {
                 let index = &self.rules.index;
                 index.probe(is_create, &facts, channels, &mut scratch);
                 live = self.retest(&scratch, &live, &fired, written, &facts);
+                // Each that holds fires unless a firing turns it false:
+                // room for them at once rather than growing one by one.
+                out.reserve(live.len());
+                fired.reserve(live.len());
             }
             let Some(i) = live.pop() else { break };
             fired.push(i);
@@ -131,6 +135,8 @@ impl Cycle<'_> {
             }
         };
         let unfired = candidates.iter().rev().filter(|c| !fired.contains(&c.id));
-        unfired.filter(|c| holds(c)).map(|c| c.id).collect()
+        let mut kept = Vec::with_capacity(candidates.len());
+        kept.extend(unfired.filter(|c| holds(c)).map(|c| c.id));
+        kept
     }
 }

@@ -79,6 +79,9 @@ struct Guard {
     update: bool,
     /// The ticket must have one of these.
     keys: Option<Vec<Key>>,
+    /// The top-level condition the keys come from, when a ticket that has
+    /// one of them is sure to pass it (a tag list's `at least one of`).
+    settled: Option<usize>,
 }
 
 impl Index {
@@ -89,6 +92,11 @@ impl Index {
                 continue;
             };
             let (pre, rest) = Pre::of(rule.cond.as_ref(), group_key);
+            // Found under one of its keys, a trigger passes that condition.
+            let rest = match guard.settled {
+                Some(k) if k < 64 => rest & !(1 << k),
+                _ => rest,
+            };
             let entry = Entry {
                 pre,
                 rest,
@@ -139,7 +147,10 @@ impl Index {
             .iter()
             .filter_map(|&id| bucket.by_tag.get(id as usize));
         let by_key = scalars.iter().filter_map(|key| bucket.by_key.get(key));
-        for list in by_tag.chain(by_key).filter(|l| !l.is_empty()) {
+        let keyed = by_tag.chain(by_key).filter(|l| !l.is_empty());
+        // Room for every entry at once: the lists are short to count.
+        out.reserve(keyed.clone().map(Vec::len).sum());
+        for list in keyed {
             lists += 1;
             keep_passing(list, &probe, out);
         }
@@ -198,14 +209,15 @@ fn guard(cond: Option<&Cond>) -> Option<Guard> {
         create: true,
         update: true,
         keys: None,
+        settled: None,
     };
     let items = match cond {
         None => return Some(g),
         Some(Cond::All(items)) => items.as_slice(),
         Some(c) => std::slice::from_ref(c),
     };
-    let mut best: Option<(u8, Vec<Key>)> = None;
-    for item in items {
+    let mut best: Option<(u8, Vec<Key>, usize)> = None;
+    for (k, item) in items.iter().enumerate() {
         let Cond::Leaf(leaf) = item else { continue };
         match &leaf.test {
             Test::Never(_) => return None,
@@ -219,15 +231,31 @@ fn guard(cond: Option<&Cond>) -> Option<Guard> {
             }
             test => {
                 if let Some((rank, keys)) = keys_of(test) {
-                    if best.as_ref().is_none_or(|(r, _)| rank < *r) {
-                        best = Some((rank, keys));
+                    if best.as_ref().is_none_or(|(r, ..)| rank < *r) {
+                        best = Some((rank, keys, k));
                     }
                 }
             }
         }
     }
-    g.keys = best.map(|(_, keys)| keys);
+    if let Some((_, keys, k)) = best {
+        g.settled = settled_by_key(&items[k]).then_some(k);
+        g.keys = Some(keys);
+    }
     Some(g)
+}
+
+/// Does having one of a condition's keys make it hold? A tag list's `at
+/// least one of` does; a group's hash or the first of `all of` does not.
+fn settled_by_key(cond: &Cond) -> bool {
+    match cond {
+        Cond::Leaf(leaf) => match &leaf.test {
+            Test::Tags(TagOp::Any, _) => true,
+            Test::Tags(TagOp::All, ids) => ids.len() == 1,
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// The keys a condition needs the ticket to have one of, ranked by how few
