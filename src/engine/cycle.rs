@@ -128,6 +128,10 @@ impl Cycle<'_> {
         let triggers = &self.rules.triggers;
         let was = |i: u32| live.binary_search_by(|x| i.cmp(x)).is_ok();
         let holds = |c: &Candidate| {
+            if c.settled() {
+                // Found by this very probe: it holds now, whatever was written.
+                return true;
+            }
             let rule = &triggers[c.id as usize];
             match written {
                 Some(w) if !rule.reads.meets(w) => was(c.id),

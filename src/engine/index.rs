@@ -66,6 +66,12 @@ pub struct Candidate {
 }
 
 impl Candidate {
+    /// Did the index and the pre-filter settle every condition, so that
+    /// the trigger holds without a look at its conditions?
+    pub fn settled(&self) -> bool {
+        self.rest == 0
+    }
+
     /// Do the trigger's conditions hold? Only those the index and the
     /// pre-filter did not settle are tested.
     pub fn holds(&self, cond: Option<&Cond>, facts: &Facts) -> bool {
@@ -93,8 +99,9 @@ impl Index {
             };
             let (pre, rest) = Pre::of(rule.cond.as_ref(), group_key);
             // Found under one of its keys, a trigger passes that condition.
+            // (Bit 63 also stands for the conditions after the 64th.)
             let rest = match guard.settled {
-                Some(k) if k < 64 => rest & !(1 << k),
+                Some(k) if k < 63 => rest & !(1 << k),
                 _ => rest,
             };
             let entry = Entry {
@@ -180,7 +187,7 @@ fn keep_passing(list: &[Entry], probe: &Probe, out: &mut Vec<Candidate>) {
     let passing = list.iter().filter(|e| e.pre.passes(probe));
     out.extend(passing.map(|e| Candidate {
         id: e.id,
-        rest: e.rest,
+        rest: e.rest & !e.pre.settles(probe),
     }));
 }
 
