@@ -75,6 +75,9 @@ pub struct CompiledRule {
     pub reads: Touch,
     /// What its actions may write on it.
     pub writes: Touch,
+    /// Does some trigger read what its actions may write? When none
+    /// does, a firing leaves every other trigger's truth as it was.
+    pub wakes: bool,
     /// The title and source again, as each of its firings carries them.
     pub label: Label,
 }
@@ -138,6 +141,9 @@ pub fn compile(files: &[Input]) -> RuleSet {
     }
     set.index = Index::build(&set.triggers);
     set.reads = Touch::union(set.triggers.iter().map(|t| &t.reads));
+    for rule in &mut set.triggers {
+        rule.wakes = set.reads.meets(&rule.writes);
+    }
     set
 }
 
@@ -161,6 +167,7 @@ fn compile_rule(rule: &Rule, source: &SourceFile, interner: &mut Interner) -> Co
         source,
         reads: touch::reads(cond.as_ref()),
         writes: touch::writes(&actions, interner),
+        wakes: true,
         cond,
         actions,
     }

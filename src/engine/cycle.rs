@@ -107,9 +107,9 @@ impl Cycle<'_> {
             let Some(i) = live.pop() else { break };
             fired.push(i);
             out.push(self.fire(i, ticket, produced));
-            let writes = &self.rules.triggers[i as usize].writes;
-            stale = self.rules.reads.meets(writes);
-            written = Some(writes);
+            let rule = &self.rules.triggers[i as usize];
+            stale = rule.wakes;
+            written = Some(&rule.writes);
         }
         fired
     }
