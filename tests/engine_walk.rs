@@ -31,7 +31,7 @@ fn condition(r: &mut Rng) -> String {
     let tag2 = r.pick(TAGS);
     let status = r.pick(STATUSES);
     let group = r.pick(GROUPS);
-    match r.below(17) {
+    match r.below(18) {
         0 => "Ticket is Created".into(),
         1 => "Ticket is Updated".into(),
         2 => format!("Tags contains at least one of {tag} {tag2}"),
@@ -48,6 +48,7 @@ fn condition(r: &mut Rng) -> String {
         13 => "Priority greater than Low".into(),
         14 => "Group is (none)".into(),
         15 => "Type is Incident".into(),
+        16 => format!("Group is not {group}"),
         _ => "Subject contains any of the words camera lens".into(),
     }
 }

@@ -175,7 +175,7 @@ pub fn remove_tag(t: &mut Ticket, tag: &str) -> Option<Change> {
 pub fn replace_tags(t: &mut Ticket, set: &[String]) -> Vec<Change> {
     let mut keep: Vec<&str> = set.iter().map(String::as_str).collect();
     keep.sort_unstable();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(t.tags.len() + set.len());
     for tag in std::mem::take(&mut t.tags) {
         match keep.binary_search(&tag.as_str()) {
             Ok(_) => _ = t.tags.insert(tag),

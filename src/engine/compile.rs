@@ -54,7 +54,8 @@ impl Interner {
     /// The ids of the tags rules name, sorted; other tags are left out
     /// because no condition can ask about them.
     pub fn ids_of(&self, tags: &BTreeSet<String>) -> Vec<u32> {
-        let mut ids: Vec<u32> = tags.iter().filter_map(|t| self.id(t)).collect();
+        let mut ids = Vec::with_capacity(tags.len());
+        ids.extend(tags.iter().filter_map(|t| self.id(t)));
         ids.sort_unstable();
         ids
     }
@@ -74,6 +75,9 @@ pub struct CompiledRule {
     pub reads: Touch,
     /// What its actions may write on it.
     pub writes: Touch,
+    /// Does some trigger read what its actions may write? When none
+    /// does, a firing leaves every other trigger's truth as it was.
+    pub wakes: bool,
     /// The title and source again, as each of its firings carries them.
     pub label: Label,
 }
@@ -137,6 +141,9 @@ pub fn compile(files: &[Input]) -> RuleSet {
     }
     set.index = Index::build(&set.triggers);
     set.reads = Touch::union(set.triggers.iter().map(|t| &t.reads));
+    for rule in &mut set.triggers {
+        rule.wakes = set.reads.meets(&rule.writes);
+    }
     set
 }
 
@@ -160,6 +167,7 @@ fn compile_rule(rule: &Rule, source: &SourceFile, interner: &mut Interner) -> Co
         source,
         reads: touch::reads(cond.as_ref()),
         writes: touch::writes(&actions, interner),
+        wakes: true,
         cond,
         actions,
     }

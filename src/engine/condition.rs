@@ -201,11 +201,18 @@ fn read<'a>(field: &Scalar, t: Option<&'a Ticket>) -> Val<'a> {
 
 /// Text equality ignoring case; `want` is already lowercase.
 pub fn same_text(have: &str, want: &str) -> bool {
-    if have.is_ascii() {
-        have.eq_ignore_ascii_case(want)
-    } else {
-        have.to_lowercase() == want
+    // One pass while `have` is ASCII: lowercasing an ASCII prefix keeps
+    // its bytes where they are, so a byte that differs there decides.
+    let want = want.as_bytes();
+    for (i, b) in have.bytes().enumerate() {
+        if !b.is_ascii() {
+            return have.to_lowercase().as_bytes() == want;
+        }
+        if want.get(i) != Some(&b.to_ascii_lowercase()) {
+            return false;
+        }
     }
+    have.len() == want.len()
 }
 
 fn equals(val: &Val, want: &Want, facts: &Facts) -> bool {
@@ -470,5 +477,22 @@ fn scalar_saw(field: &str, scalar: &Scalar, op: ScalarOp, facts: &Facts) -> Stri
             before.shown(scalar),
             now.shown(scalar)
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_text;
+
+    #[test]
+    fn same_text_ignores_case_as_lowercasing_does() {
+        assert!(same_text("Team 01", "team 01"));
+        assert!(!same_text("Team 01", "team 05"));
+        assert!(!same_text("Team 0", "team 01"));
+        assert!(!same_text("Team 011", "team 01"));
+        assert!(same_text("ÉQUIPE Été", "équipe été"));
+        assert!(!same_text("XQUIPE Été", "équipe été"));
+        assert!(same_text("", ""));
+        assert!(!same_text("", "a"));
     }
 }

@@ -99,13 +99,17 @@ impl Cycle<'_> {
                 let index = &self.rules.index;
                 index.probe(is_create, &facts, channels, &mut scratch);
                 live = self.retest(&scratch, &live, &fired, written, &facts);
+                // Each that holds fires unless a firing turns it false:
+                // room for them at once rather than growing one by one.
+                out.reserve(live.len());
+                fired.reserve(live.len());
             }
             let Some(i) = live.pop() else { break };
             fired.push(i);
             out.push(self.fire(i, ticket, produced));
-            let writes = &self.rules.triggers[i as usize].writes;
-            stale = self.rules.reads.meets(writes);
-            written = Some(writes);
+            let rule = &self.rules.triggers[i as usize];
+            stale = rule.wakes;
+            written = Some(&rule.writes);
         }
         fired
     }
@@ -124,6 +128,10 @@ impl Cycle<'_> {
         let triggers = &self.rules.triggers;
         let was = |i: u32| live.binary_search_by(|x| i.cmp(x)).is_ok();
         let holds = |c: &Candidate| {
+            if c.settled() {
+                // Found by this very probe: it holds now, whatever was written.
+                return true;
+            }
             let rule = &triggers[c.id as usize];
             match written {
                 Some(w) if !rule.reads.meets(w) => was(c.id),
@@ -131,6 +139,8 @@ impl Cycle<'_> {
             }
         };
         let unfired = candidates.iter().rev().filter(|c| !fired.contains(&c.id));
-        unfired.filter(|c| holds(c)).map(|c| c.id).collect()
+        let mut kept = Vec::with_capacity(candidates.len());
+        kept.extend(unfired.filter(|c| holds(c)).map(|c| c.id));
+        kept
     }
 }

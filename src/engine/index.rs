@@ -66,6 +66,12 @@ pub struct Candidate {
 }
 
 impl Candidate {
+    /// Did the index and the pre-filter settle every condition, so that
+    /// the trigger holds without a look at its conditions?
+    pub fn settled(&self) -> bool {
+        self.rest == 0
+    }
+
     /// Do the trigger's conditions hold? Only those the index and the
     /// pre-filter did not settle are tested.
     pub fn holds(&self, cond: Option<&Cond>, facts: &Facts) -> bool {
@@ -79,6 +85,9 @@ struct Guard {
     update: bool,
     /// The ticket must have one of these.
     keys: Option<Vec<Key>>,
+    /// The top-level condition the keys come from, when a ticket that has
+    /// one of them is sure to pass it (a tag list's `at least one of`).
+    settled: Option<usize>,
 }
 
 impl Index {
@@ -89,6 +98,12 @@ impl Index {
                 continue;
             };
             let (pre, rest) = Pre::of(rule.cond.as_ref(), group_key);
+            // Found under one of its keys, a trigger passes that condition.
+            // (Bit 63 also stands for the conditions after the 64th.)
+            let rest = match guard.settled {
+                Some(k) if k < 63 => rest & !(1 << k),
+                _ => rest,
+            };
             let entry = Entry {
                 pre,
                 rest,
@@ -139,7 +154,10 @@ impl Index {
             .iter()
             .filter_map(|&id| bucket.by_tag.get(id as usize));
         let by_key = scalars.iter().filter_map(|key| bucket.by_key.get(key));
-        for list in by_tag.chain(by_key).filter(|l| !l.is_empty()) {
+        let keyed = by_tag.chain(by_key).filter(|l| !l.is_empty());
+        // Room for every entry at once: the lists are short to count.
+        out.reserve(keyed.clone().map(Vec::len).sum());
+        for list in keyed {
             lists += 1;
             keep_passing(list, &probe, out);
         }
@@ -169,7 +187,7 @@ fn keep_passing(list: &[Entry], probe: &Probe, out: &mut Vec<Candidate>) {
     let passing = list.iter().filter(|e| e.pre.passes(probe));
     out.extend(passing.map(|e| Candidate {
         id: e.id,
-        rest: e.rest,
+        rest: e.rest & !e.pre.settles(probe),
     }));
 }
 
@@ -198,14 +216,15 @@ fn guard(cond: Option<&Cond>) -> Option<Guard> {
         create: true,
         update: true,
         keys: None,
+        settled: None,
     };
     let items = match cond {
         None => return Some(g),
         Some(Cond::All(items)) => items.as_slice(),
         Some(c) => std::slice::from_ref(c),
     };
-    let mut best: Option<(u8, Vec<Key>)> = None;
-    for item in items {
+    let mut best: Option<(u8, Vec<Key>, usize)> = None;
+    for (k, item) in items.iter().enumerate() {
         let Cond::Leaf(leaf) = item else { continue };
         match &leaf.test {
             Test::Never(_) => return None,
@@ -219,15 +238,31 @@ fn guard(cond: Option<&Cond>) -> Option<Guard> {
             }
             test => {
                 if let Some((rank, keys)) = keys_of(test) {
-                    if best.as_ref().is_none_or(|(r, _)| rank < *r) {
-                        best = Some((rank, keys));
+                    if best.as_ref().is_none_or(|(r, ..)| rank < *r) {
+                        best = Some((rank, keys, k));
                     }
                 }
             }
         }
     }
-    g.keys = best.map(|(_, keys)| keys);
+    if let Some((_, keys, k)) = best {
+        g.settled = settled_by_key(&items[k]).then_some(k);
+        g.keys = Some(keys);
+    }
     Some(g)
+}
+
+/// Does having one of a condition's keys make it hold? A tag list's `at
+/// least one of` does; a group's hash or the first of `all of` does not.
+fn settled_by_key(cond: &Cond) -> bool {
+    match cond {
+        Cond::Leaf(leaf) => match &leaf.test {
+            Test::Tags(TagOp::Any, _) => true,
+            Test::Tags(TagOp::All, ids) => ids.len() == 1,
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// The keys a condition needs the ticket to have one of, ranked by how few

@@ -90,6 +90,11 @@ pub struct Pre {
     mask: u128,
     /// The hash of the group a `group is …` names; 0 for none.
     group: u64,
+    /// The hash of the group a `group is not …` names (0 for none), and
+    /// that condition's place among the top-level ones: a ticket whose
+    /// group hashes otherwise passes it, with no names compared.
+    not_group: u64,
+    not_group_at: u8,
 }
 
 /// The working ticket's values, to test [`Pre`]s against.
@@ -104,6 +109,8 @@ impl Pre {
     pub const ANY: Pre = Pre {
         mask: u128::MAX,
         group: 0,
+        not_group: 0,
+        not_group_at: 0,
     };
 
     /// The pre-filter of a trigger's conditions, and which of its
@@ -122,17 +129,42 @@ impl Pre {
             if !settled && k < 64 {
                 rest |= 1 << k;
             }
-            if let Cond::Leaf(leaf) = item {
-                if let Test::Scalar(Scalar::Group, ScalarOp::Is, Want::Text(name)) = &leaf.test {
+            let Cond::Leaf(leaf) = item else { continue };
+            match &leaf.test {
+                Test::Scalar(Scalar::Group, ScalarOp::Is, Want::Text(name)) => {
                     pre.group = group_hash(name.as_deref());
                 }
+                // Bit 63 also stands for the conditions after the 64th.
+                Test::Scalar(Scalar::Group, ScalarOp::IsNot, Want::Text(name))
+                    if k < 63 && pre.not_group == 0 =>
+                {
+                    pre.not_group = group_hash(name.as_deref());
+                    pre.not_group_at = k as u8;
+                }
+                _ => {}
             }
+        }
+        // Conditions from the 64th on are always tested, so `rest` must
+        // not read 0 ("nothing to test") when there are some.
+        if top_level(cond).len() > 64 {
+            rest |= 1 << 63;
         }
         (pre, rest)
     }
 
     pub fn passes(&self, probe: &Probe) -> bool {
         self.mask & probe.bits == probe.bits && (self.group == 0 || self.group == probe.group)
+    }
+
+    /// The top-level conditions (as bits, like `rest`) this ticket is
+    /// sure to pass: a `group is not …` whose name hashes otherwise than
+    /// the ticket's group cannot name it (one hash makes equal names).
+    pub fn settles(&self, probe: &Probe) -> u64 {
+        match self.not_group {
+            0 => 0,
+            h if h == probe.group => 0,
+            _ => 1 << self.not_group_at,
+        }
     }
 }
 
@@ -239,6 +271,9 @@ fn is_kind_of_update(cond: &Cond) -> bool {
 /// Does a trigger whose pre-filter passed hold? Tests the top-level
 /// conditions in `rest` (see [`Pre::of`]).
 pub fn rest_holds(cond: Option<&Cond>, rest: u64, facts: &Facts) -> bool {
+    if rest == 0 {
+        return true;
+    }
     let tested = |k: usize| k >= 64 || rest & (1 << k) != 0;
     let items = top_level(cond).iter().enumerate();
     items
