@@ -10,7 +10,8 @@
 //! nowhere. A pass looks up the working ticket's own keys and keeps the
 //! triggers found whose [`Pre`] passes (their top level's status,
 //! priority, type, channel and group), in run order; only those have
-//! their conditions evaluated.
+//! their conditions evaluated, and of those only the ones their [`Left`]
+//! leaves: not a tag list the trigger was found under.
 
 use super::compile::CompiledRule;
 use super::condition::{Cond, Scalar, ScalarOp, TagOp, Test, TicketState, Want};
