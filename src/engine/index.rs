@@ -10,13 +10,14 @@
 //! nowhere. A pass looks up the working ticket's own keys and keeps the
 //! triggers found whose [`Pre`] passes (their top level's status,
 //! priority, type, channel and group), in run order; only those have
-//! their conditions evaluated.
+//! their conditions evaluated, and of those only the ones their [`Left`]
+//! leaves: not a tag list the trigger was found under.
 
 use super::compile::CompiledRule;
 use super::condition::{Cond, Scalar, ScalarOp, TagOp, Test, TicketState, Want};
 use super::facts::Facts;
 use super::hash::{fnv1a, Fnv, FnvMap};
-use super::prefilter::{self, Pre, Probe};
+use super::prefilter::{self, Left, Pre, Probe};
 use crate::model::{Priority, Status, TicketType};
 use std::hash::Hasher;
 
@@ -36,6 +37,9 @@ pub enum Key {
 #[derive(Debug, Default)]
 pub struct Index {
     buckets: [Bucket; 2],
+    /// What each trigger that passes its pre-filter still tests, by id:
+    /// read only for the few that pass, so the entries scanned stay small.
+    left: Vec<Left>,
 }
 
 #[derive(Debug, Default)]
@@ -49,11 +53,11 @@ struct Bucket {
     by_key: FnvMap<Key, Vec<Entry>>,
 }
 
-/// A trigger and its pre-filter, side by side so a scan reads no further.
+/// A trigger and its pre-filter, side by side so a scan reads no further
+/// (32 bytes: two to a cache line).
 #[derive(Clone, Copy, Debug)]
 struct Entry {
     pre: Pre,
-    rest: u64,
     id: u32,
 }
 
@@ -92,23 +96,21 @@ struct Guard {
 
 impl Index {
     pub fn build(triggers: &[CompiledRule]) -> Index {
-        let mut index = Index::default();
+        let mut index = Index {
+            left: vec![Left::default(); triggers.len()],
+            ..Index::default()
+        };
         for (i, rule) in triggers.iter().enumerate() {
             let Some(guard) = guard(rule.cond.as_ref()) else {
                 continue;
             };
-            let (pre, rest) = Pre::of(rule.cond.as_ref(), group_key);
+            let (pre, mut left) = Pre::of(rule.cond.as_ref(), group_key);
             // Found under one of its keys, a trigger passes that condition.
-            // (Bit 63 also stands for the conditions after the 64th.)
-            let rest = match guard.settled {
-                Some(k) if k < 63 => rest & !(1 << k),
-                _ => rest,
-            };
-            let entry = Entry {
-                pre,
-                rest,
-                id: i as u32,
-            };
+            if let Some(k) = guard.settled {
+                left.settle(k);
+            }
+            index.left[i] = left;
+            let entry = Entry { pre, id: i as u32 };
             let kinds = [guard.create, guard.update];
             for (bucket, _) in index.buckets.iter_mut().zip(kinds).filter(|(_, on)| *on) {
                 match &guard.keys {
@@ -142,7 +144,7 @@ impl Index {
         let probe = Probe::new(channels, facts, group.unwrap_or(NO_GROUP));
         out.clear();
         let mut lists = usize::from(!bucket.always.is_empty());
-        keep_passing(&bucket.always, &probe, out);
+        keep_passing(&bucket.always, &self.left, &probe, out);
         let scalars = [
             Key::Status(t.status as u8),
             Key::Priority(t.priority.map(|p| p as u8)),
@@ -159,7 +161,7 @@ impl Index {
         out.reserve(keyed.clone().map(Vec::len).sum());
         for list in keyed {
             lists += 1;
-            keep_passing(list, &probe, out);
+            keep_passing(list, &self.left, &probe, out);
         }
         // Each list is in run order; several together need sorting.
         if lists > 1 {
@@ -183,11 +185,12 @@ impl Bucket {
     }
 }
 
-fn keep_passing(list: &[Entry], probe: &Probe, out: &mut Vec<Candidate>) {
+/// The entries of `list` whose pre-filter passes, with what each leaves.
+fn keep_passing(list: &[Entry], left: &[Left], probe: &Probe, out: &mut Vec<Candidate>) {
     let passing = list.iter().filter(|e| e.pre.passes(probe));
     out.extend(passing.map(|e| Candidate {
         id: e.id,
-        rest: e.rest & !e.pre.settles(probe),
+        rest: left[e.id as usize].on(probe),
     }));
 }
 

@@ -7,8 +7,10 @@
 //! [`run`]: the update's own [`changes`] are applied, or the actions of
 //! the [`automation`] it names, then the trigger cycle (below). Step
 //! three, [`explain`]: why each other trigger did not fire. [`outcome`] is
-//! what comes out. Automations' sweeps start from [`sweep`], the part of
-//! their conditions SQL can test.
+//! what comes out; the texts it repeats for each firing (rule titles and
+//! sources, action texts) are [`shared`], made once at compile time.
+//! Automations' sweeps start from [`sweep`], the part of their conditions
+//! SQL can test.
 //!
 //! The trigger cycle, as Zendesk runs it: walk the active triggers in
 //! order and fire the first whose conditions hold, applying its actions to

@@ -84,17 +84,51 @@ fn named_slot(name: &str) -> Option<u32> {
     (row < NAMED).then_some(row)
 }
 
-/// What a trigger's top level allows, tested before its conditions.
+/// What a trigger's top level allows, tested before its conditions. An
+/// update scans hundreds of these at 10,000 triggers, so they hold only
+/// what the test reads, in 24 bytes (the mask as two words: a `u128`
+/// would align them to 16); what a passing trigger still needs is its
+/// [`Left`].
 #[derive(Clone, Copy, Debug)]
 pub struct Pre {
-    mask: u128,
+    mask: [u64; 2],
     /// The hash of the group a `group is …` names; 0 for none.
     group: u64,
+}
+
+/// The top-level conditions a trigger that passes its [`Pre`] may still
+/// have to test.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Left {
+    /// Bit `k` for the `k`th; from the 64th on, all are tested (and bit
+    /// 63 is set, so that 0 means nothing to test).
+    rest: u64,
     /// The hash of the group a `group is not …` names (0 for none), and
     /// that condition's place among the top-level ones: a ticket whose
     /// group hashes otherwise passes it, with no names compared.
     not_group: u64,
     not_group_at: u8,
+}
+
+impl Left {
+    /// The conditions left to test on this ticket: a `group is not …`
+    /// whose name hashes otherwise than the ticket's group cannot name it
+    /// (one name makes one hash).
+    pub fn on(&self, probe: &Probe) -> u64 {
+        match self.not_group {
+            0 => self.rest,
+            h if h == probe.group => self.rest,
+            _ => self.rest & !(1 << self.not_group_at),
+        }
+    }
+
+    /// Also leaves condition `k` untested, settled otherwise.
+    pub fn settle(&mut self, k: usize) {
+        // Bit 63 also stands for the conditions after the 64th.
+        if k < 63 {
+            self.rest &= !(1 << k);
+        }
+    }
 }
 
 /// The working ticket's values, to test [`Pre`]s against.
@@ -107,39 +141,37 @@ pub struct Probe {
 impl Pre {
     /// Lets every ticket through.
     pub const ANY: Pre = Pre {
-        mask: u128::MAX,
+        mask: [u64::MAX; 2],
         group: 0,
-        not_group: 0,
-        not_group_at: 0,
     };
 
-    /// The pre-filter of a trigger's conditions, and which of its
-    /// top-level conditions it leaves to test (bit `k` for the `k`th;
-    /// from the 64th on, all are tested). The index's guard settles
-    /// `ticket is created/updated`.
-    pub fn of(cond: Option<&Cond>, group_hash: impl Fn(Option<&str>) -> u64) -> (Pre, u64) {
-        let mut pre = Pre::ANY;
-        let mut rest = 0;
+    /// The pre-filter of a trigger's conditions, and the top-level
+    /// conditions it leaves to test. The index's guard settles `ticket is
+    /// created/updated`.
+    pub fn of(cond: Option<&Cond>, group_hash: impl Fn(Option<&str>) -> u64) -> (Pre, Left) {
+        let mut mask = u128::MAX;
+        let mut group = 0;
+        let mut left = Left::default();
         for (k, item) in top_level(cond).iter().enumerate() {
             let allowed = allows(item);
             if let Some((run, allowed)) = allowed {
-                pre.mask &= !run.all() | allowed;
+                mask &= !run.all() | allowed;
             }
             let settled = allowed.is_some() || is_kind_of_update(item);
             if !settled && k < 64 {
-                rest |= 1 << k;
+                left.rest |= 1 << k;
             }
             let Cond::Leaf(leaf) = item else { continue };
             match &leaf.test {
                 Test::Scalar(Scalar::Group, ScalarOp::Is, Want::Text(name)) => {
-                    pre.group = group_hash(name.as_deref());
+                    group = group_hash(name.as_deref());
                 }
                 // Bit 63 also stands for the conditions after the 64th.
                 Test::Scalar(Scalar::Group, ScalarOp::IsNot, Want::Text(name))
-                    if k < 63 && pre.not_group == 0 =>
+                    if k < 63 && left.not_group == 0 =>
                 {
-                    pre.not_group = group_hash(name.as_deref());
-                    pre.not_group_at = k as u8;
+                    left.not_group = group_hash(name.as_deref());
+                    left.not_group_at = k as u8;
                 }
                 _ => {}
             }
@@ -147,24 +179,16 @@ impl Pre {
         // Conditions from the 64th on are always tested, so `rest` must
         // not read 0 ("nothing to test") when there are some.
         if top_level(cond).len() > 64 {
-            rest |= 1 << 63;
+            left.rest |= 1 << 63;
         }
-        (pre, rest)
+        let mask = [mask as u64, (mask >> 64) as u64];
+        (Pre { mask, group }, left)
     }
 
     pub fn passes(&self, probe: &Probe) -> bool {
-        self.mask & probe.bits == probe.bits && (self.group == 0 || self.group == probe.group)
-    }
-
-    /// The top-level conditions (as bits, like `rest`) this ticket is
-    /// sure to pass: a `group is not …` whose name hashes otherwise than
-    /// the ticket's group cannot name it (one hash makes equal names).
-    pub fn settles(&self, probe: &Probe) -> u64 {
-        match self.not_group {
-            0 => 0,
-            h if h == probe.group => 0,
-            _ => 1 << self.not_group_at,
-        }
+        let [low, high] = self.mask;
+        let mask = u128::from(high) << 64 | u128::from(low);
+        mask & probe.bits == probe.bits && (self.group == 0 || self.group == probe.group)
     }
 }
 
