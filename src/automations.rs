@@ -153,8 +153,8 @@ pub fn run<'a>(
                     options,
                     run: AutomationRun {
                         account: account.clone(),
-                        title: rule.title.clone(),
-                        source: rule.source.clone(),
+                        title: rule.title.to_string(),
+                        source: rule.source.to_string(),
                         changed: 0,
                         already: 0,
                         left: 0,

@@ -143,8 +143,8 @@ fn profile_conditions(
         .triggers
         .iter()
         .map(|t| RuleCost {
-            title: t.title.clone(),
-            source: t.source.clone(),
+            title: t.title.to_string(),
+            source: t.source.to_string(),
             ..RuleCost::default()
         })
         .collect();

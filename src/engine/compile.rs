@@ -65,9 +65,10 @@ impl Interner {
 #[derive(Debug)]
 pub struct CompiledRule {
     pub kind: RuleKind,
-    pub title: String,
-    /// `path:line:column` of the rule.
-    pub source: String,
+    /// The title, shared by each firing's outcome.
+    pub title: Shared,
+    /// `path:line:column` of the rule, shared as the title is.
+    pub source: Shared,
     /// `None`: no `when`, always holds.
     pub cond: Option<Cond>,
     pub actions: Vec<Act>,
@@ -78,15 +79,6 @@ pub struct CompiledRule {
     /// Does some trigger read what its actions may write? When none
     /// does, a firing leaves every other trigger's truth as it was.
     pub wakes: bool,
-    /// The title and source again, as each of its firings carries them.
-    pub label: Label,
-}
-
-/// A rule's title and source, shared by the outcomes that name it.
-#[derive(Clone, Debug)]
-pub struct Label {
-    pub title: Shared,
-    pub source: Shared,
 }
 
 /// Every active rule of an account, compiled, in run order.
@@ -155,16 +147,10 @@ fn compile_rule(rule: &Rule, source: &SourceFile, interner: &mut Interner) -> Co
         .iter()
         .map(|a| compile_action(a, interner))
         .collect();
-    let title = rule.title.node.clone();
-    let source = format!("{}:{line}:{col}", source.path);
     CompiledRule {
         kind: rule.kind,
-        label: Label {
-            title: title.as_str().into(),
-            source: source.as_str().into(),
-        },
-        title,
-        source,
+        title: rule.title.node.as_str().into(),
+        source: format!("{}:{line}:{col}", source.path).into(),
         reads: touch::reads(cond.as_ref()),
         writes: touch::writes(&actions, interner),
         wakes: true,

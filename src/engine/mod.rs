@@ -185,8 +185,8 @@ pub fn fire(
         action::apply(act, ticket, &acx, produced, &mut effects);
     }
     Fired {
-        title: rule.label.title.clone(),
-        source: rule.label.source.clone(),
+        title: rule.title.clone(),
+        source: rule.source.clone(),
         effects,
         conditions: Vec::new(),
     }
@@ -235,8 +235,8 @@ fn traces(rules: &RuleSet, fired: &[u32], explain: Explain, facts: &Facts) -> Ve
         .zip(done)
         .filter(|(_, fired)| !*fired)
         .map(|(rule, _)| RuleTrace {
-            title: rule.title.clone(),
-            source: rule.source.clone(),
+            title: rule.title.to_string(),
+            source: rule.source.to_string(),
             fired: false,
             conditions: match (&rule.cond, explain) {
                 (Some(c), Explain::All) => explain::every(c, facts),

@@ -66,7 +66,7 @@ impl Coverage {
                     .entry(real(file, &rule.source))
                     .or_insert_with(|| RuleSeen {
                         account: account.clone(),
-                        title: rule.title.clone(),
+                        title: rule.title.to_string(),
                         kind,
                         fired: 0,
                     });

@@ -179,8 +179,8 @@ impl Seen<'_> {
             let facts = Facts::new(&rules.interner, &ticket, Some(&ticket), &probe, at);
             if rule.cond.as_ref().is_some_and(|c| !c.holds(&facts)) {
                 traces.push(RuleTrace {
-                    title: rule.title.clone(),
-                    source: rule.source.clone(),
+                    title: rule.title.to_string(),
+                    source: rule.source.to_string(),
                     fired: false,
                     conditions: rule
                         .cond
