@@ -8,7 +8,7 @@
 //! row to row exactly as when each change had a row (migration 8 turned
 //! those rows into rows of one change each).
 
-use super::codec::{nanos, time_at};
+use super::codec::time_at;
 use crate::engine::Change;
 use crate::model::Time;
 use rusqlite::{params, Connection};
@@ -45,7 +45,13 @@ pub(super) type AuditLine<'c> = (Option<&'c str>, &'c str, &'c Change);
 
 /// A change as the `changes` column holds it: rule, action, change in
 /// words, before, after.
-type Stored<S> = (Option<S>, S, S, Option<S>, Option<S>);
+type Stored = (
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
 
 impl AuditRow<'_> {
     pub(super) fn insert(
@@ -84,17 +90,7 @@ impl AuditRow<'_> {
             .collect();
         let changes = serde_json::to_string(&stored)
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-        self.insert_json(conn, lines.len(), &changes)
-    }
-
-    /// Writes `n` changes already in the column's JSON.
-    pub(super) fn insert_json(
-        &self,
-        conn: &Connection,
-        n: usize,
-        changes: &str,
-    ) -> rusqlite::Result<()> {
-        let n = i64::try_from(n).unwrap_or(i64::MAX);
+        let n = i64::try_from(lines.len()).unwrap_or(i64::MAX);
         conn.prepare_cached(
             "INSERT INTO audits (seq, n, event_id, account, ticket_id, at, changes)
              VALUES (COALESCE((SELECT seq + n FROM audits ORDER BY seq DESC LIMIT 1), 1),
@@ -110,20 +106,6 @@ impl AuditRow<'_> {
         ])?;
         Ok(())
     }
-}
-
-/// Writes one change of an event to a ticket, given in words; the sharing
-/// notes of the network use it.
-pub(super) fn note(
-    conn: &Connection,
-    row: &AuditRow,
-    action: &str,
-    text: &str,
-) -> rusqlite::Result<()> {
-    let stored: [Stored<&str>; 1] = [(None, action, text, None, Some(text))];
-    let changes = serde_json::to_string(&stored)
-        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-    row.insert_json(conn, 1, &changes)
 }
 
 /// The columns [`entries`] reads, then the rest of a statement.
@@ -194,7 +176,7 @@ fn entries(mut rows: rusqlite::Rows) -> rusqlite::Result<Vec<AuditEntry>> {
         let event_id: String = row.get(1)?;
         let at = time_at(row, 2)?;
         let text: String = row.get(3)?;
-        let changes: Vec<Stored<String>> = serde_json::from_str(&text).map_err(|e| {
+        let changes: Vec<Stored> = serde_json::from_str(&text).map_err(|e| {
             rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e))
         })?;
         for (i, (rule, action, change, before, after)) in changes.into_iter().enumerate() {
@@ -211,20 +193,4 @@ fn entries(mut rows: rusqlite::Rows) -> rusqlite::Result<Vec<AuditEntry>> {
         }
     }
     Ok(out)
-}
-
-/// An audit row for `event_id` on a ticket at `at`, for writers outside
-/// `apply` (the network's notes).
-pub(super) fn row<'a>(
-    event_id: &'a str,
-    account: &'a str,
-    ticket_id: i64,
-    at: &Time,
-) -> rusqlite::Result<AuditRow<'a>> {
-    Ok(AuditRow {
-        event_id,
-        account,
-        ticket_id,
-        at: nanos(at)?,
-    })
 }

@@ -2,7 +2,9 @@
 //! partner's copy of a ticket, the next ticket id of an account, and
 //! audit notes on what did not cross.
 
-use super::audits;
+use super::audits::AuditRow;
+use super::codec::nanos;
+use crate::engine::Change;
 use crate::model::Time;
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -73,7 +75,17 @@ pub(super) fn stop_links(
     .execute(params![account, agreement_id])
 }
 
+/// The note as a `sharing` line of the ticket's audit trail, as a share
+/// the engine made is written.
 pub(super) fn note(conn: &Connection, note: &Note) -> rusqlite::Result<()> {
-    let row = audits::row(note.event_id, note.account, note.ticket_id, &note.at)?;
-    audits::note(conn, &row, "sharing", note.text)
+    let row = AuditRow {
+        event_id: note.event_id,
+        account: note.account,
+        ticket_id: note.ticket_id,
+        at: nanos(&note.at)?,
+    };
+    let change = Change::Sharing {
+        note: note.text.to_string(),
+    };
+    row.insert(conn, None, "sharing", &change)
 }

@@ -573,10 +573,10 @@ fn comment_values(comment: &Option<Comment>) -> rusqlite::Result<CommentValues<'
     })
 }
 
-/// The statements that add and remove members of a ticket's set (a tag,
-/// an agent it is shared with), many a statement (see [`rows`]): the
-/// insert's columns are account, ticket id, member; the delete's list is
-/// of members, after account and ticket id.
+/// The statements that add and remove members of a ticket's set (the
+/// agents it is shared with; see [`rows`]): the insert's columns are
+/// account, ticket id, member, many rows a statement; the delete ends in
+/// `member =`, after account and ticket id, and runs once a member.
 struct SetRows {
     insert: &'static str,
     delete: &'static str,
@@ -602,7 +602,7 @@ impl SetRows {
         };
         insert.run(conn, &key, &added)?;
         let gone: Vec<&dyn ToSql> = old.difference(new).map(|m| m as &dyn ToSql).collect();
-        rows::delete_in(conn, self.delete, &key, &gone)
+        rows::delete_each(conn, self.delete, &key, &gone)
     }
 }
 
@@ -614,7 +614,7 @@ fn save_agent_shares(
 ) -> rusqlite::Result<()> {
     let rows = SetRows {
         insert: "INSERT INTO agent_shares (account, ticket_id, email)",
-        delete: "DELETE FROM agent_shares WHERE account = ?1 AND ticket_id = ?2 AND email IN",
+        delete: "DELETE FROM agent_shares WHERE account = ?1 AND ticket_id = ?2 AND email =",
     };
     rows.save(conn, after, before.map(|t| &t.agents), &after.agents)
 }
