@@ -5,7 +5,7 @@ use super::running::open_input;
 use super::{report, stderr_style, CliError, Format, Outcome};
 use crate::bench::{load_timed, measure, LoadTimes, Measured};
 use crate::event::read_events;
-use crate::gen::{events::events, world::World, Options};
+use crate::gen::{events, world::World, Options};
 use crate::model::Update;
 use serde_json::json;
 use std::path::PathBuf;
@@ -108,8 +108,10 @@ fn generated(args: &Args) -> Result<Vec<Update>, CliError> {
             "`gen-events` must be at least `gen-tickets`, and `gen-tickets` at least 1".into(),
         ));
     }
-    let text = events(&options, &World::new(&options));
-    Ok(read_events(text.as_bytes())
+    let mut text = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = events::write(&options, &World::new(&options), &mut text);
+    Ok(read_events(text.as_slice())
         .filter_map(|l| l.event.ok())
         .collect())
 }

@@ -9,16 +9,8 @@ use chrono::{Duration, TimeZone, Utc};
 use serde_json::{json, Value};
 use std::io::Write;
 
-/// The events as JSON Lines (docs/EVENTS.md), in memory.
-pub fn events(o: &Options, w: &World) -> String {
-    let mut out = Vec::new();
-    // Writing to a Vec cannot fail, and serde_json writes UTF-8.
-    let _ = write(o, w, &mut out);
-    String::from_utf8(out).unwrap_or_default()
-}
-
-/// Writes the events as JSON Lines a line at a time, so a workload of any
-/// size takes no more memory than one event.
+/// Writes the events as JSON Lines (docs/EVENTS.md) a line at a time, so a
+/// workload of any size takes no more memory than one event.
 pub fn write(o: &Options, w: &World, out: &mut impl Write) -> std::io::Result<()> {
     let mut rng = Rng::new(o.seed ^ 0x4556_454e);
     let start = Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap();

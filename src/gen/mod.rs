@@ -80,8 +80,11 @@ pub enum GenError {
 /// same bytes.
 pub fn generate(options: &Options) -> Result<Workload, GenError> {
     let plan = plan(options)?;
+    let mut events = Vec::new();
+    // Writing to a Vec cannot fail, and serde_json writes UTF-8.
+    let _ = plan.write_events(&mut events);
     Ok(Workload {
-        events: events::events(options, &plan.world),
+        events: String::from_utf8(events).unwrap_or_default(),
         dsl: plan.dsl,
         yaml: plan.yaml,
         setup: plan.setup,
