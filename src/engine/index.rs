@@ -16,10 +16,10 @@
 use super::compile::CompiledRule;
 use super::condition::{Cond, Scalar, ScalarOp, TagOp, Test, TicketState, Want};
 use super::facts::Facts;
-use super::hash::{fnv1a, Fnv, FnvMap};
+use super::groups::Groups;
+use super::hash::FnvMap;
 use super::prefilter::{self, Left, Pre, Probe};
 use crate::model::{Priority, Status, TicketType};
-use std::hash::Hasher;
 
 /// Something a ticket has that a trigger can require.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -28,9 +28,8 @@ pub enum Key {
     Status(u8),
     Priority(Option<u8>),
     Type(Option<u8>),
-    /// A hash of the lowercased group name (`None` for no group); two names
-    /// with one hash only make an extra candidate, never a wrong answer.
-    Group(Option<u64>),
+    /// The group's number in [`Groups`].
+    Group(u64),
 }
 
 /// Candidates for creates (`[0]`) and for updates (`[1]`).
@@ -40,6 +39,8 @@ pub struct Index {
     /// What each trigger that passes its pre-filter still tests, by id:
     /// read only for the few that pass, so the entries scanned stay small.
     left: Vec<Left>,
+    /// The groups top-level conditions name.
+    groups: Groups,
 }
 
 #[derive(Debug, Default)]
@@ -101,10 +102,10 @@ impl Index {
             ..Index::default()
         };
         for (i, rule) in triggers.iter().enumerate() {
-            let Some(guard) = guard(rule.cond.as_ref()) else {
+            let Some(guard) = guard(rule.cond.as_ref(), &mut index.groups) else {
                 continue;
             };
-            let (pre, mut left) = Pre::of(rule.cond.as_ref(), group_key);
+            let (pre, mut left) = Pre::of(rule.cond.as_ref(), &mut index.groups);
             // Found under one of its keys, a trigger passes that condition.
             if let Some(k) = guard.settled {
                 left.settle(k);
@@ -140,8 +141,8 @@ impl Index {
     pub fn probe(&self, is_create: bool, facts: &Facts, channels: u128, out: &mut Vec<Candidate>) {
         let bucket = &self.buckets[usize::from(!is_create)];
         let t = facts.ticket;
-        let group = t.group.as_deref().map(name_hash);
-        let probe = Probe::new(channels, facts, group.unwrap_or(NO_GROUP));
+        let group = self.groups.of(t.group.as_deref());
+        let probe = Probe::new(channels, facts, group);
         out.clear();
         let mut lists = usize::from(!bucket.always.is_empty());
         keep_passing(&bucket.always, &self.left, &probe, out);
@@ -194,27 +195,8 @@ fn keep_passing(list: &[Entry], left: &[Left], probe: &Probe, out: &mut Vec<Cand
     }));
 }
 
-/// A name's hash, ignoring case as conditions compare names (`same_text`).
-fn name_hash(name: &str) -> u64 {
-    if !name.is_ascii() {
-        return fnv1a(name.to_lowercase().as_bytes());
-    }
-    let mut h = Fnv::default();
-    for b in name.bytes() {
-        h.write_u8(b.to_ascii_lowercase());
-    }
-    h.finish()
-}
-
-/// The pre-filter's group for no group (its 0 is a trigger naming none).
-const NO_GROUP: u64 = 1;
-
-fn group_key(name: Option<&str>) -> u64 {
-    name.map_or(NO_GROUP, name_hash)
-}
-
 /// The guard of a condition; `None` when its top level can never hold.
-fn guard(cond: Option<&Cond>) -> Option<Guard> {
+fn guard(cond: Option<&Cond>, groups: &mut Groups) -> Option<Guard> {
     let mut g = Guard {
         create: true,
         update: true,
@@ -240,7 +222,7 @@ fn guard(cond: Option<&Cond>) -> Option<Guard> {
                 g.create &= !*is;
             }
             test => {
-                if let Some((rank, keys)) = keys_of(test) {
+                if let Some((rank, keys)) = keys_of(test, groups) {
                     if best.as_ref().is_none_or(|(r, ..)| rank < *r) {
                         best = Some((rank, keys, k));
                     }
@@ -256,12 +238,13 @@ fn guard(cond: Option<&Cond>) -> Option<Guard> {
 }
 
 /// Does having one of a condition's keys make it hold? A tag list's `at
-/// least one of` does; a group's hash or the first of `all of` does not.
+/// least one of` and a group do; the first of `all of` does not.
 fn settled_by_key(cond: &Cond) -> bool {
     match cond {
         Cond::Leaf(leaf) => match &leaf.test {
             Test::Tags(TagOp::Any, _) => true,
             Test::Tags(TagOp::All, ids) => ids.len() == 1,
+            Test::Scalar(Scalar::Group, ScalarOp::Is, Want::Text(_)) => true,
             _ => false,
         },
         _ => false,
@@ -270,12 +253,12 @@ fn settled_by_key(cond: &Cond) -> bool {
 
 /// The keys a condition needs the ticket to have one of, ranked by how few
 /// tickets they are likely to match (lower is better).
-fn keys_of(test: &Test) -> Option<(u8, Vec<Key>)> {
+fn keys_of(test: &Test, groups: &mut Groups) -> Option<(u8, Vec<Key>)> {
     match test {
         Test::Tags(TagOp::Any, ids) => Some((0, ids.iter().map(|i| Key::Tag(*i)).collect())),
         Test::Tags(TagOp::All, ids) => ids.first().map(|i| (0, vec![Key::Tag(*i)])),
         Test::Scalar(Scalar::Group, ScalarOp::Is, Want::Text(name)) => {
-            Some((1, vec![Key::Group(name.as_deref().map(name_hash))]))
+            Some((1, vec![Key::Group(groups.intern(name.as_deref()))]))
         }
         Test::Scalar(field, op, Want::Ord(want)) => ordinal_keys(field, *op, *want),
         _ => None,
@@ -303,12 +286,13 @@ fn ordinal_keys(field: &Scalar, op: ScalarOp, want: Option<u8>) -> Option<(u8, V
     };
     let keys: Option<Vec<Key>> = values.into_iter().map(key).collect();
     let keys = keys?;
-    // One value of priority or type is about as selective as a group;
-    // a status, or a range of values, matches more tickets.
+    // One value of priority or type (four or five values) matches more
+    // tickets than a group usually does; a status, or a range of values,
+    // matches more still.
     let rank = match (field, keys.len()) {
-        (Scalar::Status, n) | (_, n) if n > 1 => 2 + n.min(200) as u8,
-        (Scalar::Status, _) => 2,
-        _ => 1,
+        (Scalar::Status, n) | (_, n) if n > 1 => 3 + n.min(200) as u8,
+        (Scalar::Status, _) => 3,
+        _ => 2,
     };
     Some((rank, keys))
 }

@@ -29,6 +29,7 @@ pub mod condition;
 pub mod cycle;
 pub mod explain;
 pub mod facts;
+pub mod groups;
 pub mod hash;
 pub mod index;
 pub mod outcome;

@@ -1,13 +1,14 @@
 //! A cheap test the index runs on each candidate before its conditions:
 //! the values a trigger's top-level conditions allow for status,
 //! priority, type and the two channels, as one bit mask, and the group a
-//! `group is …` names, as a hash. A ticket has one value of each, one bit
-//! per field in its [`Probe`]; a trigger passes when its mask has all of
-//! them. The mask is exact for what it covers and the group hash can only
-//! let through too much, so the full conditions still decide.
+//! `group is …` names, by its number in [`Groups`]. A ticket has one
+//! value of each, one bit per field in its [`Probe`]; a trigger passes
+//! when its mask has all of them and its group is the ticket's. Both are
+//! exact for what they cover; the full conditions decide the rest.
 
 use super::condition::{ChannelOf, Cond, Scalar, ScalarOp, Test, Want};
 use super::facts::Facts;
+use super::groups::Groups;
 use crate::model::{Priority, Status, Ticket, TicketType, Update};
 use crate::rules::schema::CHANNELS;
 
@@ -92,7 +93,7 @@ fn named_slot(name: &str) -> Option<u32> {
 #[derive(Clone, Copy, Debug)]
 pub struct Pre {
     mask: [u64; 2],
-    /// The hash of the group a `group is …` names; 0 for none.
+    /// The number of the group a `group is …` names; 0 for none.
     group: u64,
 }
 
@@ -103,17 +104,16 @@ pub struct Left {
     /// Bit `k` for the `k`th; from the 64th on, all are tested (and bit
     /// 63 is set, so that 0 means nothing to test).
     rest: u64,
-    /// The hash of the group a `group is not …` names (0 for none), and
-    /// that condition's place among the top-level ones: a ticket whose
-    /// group hashes otherwise passes it, with no names compared.
+    /// The number of the group a `group is not …` names (0 for none),
+    /// and that condition's place among the top-level ones: a ticket whose
+    /// group has another number passes it, with no names compared.
     not_group: u64,
     not_group_at: u8,
 }
 
 impl Left {
     /// The conditions left to test on this ticket: a `group is not …`
-    /// whose name hashes otherwise than the ticket's group cannot name it
-    /// (one name makes one hash).
+    /// naming another group than the ticket's holds.
     pub fn on(&self, probe: &Probe) -> u64 {
         match self.not_group {
             0 => self.rest,
@@ -147,8 +147,9 @@ impl Pre {
 
     /// The pre-filter of a trigger's conditions, and the top-level
     /// conditions it leaves to test. The index's guard settles `ticket is
-    /// created/updated`.
-    pub fn of(cond: Option<&Cond>, group_hash: impl Fn(Option<&str>) -> u64) -> (Pre, Left) {
+    /// created/updated`. The first `group is …` is settled here; any
+    /// other is left to test.
+    pub fn of(cond: Option<&Cond>, groups: &mut Groups) -> (Pre, Left) {
         let mut mask = u128::MAX;
         let mut group = 0;
         let mut left = Left::default();
@@ -157,20 +158,29 @@ impl Pre {
             if let Some((run, allowed)) = allowed {
                 mask &= !run.all() | allowed;
             }
-            let settled = allowed.is_some() || is_kind_of_update(item);
+            let group_is = match item {
+                Cond::Leaf(leaf) if group == 0 => match &leaf.test {
+                    Test::Scalar(Scalar::Group, ScalarOp::Is, Want::Text(name)) => {
+                        Some(name.as_deref())
+                    }
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(name) = group_is {
+                group = groups.intern(name);
+            }
+            let settled = allowed.is_some() || is_kind_of_update(item) || group_is.is_some();
             if !settled && k < 64 {
                 left.rest |= 1 << k;
             }
             let Cond::Leaf(leaf) = item else { continue };
             match &leaf.test {
-                Test::Scalar(Scalar::Group, ScalarOp::Is, Want::Text(name)) => {
-                    group = group_hash(name.as_deref());
-                }
                 // Bit 63 also stands for the conditions after the 64th.
                 Test::Scalar(Scalar::Group, ScalarOp::IsNot, Want::Text(name))
                     if k < 63 && left.not_group == 0 =>
                 {
-                    left.not_group = group_hash(name.as_deref());
+                    left.not_group = groups.intern(name.as_deref());
                     left.not_group_at = k as u8;
                 }
                 _ => {}
