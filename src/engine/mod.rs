@@ -9,8 +9,9 @@
 //! three, [`explain`]: why each other trigger did not fire. [`outcome`] is
 //! what comes out; the texts it repeats for each firing (rule titles and
 //! sources, action texts) are [`shared`], made once at compile time.
-//! Automations' sweeps start from [`sweep`], the part of their conditions
-//! SQL can test.
+//! Automations' sweeps start in the store (`store::prefilter` turns the
+//! part of their conditions SQL can test into SQL); [`automation`] then
+//! tests the whole conditions on each ticket found.
 //!
 //! The trigger cycle, as Zendesk runs it: walk the active triggers in
 //! order and fire the first whose conditions hold, applying its actions to
