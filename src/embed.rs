@@ -6,6 +6,7 @@
 
 use crate::engine::compile::compile_loaded;
 use crate::engine::facts::Facts;
+use crate::engine::prefilter::Probe;
 use crate::engine::{own_changes, RuleSet};
 use crate::model::{Status, Ticket, Update, UpdateKind};
 use crate::rules::check::CheckOptions;
@@ -110,12 +111,17 @@ pub fn matching<'r>(
     let facts = Facts::new(&rules.interner, &ticket, before, update, update.at);
     let mut candidates = Vec::new();
     let is_create = update.kind == UpdateKind::Create;
-    rules.index.candidates(is_create, &facts, &mut candidates);
+    let channels = Probe::channels(&ticket, update);
+    rules
+        .index
+        .probe(is_create, &facts, channels, &mut candidates);
+    // As the cycle's first pass: only what the index and the pre-filter
+    // left open is tested, not every condition of every trigger found.
     candidates
         .iter()
-        .map(|&i| &rules.triggers[i as usize])
-        .filter(|t| t.cond.as_ref().is_none_or(|c| c.holds(&facts)))
-        .map(|t| Match {
+        .map(|c| (c, &rules.triggers[c.id as usize]))
+        .filter(|(c, t)| c.holds(t.cond.as_ref(), &facts))
+        .map(|(_, t)| Match {
             title: &t.title,
             source: &t.source,
         })
