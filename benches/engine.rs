@@ -67,7 +67,7 @@ fn update(n: usize, seed: usize) -> (Ticket, Update) {
     let mut t = Ticket::new("support", 1, "email", at);
     let tags = tag_pool(n);
     t.tags = (0..5)
-        .map(|k| format!("product_{}", (seed * 31 + k * 17) % tags))
+        .map(|k| format!("product_{}", (seed * 31 + k * 17) % tags).into())
         .collect();
     t.status = Status::Open;
     t.subject = "Camera won't focus".into();

@@ -96,7 +96,7 @@ fn update(r: &mut Rng, id: usize) -> (Option<Ticket>, Update) {
     let before = (r.below(3) > 0).then(|| {
         let mut t = Ticket::new("support", 1, "email", at);
         t.status = Status::parse(r.pick(STATUSES)).unwrap();
-        t.tags = (0..r.below(4)).map(|_| r.pick(TAGS).to_string()).collect();
+        t.tags = (0..r.below(4)).map(|_| r.pick(TAGS).into()).collect();
         t.group = Some("Tier 1".into());
         t.subject = "Camera broken".into();
         t

@@ -109,7 +109,7 @@ fn ticket(r: &mut Rng, account: &str, id: i64) -> Ticket {
     t.via = ["email", "web", "ticket_sharing"][r.below(3)].into();
     for tag in TAGS {
         if r.below(3) == 0 {
-            t.tags.insert(tag.to_string());
+            t.tags.insert((*tag).into());
         }
     }
     if r.below(4) == 0 {

@@ -4,7 +4,7 @@ use super::changes;
 use super::compile::{operand_text, tags_of, Interner};
 use super::outcome::{AddedComment, Change, Effect, Notification, ShareOp};
 use super::placeholders::render;
-use super::shared::Shared;
+use crate::model::Shared;
 use crate::model::{
     Agreement, Direction, NewComment, Priority, Share, ShareCheck, Staff, Status, Ticket,
     TicketType, Update,
@@ -39,9 +39,9 @@ pub enum ActKind {
     ShareAgent(String),
     /// `unshare ticket from agent`, by lowercased email.
     UnshareAgent(String),
-    AddTags(Vec<String>),
-    RemoveTags(Vec<String>),
-    SetTags(Vec<String>),
+    AddTags(Vec<Shared>),
+    RemoveTags(Vec<Shared>),
+    SetTags(Vec<Shared>),
     Status(Option<Status>),
     Priority(Option<Priority>),
     Type(Option<TicketType>),
@@ -92,12 +92,12 @@ fn email_of(args: &[Spanned<Atom>]) -> String {
 }
 
 /// Tags, lowercased and interned so conditions can see them once added.
-fn interned(args: &[Spanned<Atom>], interner: &mut Interner) -> Vec<String> {
+fn interned(args: &[Spanned<Atom>], interner: &mut Interner) -> Vec<Shared> {
     let tags = tags_of(args);
     for t in &tags {
         interner.intern(t);
     }
-    tags
+    tags.into_iter().map(Shared::from).collect()
 }
 
 fn is_none(args: &[Spanned<Atom>]) -> bool {
@@ -308,14 +308,12 @@ fn field_change(field: &str, before: impl AsRef<str>, after: impl AsRef<str>) ->
     }
 }
 
-fn add_tag(t: &mut Ticket, tag: &str) -> Change {
+fn add_tag(t: &mut Ticket, tag: &Shared) -> Change {
     // One search of the tag set, not two: a rule's tag is seldom there
-    // already (a trigger usually tests that it is not), and a copy made
-    // in vain costs less than a second search among the ticket's tags.
-    if t.tags.insert(tag.to_string()) {
-        return Change::TagAdded {
-            tag: tag.to_string(),
-        };
+    // already (a trigger usually tests that it is not), and the ticket
+    // and the change share the rule's copy of the name.
+    if t.tags.insert(tag.clone()) {
+        return Change::TagAdded { tag: tag.clone() };
     }
     nothing(format!("tag {tag} is already there"))
 }
@@ -324,7 +322,7 @@ fn remove_tag(t: &mut Ticket, tag: &str) -> Change {
     changes::remove_tag(t, tag).unwrap_or_else(|| nothing(format!("tag {tag} is not there")))
 }
 
-fn set_tags(t: &mut Ticket, tags: &[String]) -> Vec<Change> {
+fn set_tags(t: &mut Ticket, tags: &[Shared]) -> Vec<Change> {
     let changes = changes::replace_tags(t, tags);
     if changes.is_empty() {
         return vec![nothing("the tags are already those")];

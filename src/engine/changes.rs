@@ -3,7 +3,7 @@
 
 use super::outcome::{AddedComment, Change};
 use crate::model::{
-    Agreement, Changes, Comment, Direction, Received, ReceivedFrom, Ticket, Update,
+    Agreement, Changes, Comment, Direction, Received, ReceivedFrom, Shared, Ticket, Update,
 };
 
 /// Applies what the update asks for; returns the changes and the comment.
@@ -159,10 +159,9 @@ pub fn add_tag(t: &mut Ticket, tag: &str) -> Option<Change> {
     if t.tags.contains(tag) {
         return None;
     }
-    t.tags.insert(tag.to_string());
-    Some(Change::TagAdded {
-        tag: tag.to_string(),
-    })
+    let tag = Shared::from(tag);
+    t.tags.insert(tag.clone());
+    Some(Change::TagAdded { tag })
 }
 
 /// Removes a tag; `None` when it was not there.
@@ -172,17 +171,21 @@ pub fn remove_tag(t: &mut Ticket, tag: &str) -> Option<Change> {
 
 /// Makes the tags exactly `set`: removals first (in tag order), then
 /// additions (in `set`'s order). Tags that stay are moved, not copied.
-pub fn replace_tags(t: &mut Ticket, set: &[String]) -> Vec<Change> {
-    let mut keep: Vec<&str> = set.iter().map(String::as_str).collect();
+pub fn replace_tags<S: AsRef<str>>(t: &mut Ticket, set: &[S]) -> Vec<Change> {
+    let mut keep: Vec<&str> = set.iter().map(AsRef::as_ref).collect();
     keep.sort_unstable();
     let mut out = Vec::with_capacity(t.tags.len() + set.len());
+    // Rebuilt rather than `retain`ed: a tree built in order costs less
+    // than one pruned in place (with `retain`, the cycle at 10,000
+    // triggers ran 13% more instructions: each update there takes away
+    // the tags rules had added).
     for tag in std::mem::take(&mut t.tags) {
         match keep.binary_search(&tag.as_str()) {
             Ok(_) => _ = t.tags.insert(tag),
             Err(_) => out.push(Change::TagRemoved { tag }),
         }
     }
-    out.extend(set.iter().filter_map(|x| add_tag(t, x)));
+    out.extend(set.iter().filter_map(|x| add_tag(t, x.as_ref())));
     out
 }
 

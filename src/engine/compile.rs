@@ -11,8 +11,8 @@ use super::action::{compile_action, Act};
 use super::condition::*;
 use super::hash::FnvMap;
 use super::index::Index;
-use super::shared::Shared;
 use super::touch::{self, Touch};
+use crate::model::Shared;
 use crate::model::{Priority, Status, TicketType};
 use crate::rules::ast::*;
 use crate::rules::check::words_of;
@@ -53,7 +53,7 @@ impl Interner {
 
     /// The ids of the tags rules name, sorted; other tags are left out
     /// because no condition can ask about them.
-    pub fn ids_of(&self, tags: &BTreeSet<String>) -> Vec<u32> {
+    pub fn ids_of(&self, tags: &BTreeSet<Shared>) -> Vec<u32> {
         let mut ids = Vec::with_capacity(tags.len());
         ids.extend(tags.iter().filter_map(|t| self.id(t)));
         ids.sort_unstable();

@@ -36,12 +36,11 @@ pub mod index;
 pub mod outcome;
 pub mod placeholders;
 pub mod prefilter;
-pub mod shared;
 pub mod touch;
 
+pub use crate::model::Shared;
 pub use compile::{compile, Input, RuleSet};
 pub use outcome::*;
-pub use shared::Shared;
 
 use crate::model::{Agreement, Staff, Status, Ticket, Update};
 use action::{ActionContext, Produced};

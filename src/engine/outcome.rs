@@ -1,6 +1,6 @@
 //! What running the rules on one update did: the engine's only output.
 
-use super::shared::Shared;
+use crate::model::Shared;
 use crate::model::{NewComment, Ticket};
 use serde::Serialize;
 
@@ -73,10 +73,10 @@ pub enum Change {
         after: String,
     },
     TagAdded {
-        tag: String,
+        tag: Shared,
     },
     TagRemoved {
-        tag: String,
+        tag: Shared,
     },
     CommentAdded {
         public: bool,
@@ -190,8 +190,8 @@ impl Change {
     pub fn before_after(&self) -> (Option<String>, Option<String>) {
         match self {
             Change::Field { before, after, .. } => (Some(before.clone()), Some(after.clone())),
-            Change::TagAdded { tag } => (None, Some(tag.clone())),
-            Change::TagRemoved { tag } => (Some(tag.clone()), None),
+            Change::TagAdded { tag } => (None, Some(tag.to_string())),
+            Change::TagRemoved { tag } => (Some(tag.to_string()), None),
             Change::CommentAdded { body, .. } => (None, Some(body.clone())),
             Change::Notified { to, .. } => (None, Some(to.clone())),
             Change::Shared { partner, .. } => (None, Some(partner.clone())),

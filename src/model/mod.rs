@@ -7,6 +7,7 @@
 pub mod agreement;
 pub mod enums;
 pub mod field;
+pub mod shared;
 pub mod staff;
 pub mod ticket;
 pub mod trust;
@@ -15,6 +16,7 @@ pub mod update;
 pub use agreement::{Agreement, AgreementStatus, CommentTerms, Direction};
 pub use enums::{Priority, Role, Status, TicketType};
 pub use field::FieldType;
+pub use shared::Shared;
 pub use staff::{Access, Agent, ShareCheck, Staff};
 pub use ticket::{Comment, Received, Share, Ticket, Times};
 pub use update::{

@@ -1,6 +1,6 @@
 //! A ticket as one account holds it.
 
-use super::{Priority, Status, TicketType, Time};
+use super::{Priority, Shared, Status, TicketType, Time};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,7 +24,7 @@ pub struct Ticket {
     pub organization: Option<String>,
     pub brand: Option<String>,
     /// Lowercase, no spaces, each once, sorted.
-    pub tags: BTreeSet<String>,
+    pub tags: BTreeSet<Shared>,
     /// By title lowercased; the value keeps the title as first written.
     pub custom_fields: BTreeMap<String, CustomField>,
     /// The channel the ticket came in through (a DSL channel name: `email`).

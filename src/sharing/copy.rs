@@ -33,7 +33,7 @@ pub fn changes(
         ..Changes::default()
     };
     if terms.sync_tags {
-        c.set_tags = Some(t.tags.iter().cloned().collect());
+        c.set_tags = Some(t.tags.iter().map(String::from).collect());
     }
     if terms.sync_custom_fields {
         c.custom_fields = t

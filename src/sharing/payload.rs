@@ -119,7 +119,7 @@ pub fn share(t: &Ticket, comments: &[StoredComment], users: &Users, a: &Agreemen
     ticket.insert("requester".into(), requester.into());
     ticket.insert("comments".into(), comments.into());
     if a.sync_tags {
-        ticket.insert("tags".into(), t.tags.iter().cloned().collect());
+        ticket.insert("tags".into(), t.tags.iter().map(String::from).collect());
     }
     if a.sync_custom_fields {
         let fields = t.custom_fields.values();
@@ -155,7 +155,7 @@ pub fn update(t: &Ticket, d: &Delta, users: &Users, a: &Agreement, sender: bool)
         ticket.insert("comments".into(), comments.into());
     }
     if !d.add_tags.is_empty() || !d.remove_tags.is_empty() {
-        ticket.insert("tags".into(), t.tags.iter().cloned().collect());
+        ticket.insert("tags".into(), t.tags.iter().map(String::from).collect());
     }
     if !d.fields.is_empty() {
         ticket.insert(

@@ -70,8 +70,16 @@ pub fn delta(
         d.status = Some(mapped_status(after.status));
     }
     d.comments = added.iter().map(|c| crossing(c, true, at)).collect();
-    d.add_tags = after.tags.difference(&base.tags).cloned().collect();
-    d.remove_tags = base.tags.difference(&after.tags).cloned().collect();
+    d.add_tags = after
+        .tags
+        .difference(&base.tags)
+        .map(String::from)
+        .collect();
+    d.remove_tags = base
+        .tags
+        .difference(&after.tags)
+        .map(String::from)
+        .collect();
     d.fields = fields(base, after);
     admit(d, terms, sender).0
 }
@@ -200,13 +208,17 @@ fn partner_delta(update: &Update, t: &Ticket) -> Delta {
     let c = &update.changes;
     let (mut add, mut remove) = (c.add_tags.clone(), c.remove_tags.clone());
     if let Some(set) = &c.set_tags {
-        add.extend(set.iter().filter(|tag| !t.tags.contains(*tag)).cloned());
+        add.extend(
+            set.iter()
+                .filter(|tag| !t.tags.contains(tag.as_str()))
+                .cloned(),
+        );
         let keep: HashSet<&str> = set.iter().map(String::as_str).collect();
         remove.extend(
             t.tags
                 .iter()
                 .filter(|tag| !keep.contains(tag.as_str()))
-                .cloned(),
+                .map(String::from),
         );
     }
     let author = update.actor.as_ref().map(|a| a.email.clone());

@@ -6,7 +6,7 @@ use super::*;
 use crate::engine::{AddedComment, Change, Effect, Fired, Notification, Outcome};
 use crate::model::{
     Actor, AgreementStatus, Changes, Comment, CommentTerms, Direction, FieldType, NewComment,
-    Priority, Received, Role, Share, Status, TicketType, Time, Times, Update, UpdateKind,
+    Priority, Received, Role, Share, Shared, Status, TicketType, Time, Times, Update, UpdateKind,
 };
 use serde_json::json;
 use std::path::PathBuf;
@@ -51,7 +51,7 @@ fn full_ticket() -> Ticket {
     ticket.requester = Some("customer@example.test".to_string());
     ticket.organization = Some("Example Ltd".to_string());
     ticket.brand = Some("Acme".to_string());
-    ticket.tags = ["fire", "vip", "printer"].map(String::from).into();
+    ticket.tags = ["fire", "vip", "printer"].map(Shared::from).into();
     ticket.set_custom_field("Order Number", json!("A-1001"));
     ticket.set_custom_field("Seats", json!(12));
     ticket.set_custom_field("Ratio", json!(0.25));
@@ -173,7 +173,7 @@ fn an_update_writes_the_difference_and_round_trips() {
 
     let mut after = before.clone();
     after.tags.remove("fire");
-    after.tags.insert("smoke".to_string());
+    after.tags.insert("smoke".into());
     after.set_custom_field("SEATS", json!(13));
     after.custom_fields.remove("nothing");
     after.set_custom_field("New Field", json!([1, 2.5, "x"]));
@@ -217,7 +217,7 @@ fn apply_records_comments_audit_outbox_users_and_the_event() {
     let store = Store::in_memory().expect("store");
     let mut before = Ticket::new("acme", 1, "email", at("2024-05-01T09:00:00Z"));
     before.requester = Some("customer@example.test".to_string());
-    before.tags.insert("billing".to_string());
+    before.tags.insert("billing".into());
     apply(
         &store,
         "create-1",
@@ -229,7 +229,7 @@ fn apply_records_comments_audit_outbox_users_and_the_event() {
     let mut after = before.clone();
     after.set_status(Status::Open, when);
     after.tags.remove("billing");
-    after.tags.insert("vip".to_string());
+    after.tags.insert("vip".into());
     after.priority = Some(Priority::High);
     after.times.updated_at = Some(when);
     let reply = Comment {
@@ -260,11 +260,9 @@ fn apply_records_comments_audit_outbox_users_and_the_event() {
                 before: "new".to_string(),
                 after: "open".to_string(),
             },
-            Change::TagAdded {
-                tag: "vip".to_string(),
-            },
+            Change::TagAdded { tag: "vip".into() },
             Change::TagRemoved {
-                tag: "billing".to_string(),
+                tag: "billing".into(),
             },
             Change::CommentAdded {
                 public: true,
@@ -702,7 +700,7 @@ fn tickets_are_listed_by_filter_in_order() {
     for id in [3, 1, 2] {
         let mut ticket = Ticket::new("acme", id, "web", at("2024-05-01T09:00:00Z"));
         if id != 2 {
-            ticket.tags.insert("vip".to_string());
+            ticket.tags.insert("vip".into());
             ticket.status = Status::Open;
         }
         apply(&store, &format!("t{id}"), None, &Outcome::unchanged(ticket));
@@ -805,10 +803,10 @@ fn the_same_events_write_the_same_rows() {
         let before = full_ticket();
         apply(&store, "e1", None, &Outcome::unchanged(before.clone()));
         let mut after = before.clone();
-        after.tags.insert("again".to_string());
+        after.tags.insert("again".into());
         let result = Outcome {
             changes: vec![Change::TagAdded {
-                tag: "again".to_string(),
+                tag: "again".into(),
             }],
             ..Outcome::unchanged(after)
         };
@@ -1293,7 +1291,7 @@ fn varied_ticket(account: &str, id: i64) -> Ticket {
         ticket.agents.insert("zoe@acme.test".into());
     }
     if id % 5 == 0 {
-        ticket.tags.insert(format!("only_{id}"));
+        ticket.tags.insert(format!("only_{id}").into());
         ticket.shares.truncate(1);
         ticket.times.solved_at = Some(at("2024-05-03T00:00:00.000000001Z"));
     }

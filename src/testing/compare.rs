@@ -6,7 +6,7 @@
 use super::run::Observed;
 use super::spec::{Checks, NotificationSpec, OutboxSpec, Refusal, TicketChecks};
 use crate::engine::ShareOp;
-use crate::model::Ticket;
+use crate::model::{Shared, Ticket};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -228,16 +228,16 @@ fn same(expected: &Value, got: &Value) -> bool {
     norm(expected) == norm(got) || expected.as_str().is_some_and(|e| Some(e) == got.as_str())
 }
 
-fn tags(p: &str, c: &TicketChecks, got: &BTreeSet<String>, out: &mut Vec<Mismatch>) {
-    let list = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(" ");
+fn tags(p: &str, c: &TicketChecks, got: &BTreeSet<Shared>, out: &mut Vec<Mismatch>) {
+    let list = |s: &BTreeSet<Shared>| s.iter().map(Shared::as_str).collect::<Vec<_>>().join(" ");
     if let Some(want) = &c.tags {
-        let want: BTreeSet<String> = want.iter().map(|t| t.to_lowercase()).collect();
+        let want: BTreeSet<Shared> = want.iter().map(|t| t.to_lowercase().into()).collect();
         if &want != got {
             out.push(Mismatch::new(format!("{p}tags"), list(&want), list(got)));
         }
     }
     for tag in &c.has_tags {
-        if !got.contains(&tag.to_lowercase()) {
+        if !got.contains(tag.to_lowercase().as_str()) {
             out.push(Mismatch::new(
                 format!("{p}has_tags"),
                 format!("tag `{tag}`"),
@@ -246,7 +246,7 @@ fn tags(p: &str, c: &TicketChecks, got: &BTreeSet<String>, out: &mut Vec<Mismatc
         }
     }
     for tag in &c.lacks_tags {
-        if got.contains(&tag.to_lowercase()) {
+        if got.contains(tag.to_lowercase().as_str()) {
             out.push(Mismatch::new(
                 format!("{p}lacks_tags"),
                 format!("no tag `{tag}`"),

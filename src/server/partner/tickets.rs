@@ -254,7 +254,7 @@ fn as_ticket(call: &TicketCall, partner: &str) -> (Ticket, Vec<StoredComment>) {
         .tags
         .iter()
         .flatten()
-        .map(|tag| tag.to_lowercase())
+        .map(|tag| tag.to_lowercase().into())
         .collect();
     set_fields(&mut t, p);
     let comments = p
@@ -282,7 +282,7 @@ fn applied(base: &Ticket, p: &SharedTicket) -> Ticket {
         after.status = status;
     }
     if let Some(tags) = &p.tags {
-        after.tags = tags.iter().map(|t| t.to_lowercase()).collect();
+        after.tags = tags.iter().map(|t| t.to_lowercase().into()).collect();
     }
     set_fields(&mut after, p);
     after

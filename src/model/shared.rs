@@ -1,9 +1,10 @@
-//! A text made once at compile time and shared by every outcome that
-//! names it: a rule's title and source, an action's canonical text. A
+//! A text made once and shared by every value that names it: a rule's
+//! title and source, an action's canonical text, a tag's name (a rule's
+//! `Add tags` hands the same name to the ticket and to the outcome). A
 //! firing clones a pointer rather than copying the text, which at 10,000
 //! triggers (15 firings an update) was a third of the cycle's cost. It
-//! serializes, prints and compares as the text itself, so outcomes read
-//! exactly as they did when these were `String`s.
+//! serializes, prints and compares as the text itself, so outcomes and
+//! tickets read exactly as they did when these were `String`s.
 
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -54,6 +55,12 @@ impl From<&str> for Shared {
 
 impl From<Shared> for String {
     fn from(s: Shared) -> String {
+        s.0.to_string()
+    }
+}
+
+impl From<&Shared> for String {
+    fn from(s: &Shared) -> String {
         s.0.to_string()
     }
 }
