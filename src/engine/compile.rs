@@ -13,14 +13,13 @@ use super::hash::FnvMap;
 use super::index::Index;
 use super::touch::{self, Touch};
 use crate::model::Shared;
-use crate::model::{Priority, Status, TicketType};
+use crate::model::{Priority, Status, Tags, TicketType};
 use crate::rules::ast::*;
 use crate::rules::check::words_of;
 use crate::rules::diagnostics::{Diagnostic, SourceFile};
 use crate::rules::format;
 use crate::rules::schema::{self, field_name};
 use crate::rules::Loaded;
-use std::collections::BTreeSet;
 
 /// Interned tag names.
 #[derive(Debug, Default)]
@@ -53,7 +52,7 @@ impl Interner {
 
     /// The ids of the tags rules name, sorted; other tags are left out
     /// because no condition can ask about them.
-    pub fn ids_of(&self, tags: &BTreeSet<Shared>) -> Vec<u32> {
+    pub fn ids_of(&self, tags: &Tags) -> Vec<u32> {
         let mut ids = Vec::with_capacity(tags.len());
         ids.extend(tags.iter().filter_map(|t| self.id(t)));
         ids.sort_unstable();

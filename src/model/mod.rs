@@ -9,6 +9,7 @@ pub mod enums;
 pub mod field;
 pub mod shared;
 pub mod staff;
+pub mod tags;
 pub mod ticket;
 pub mod trust;
 pub mod update;
@@ -18,6 +19,7 @@ pub use enums::{Priority, Role, Status, TicketType};
 pub use field::FieldType;
 pub use shared::Shared;
 pub use staff::{Access, Agent, ShareCheck, Staff};
+pub use tags::Tags;
 pub use ticket::{Comment, Received, Share, Ticket, Times};
 pub use update::{
     Actor, Changes, NewComment, ReceivedFrom, ScheduledReply, Update, UpdateKind, DERIVED,

@@ -1,6 +1,6 @@
 //! A ticket as one account holds it.
 
-use super::{Priority, Shared, Status, TicketType, Time};
+use super::{Priority, Status, Tags, TicketType, Time};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,7 +24,7 @@ pub struct Ticket {
     pub organization: Option<String>,
     pub brand: Option<String>,
     /// Lowercase, no spaces, each once, sorted.
-    pub tags: BTreeSet<Shared>,
+    pub tags: Tags,
     /// By title lowercased; the value keeps the title as first written.
     pub custom_fields: BTreeMap<String, CustomField>,
     /// The channel the ticket came in through (a DSL channel name: `email`).
@@ -121,7 +121,7 @@ impl Ticket {
             requester: None,
             organization: None,
             brand: None,
-            tags: BTreeSet::new(),
+            tags: Tags::new(),
             custom_fields: BTreeMap::new(),
             via: via.to_string(),
             times: Times {

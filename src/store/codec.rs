@@ -2,10 +2,9 @@
 //! enums by name, and the errors a stored value that does not read back
 //! turns into.
 
-use crate::model::{Priority, Role, Shared, Status, TicketType, Time};
+use crate::model::{Priority, Role, Shared, Status, Tags, TicketType, Time};
 use rusqlite::types::Type;
 use rusqlite::Row;
-use std::collections::BTreeSet;
 
 /// A value that could not be stored or read back, in words.
 #[derive(Debug)]
@@ -122,7 +121,7 @@ pub(super) fn role_at(row: &Row, index: usize) -> rusqlite::Result<Role> {
 /// with a space on both sides (`" billing vip "`), so that `instr(tags, '
 /// vip ')` finds one; `""` for none. A tag with a space in it could not be
 /// found again, so it is refused (events and rules never make one).
-pub(super) fn tags_text(tags: &BTreeSet<Shared>) -> rusqlite::Result<String> {
+pub(super) fn tags_text(tags: &Tags) -> rusqlite::Result<String> {
     if tags.is_empty() {
         return Ok(String::new());
     }
@@ -139,7 +138,7 @@ pub(super) fn tags_text(tags: &BTreeSet<Shared>) -> rusqlite::Result<String> {
 }
 
 /// The tags a `tickets.tags` column holds.
-pub(super) fn tags_from(text: &str) -> BTreeSet<Shared> {
+pub(super) fn tags_from(text: &str) -> Tags {
     text.split(' ')
         .filter(|t| !t.is_empty())
         .map(Shared::from)

@@ -6,7 +6,8 @@ use super::*;
 use crate::engine::{AddedComment, Change, Effect, Fired, Notification, Outcome};
 use crate::model::{
     Actor, AgreementStatus, Changes, Comment, CommentTerms, Direction, FieldType, NewComment,
-    Priority, Received, Role, Share, Shared, Status, TicketType, Time, Times, Update, UpdateKind,
+    Priority, Received, Role, Share, Shared, Status, Tags, TicketType, Time, Times, Update,
+    UpdateKind,
 };
 use serde_json::json;
 use std::path::PathBuf;
@@ -1275,7 +1276,7 @@ fn varied_ticket(account: &str, id: i64) -> Ticket {
     ticket.id = id;
     ticket.status = Status::ALL[id as usize % Status::ALL.len()];
     if id % 2 == 0 {
-        ticket.tags.clear();
+        ticket.tags = Tags::new();
         ticket.custom_fields.clear();
         ticket.priority = None;
         ticket.group = None;

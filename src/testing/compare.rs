@@ -6,9 +6,8 @@
 use super::run::Observed;
 use super::spec::{Checks, NotificationSpec, OutboxSpec, Refusal, TicketChecks};
 use crate::engine::ShareOp;
-use crate::model::{Shared, Ticket};
+use crate::model::{Shared, Tags, Ticket};
 use serde_json::Value;
-use std::collections::BTreeSet;
 
 /// One check that did not hold.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -228,10 +227,10 @@ fn same(expected: &Value, got: &Value) -> bool {
     norm(expected) == norm(got) || expected.as_str().is_some_and(|e| Some(e) == got.as_str())
 }
 
-fn tags(p: &str, c: &TicketChecks, got: &BTreeSet<Shared>, out: &mut Vec<Mismatch>) {
-    let list = |s: &BTreeSet<Shared>| s.iter().map(Shared::as_str).collect::<Vec<_>>().join(" ");
+fn tags(p: &str, c: &TicketChecks, got: &Tags, out: &mut Vec<Mismatch>) {
+    let list = |s: &Tags| s.iter().map(Shared::as_str).collect::<Vec<_>>().join(" ");
     if let Some(want) = &c.tags {
-        let want: BTreeSet<Shared> = want.iter().map(|t| t.to_lowercase().into()).collect();
+        let want: Tags = want.iter().map(|t| t.to_lowercase().into()).collect();
         if &want != got {
             out.push(Mismatch::new(format!("{p}tags"), list(&want), list(got)));
         }
