@@ -25,13 +25,17 @@ const TAGS: &[&str] = &[
 ];
 const STATUSES: &[&str] = &["new", "open", "pending", "hold", "solved"];
 const GROUPS: &[&str] = &["\"Tier 1\"", "\"Tier 2\"", "Billing"];
+/// Channels: the first three with a bit of their own in the pre-filter,
+/// the last two sharing one.
+const CHANNELS: &[&str] = &["web", "email", "api", "\"side conversation\"", "whatsapp"];
 
 fn condition(r: &mut Rng) -> String {
     let tag = r.pick(TAGS);
     let tag2 = r.pick(TAGS);
     let status = r.pick(STATUSES);
     let group = r.pick(GROUPS);
-    match r.below(18) {
+    let (channel, channel2) = (r.pick(CHANNELS), r.pick(CHANNELS));
+    match r.below(22) {
         0 => "Ticket is Created".into(),
         1 => "Ticket is Updated".into(),
         2 => format!("Tags contains at least one of {tag} {tag2}"),
@@ -49,6 +53,10 @@ fn condition(r: &mut Rng) -> String {
         14 => "Group is (none)".into(),
         15 => "Type is Incident".into(),
         16 => format!("Group is not {group}"),
+        17 => format!("Ticket source is {channel}"),
+        18 => format!("Update via is {channel}"),
+        19 => format!("not Update via is {channel}"),
+        20 => format!("(Ticket source is {channel} or Ticket source is {channel2})"),
         _ => "Subject contains any of the words camera lens".into(),
     }
 }
@@ -94,7 +102,8 @@ fn update(r: &mut Rng, id: usize) -> (Option<Ticket>, Update) {
         });
     }
     let before = (r.below(3) > 0).then(|| {
-        let mut t = Ticket::new("support", 1, "email", at);
+        let source = r.pick(&["email", "web", "api", "whatsapp", "side conversation"]);
+        let mut t = Ticket::new("support", 1, source, at);
         t.status = Status::parse(r.pick(STATUSES)).unwrap();
         t.tags = (0..r.below(4)).map(|_| r.pick(TAGS).into()).collect();
         t.group = Some("Tier 1".into());
@@ -112,7 +121,7 @@ fn update(r: &mut Rng, id: usize) -> (Option<Ticket>, Update) {
         account: "support".into(),
         ticket_id: 1,
         at,
-        via: "web".into(),
+        via: r.pick(&["web", "email", "api", "whatsapp", "line"]).into(),
         actor: None,
         changes,
         automation: None,

@@ -11,6 +11,7 @@ use super::facts::Facts;
 use super::groups::Groups;
 use crate::model::{Priority, Status, Ticket, TicketType, Update};
 use crate::rules::schema::CHANNELS;
+use std::collections::HashMap;
 
 /// Where each field's bits start; a field with no value (`(none)`) has
 /// the last bit of its run. Only the table's first [`NAMED`] channels
@@ -30,6 +31,10 @@ const NAMED: u32 = if CHANNELS.len() < 48 {
 const CHANNEL_SLOTS: u32 = NAMED + 2;
 const SOURCE: u32 = UPDATE_VIA + CHANNEL_SLOTS;
 const _: () = assert!(SOURCE + CHANNEL_SLOTS <= 128, "the mask is a u128");
+const _: () = assert!(UPDATE_VIA <= 32, "status, priority and type fit a u32");
+/// The bits of status, priority and type; the rest are the channels'.
+const FIELD_BITS: u128 = (1 << UPDATE_VIA) - 1;
+const CHANNEL_BITS: u128 = !FIELD_BITS;
 
 /// A run of bits: `len` from `start`.
 #[derive(Clone, Copy)]
@@ -87,14 +92,53 @@ fn named_slot(name: &str) -> Option<u32> {
 
 /// What a trigger's top level allows, tested before its conditions. An
 /// update scans hundreds of these at 10,000 triggers, so they hold only
-/// what the test reads, in 24 bytes (the mask as two words: a `u128`
-/// would align them to 16); what a passing trigger still needs is its
-/// [`Left`].
+/// what the test reads, in 12 bytes: the mask's status, priority and
+/// type bits, its channel bits by number (few triggers name a channel,
+/// and those few masks are told apart in [`ChannelMasks`]) and the
+/// group's number. What a passing trigger still needs is its [`Left`].
 #[derive(Clone, Copy, Debug)]
 pub struct Pre {
-    mask: [u64; 2],
+    fields: u32,
     /// The number of the group a `group is …` names; 0 for none.
-    group: u64,
+    group: u32,
+    /// The channel mask's number in [`ChannelMasks`]; 0 for every channel.
+    channels: u16,
+}
+
+/// The distinct channel masks of a rule set's pre-filters, by number
+/// from 1; 0 stands for the mask that lets every channel through.
+#[derive(Debug, Default)]
+pub struct ChannelMasks {
+    masks: Vec<u128>,
+    numbers: HashMap<u128, u16>,
+}
+
+impl ChannelMasks {
+    /// The number of `mask` (channel bits only); `None` once 65,535
+    /// masks are numbered.
+    fn number(&mut self, mask: u128) -> Option<u16> {
+        if mask == CHANNEL_BITS {
+            return Some(0);
+        }
+        if let Some(n) = self.numbers.get(&mask) {
+            return Some(*n);
+        }
+        let n = u16::try_from(self.masks.len() + 1).ok()?;
+        self.masks.push(mask);
+        self.numbers.insert(mask, n);
+        Some(n)
+    }
+
+    fn mask(&self, n: u16) -> u128 {
+        match n {
+            0 => CHANNEL_BITS,
+            n => self
+                .masks
+                .get(usize::from(n) - 1)
+                .copied()
+                .unwrap_or(CHANNEL_BITS),
+        }
+    }
 }
 
 /// The top-level conditions a trigger that passes its [`Pre`] may still
@@ -134,29 +178,40 @@ impl Left {
 /// The working ticket's values, to test [`Pre`]s against.
 #[derive(Clone, Copy, Debug)]
 pub struct Probe {
-    bits: u128,
+    fields: u32,
+    channels: u128,
     group: u64,
 }
 
 impl Pre {
     /// Lets every ticket through.
     pub const ANY: Pre = Pre {
-        mask: [u64::MAX; 2],
+        fields: u32::MAX,
         group: 0,
+        channels: 0,
     };
 
     /// The pre-filter of a trigger's conditions, and the top-level
     /// conditions it leaves to test. The index's guard settles `ticket is
     /// created/updated`. The first `group is …` is settled here; any
     /// other is left to test.
-    pub fn of(cond: Option<&Cond>, groups: &mut Groups) -> (Pre, Left) {
+    pub fn of(
+        cond: Option<&Cond>,
+        groups: &mut Groups,
+        channel_masks: &mut ChannelMasks,
+    ) -> (Pre, Left) {
         let mut mask = u128::MAX;
         let mut group = 0;
         let mut left = Left::default();
+        // The conditions the channel bits settle, in case they cannot.
+        let mut on_channels = 0u64;
         for (k, item) in top_level(cond).iter().enumerate() {
             let allowed = allows(item);
             if let Some((run, allowed)) = allowed {
                 mask &= !run.all() | allowed;
+                if run.start >= UPDATE_VIA && k < 64 {
+                    on_channels |= 1 << k;
+                }
             }
             let group_is = match item {
                 Cond::Leaf(leaf) if group == 0 => match &leaf.test {
@@ -167,10 +222,13 @@ impl Pre {
                 },
                 _ => None,
             };
-            if let Some(name) = group_is {
-                group = groups.intern(name);
+            // Numbers past a u32 (never seen: four billion group names)
+            // are left to the full test.
+            let number = group_is.and_then(|name| u32::try_from(groups.intern(name)).ok());
+            if let Some(n) = number {
+                group = n;
             }
-            let settled = allowed.is_some() || is_kind_of_update(item) || group_is.is_some();
+            let settled = allowed.is_some() || is_kind_of_update(item) || number.is_some();
             if !settled && k < 64 {
                 left.rest |= 1 << k;
             }
@@ -191,14 +249,24 @@ impl Pre {
         if top_level(cond).len() > 64 {
             left.rest |= 1 << 63;
         }
-        let mask = [mask as u64, (mask >> 64) as u64];
-        (Pre { mask, group }, left)
+        let channels = channel_masks
+            .number(mask & CHANNEL_BITS)
+            .unwrap_or_else(|| {
+                left.rest |= on_channels;
+                0
+            });
+        let pre = Pre {
+            fields: (mask & FIELD_BITS) as u32,
+            group,
+            channels,
+        };
+        (pre, left)
     }
 
-    pub fn passes(&self, probe: &Probe) -> bool {
-        let [low, high] = self.mask;
-        let mask = u128::from(high) << 64 | u128::from(low);
-        mask & probe.bits == probe.bits && (self.group == 0 || self.group == probe.group)
+    pub fn passes(&self, probe: &Probe, masks: &ChannelMasks) -> bool {
+        self.fields & probe.fields == probe.fields
+            && (self.group == 0 || u64::from(self.group) == probe.group)
+            && (self.channels == 0 || masks.mask(self.channels) & probe.channels == probe.channels)
     }
 }
 
@@ -219,9 +287,12 @@ impl Probe {
         let kind = t
             .ticket_type
             .map_or(none(TYPE, TicketType::ALL.len()), |k| TYPE + k as u32);
-        let bits =
-            1u128 << (STATUS + t.status as u32) | 1u128 << priority | 1u128 << kind | channels;
-        Probe { bits, group }
+        let fields = 1u32 << (STATUS + t.status as u32) | 1u32 << priority | 1u32 << kind;
+        Probe {
+            fields,
+            channels,
+            group,
+        }
     }
 }
 
@@ -313,4 +384,39 @@ pub fn rest_holds(cond: Option<&Cond>, rest: u64, facts: &Facts) -> bool {
     items
         .filter(|(k, _)| tested(*k))
         .all(|(_, c)| c.holds(facts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VIA_EMAIL: &str =
+        "trigger \"t\" {\n  when Status is Open and Update via is email\n  then Add tags x\n}\n";
+
+    fn pre_of(masks: &mut ChannelMasks) -> (Pre, Left) {
+        let rules = crate::load(&[crate::Source::dsl("t.rules", VIA_EMAIL)]).expect("rules check");
+        Pre::of(
+            rules.triggers[0].cond.as_ref(),
+            &mut Groups::default(),
+            masks,
+        )
+    }
+
+    #[test]
+    fn a_channel_condition_is_settled_by_its_numbered_mask() {
+        let (pre, left) = pre_of(&mut ChannelMasks::default());
+        assert_eq!(pre.channels, 1);
+        assert_eq!(left.rest, 0);
+    }
+
+    #[test]
+    fn past_the_last_number_the_channel_condition_is_tested_in_full() {
+        let mut masks = ChannelMasks::default();
+        for n in 1..=u128::from(u16::MAX) {
+            assert!(masks.number(CHANNEL_BITS ^ (n << UPDATE_VIA)).is_some());
+        }
+        let (pre, left) = pre_of(&mut masks);
+        assert_eq!(pre.channels, 0, "every channel passes");
+        assert_eq!(left.rest, 1 << 1, "`update via is email` is left to test");
+    }
 }
