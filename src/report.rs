@@ -5,7 +5,7 @@
 use crate::engine::{Outcome, RuleTrace};
 use crate::ingest::{Processed, Status};
 use crate::model::ticket::value_text;
-use crate::model::{Shared, Ticket};
+use crate::model::Ticket;
 use crate::model::{Update, UpdateKind};
 use crate::sharing::{Network, Reached, Step, StepKind, StepResult};
 use crate::store::{AuditEntry, StoredComment};
@@ -224,14 +224,13 @@ pub fn ticket_text(t: &Ticket, comments: &[StoredComment], audit: &[AuditEntry])
         let org = or_none(&t.organization);
         let _ = writeln!(out, "  organization {org} · brand {}", or_none(&t.brand));
     }
-    let tags: Vec<&str> = t.tags.iter().map(Shared::as_str).collect();
     let _ = writeln!(
         out,
         "  tags: {}",
-        if tags.is_empty() {
+        if t.tags.is_empty() {
             "(none)".into()
         } else {
-            tags.join(" ")
+            t.tags.joined()
         }
     );
     for f in t.custom_fields.values() {

@@ -9,7 +9,7 @@ use super::out::{out, outln};
 use super::running::{account_of, account_rules, run_updates, time_arg, DbArg, ReadArgs, RulesArg};
 use super::{CliError, Format, Outcome};
 use crate::ingest::DERIVED;
-use crate::model::{Actor, Changes, ShareCheck, Shared, Staff, Status, Ticket, Update, UpdateKind};
+use crate::model::{Actor, Changes, ShareCheck, Staff, Status, Ticket, Update, UpdateKind};
 use crate::report::ticket_text;
 use crate::rules::schema::did_you_mean;
 use crate::store::{Store, TicketFilter};
@@ -388,7 +388,6 @@ fn list(tickets: &[Ticket], format: Format) -> String {
     }
     let mut out = String::new();
     for t in tickets {
-        let tags: Vec<&str> = t.tags.iter().map(Shared::as_str).collect();
         let shared = if t.is_shared() { " · shared" } else { "" };
         let _ = writeln!(
             out,
@@ -397,7 +396,7 @@ fn list(tickets: &[Ticket], format: Format) -> String {
             t.id,
             t.status.as_str(),
             t.subject,
-            tags.join(" ")
+            t.tags.joined()
         );
     }
     if tickets.is_empty() {

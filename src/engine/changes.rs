@@ -3,7 +3,7 @@
 
 use super::outcome::{AddedComment, Change};
 use crate::model::{
-    Agreement, Changes, Comment, Direction, Received, ReceivedFrom, Shared, Ticket, Update,
+    Agreement, Changes, Comment, Direction, Received, ReceivedFrom, Ticket, Update,
 };
 
 /// Applies what the update asks for; returns the changes and the comment.
@@ -165,14 +165,13 @@ pub fn remove_tag(t: &mut Ticket, tag: &str) -> Option<Change> {
 pub fn replace_tags<S: AsRef<str>>(t: &mut Ticket, set: &[S]) -> Vec<Change> {
     let mut keep: Vec<&str> = set.iter().map(AsRef::as_ref).collect();
     keep.sort_unstable();
-    let kept = |tag: &Shared| keep.binary_search(&tag.as_str()).is_ok();
-    let mut out: Vec<Change> = (t.tags.iter())
-        .filter(|tag| !kept(tag))
-        .map(|tag| Change::TagRemoved { tag: tag.clone() })
+    let gone = t
+        .tags
+        .take_where(|tag| keep.binary_search(&tag.as_str()).is_err());
+    let mut out: Vec<Change> = gone
+        .into_iter()
+        .map(|tag| Change::TagRemoved { tag })
         .collect();
-    if !out.is_empty() {
-        t.tags.retain(kept);
-    }
     let added = t.tags.add_all(set.iter().map(AsRef::as_ref));
     out.extend(added.into_iter().map(|tag| Change::TagAdded { tag }));
     out

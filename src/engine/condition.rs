@@ -4,7 +4,7 @@
 
 use super::facts::Facts;
 use crate::model::ticket::value_text;
-use crate::model::{Shared, Ticket, Time};
+use crate::model::{Ticket, Time};
 use crate::rules::ast::TimeField;
 use regex::Regex;
 use std::borrow::Cow;
@@ -411,8 +411,7 @@ pub fn saw(leaf: &Leaf, facts: &Facts) -> String {
         Test::Scalar(scalar, op, _) => scalar_saw(field, scalar, *op, facts),
         Test::Tags(..) if t.tags.is_empty() => "ticket has no tags".into(),
         Test::Tags(..) => {
-            let tags: Vec<&str> = t.tags.iter().map(Shared::as_str).collect();
-            format!("tags are {}", tags.join(" "))
+            format!("tags are {}", t.tags.joined())
         }
         Test::Text(TextOf::Subject, _) => format!("subject is {:?}", t.subject),
         Test::Text(TextOf::Comment, _) | Test::Comment(_) => {

@@ -62,7 +62,7 @@ fn value_of(name: &str, t: &Ticket, update: &Update) -> Option<String> {
         "ticket.priority" => t.priority.map(|p| p.to_string()).unwrap_or_default(),
         "ticket.ticket_type" => t.ticket_type.map(|p| p.to_string()).unwrap_or_default(),
         "ticket.via" => t.via.clone(),
-        "ticket.tags" => t.tags.iter().cloned().collect::<Vec<_>>().join(" "),
+        "ticket.tags" => t.tags.joined(),
         "ticket.url" | "ticket.link" => format!("{}/tickets/{}", t.account, t.id),
         "ticket.created_at" => time(t.times.created_at),
         "ticket.updated_at" => time(t.times.updated_at),

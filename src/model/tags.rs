@@ -3,7 +3,7 @@
 //! walked its nodes comparing names one by one, and a ticket's copy is
 //! one allocation, not one per node. Many tags at once (an event may
 //! carry 100,000) go through [`Tags::add_all`], [`Tags::remove_all`] and
-//! [`Tags::retain`], which sort or sweep once rather than move the vector
+//! [`Tags::take_where`], which sort or sweep once rather than move the vector
 //! for each tag.
 
 use super::Shared;
@@ -61,8 +61,16 @@ impl Tags {
         self.take(tag).is_some()
     }
 
-    pub fn retain(&mut self, keep: impl FnMut(&Shared) -> bool) {
-        self.0.retain(keep);
+    /// Takes out, in one sweep, every tag `gone` picks; returns them in
+    /// order.
+    pub fn take_where(&mut self, mut gone: impl FnMut(&Shared) -> bool) -> Vec<Shared> {
+        self.0.extract_if(.., |t| gone(t)).collect()
+    }
+
+    /// The names, a space between each (`billing vip`).
+    pub fn joined(&self) -> String {
+        let names: Vec<&str> = self.0.iter().map(Shared::as_str).collect();
+        names.join(" ")
     }
 
     /// Adds each of `tags` not already there; returns those it added, in
@@ -196,6 +204,17 @@ mod tests {
         assert_eq!(t.take("billing").as_deref(), Some("billing"));
         assert!(!t.remove("billing"));
         assert_eq!(names(&t), ["fire", "vip"]);
+        assert_eq!(t.joined(), "fire vip");
+        assert_eq!(Tags::new().joined(), "");
+    }
+
+    #[test]
+    fn take_where_sweeps_out_what_it_picks_in_order() {
+        let mut t = tags(&["a", "b", "c", "d"]);
+        let gone = t.take_where(|tag| tag.as_str() != "c");
+        assert_eq!(gone, ["a", "b", "d"].map(Shared::from));
+        assert_eq!(names(&t), ["c"]);
+        assert!(t.take_where(|_| false).is_empty());
     }
 
     #[test]

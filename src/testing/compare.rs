@@ -6,7 +6,7 @@
 use super::run::Observed;
 use super::spec::{Checks, NotificationSpec, OutboxSpec, Refusal, TicketChecks};
 use crate::engine::ShareOp;
-use crate::model::{Shared, Tags, Ticket};
+use crate::model::{Tags, Ticket};
 use serde_json::Value;
 
 /// One check that did not hold.
@@ -228,11 +228,14 @@ fn same(expected: &Value, got: &Value) -> bool {
 }
 
 fn tags(p: &str, c: &TicketChecks, got: &Tags, out: &mut Vec<Mismatch>) {
-    let list = |s: &Tags| s.iter().map(Shared::as_str).collect::<Vec<_>>().join(" ");
     if let Some(want) = &c.tags {
         let want: Tags = want.iter().map(|t| t.to_lowercase().into()).collect();
         if &want != got {
-            out.push(Mismatch::new(format!("{p}tags"), list(&want), list(got)));
+            out.push(Mismatch::new(
+                format!("{p}tags"),
+                want.joined(),
+                got.joined(),
+            ));
         }
     }
     for tag in &c.has_tags {
@@ -240,7 +243,7 @@ fn tags(p: &str, c: &TicketChecks, got: &Tags, out: &mut Vec<Mismatch>) {
             out.push(Mismatch::new(
                 format!("{p}has_tags"),
                 format!("tag `{tag}`"),
-                format!("tags: {}", list(got)),
+                format!("tags: {}", got.joined()),
             ));
         }
     }
@@ -249,7 +252,7 @@ fn tags(p: &str, c: &TicketChecks, got: &Tags, out: &mut Vec<Mismatch>) {
             out.push(Mismatch::new(
                 format!("{p}lacks_tags"),
                 format!("no tag `{tag}`"),
-                format!("tags: {}", list(got)),
+                format!("tags: {}", got.joined()),
             ));
         }
     }
