@@ -116,8 +116,11 @@ impl Index {
             if let Some(k) = guard.settled {
                 left.settle(k);
             }
+            let entry = Entry {
+                pre: pre.leaving(&left),
+                id: i as u32,
+            };
             index.left[i] = left;
-            let entry = Entry { pre, id: i as u32 };
             let kinds = [guard.create, guard.update];
             for (bucket, _) in index.buckets.iter_mut().zip(kinds).filter(|(_, on)| *on) {
                 match &guard.keys {
@@ -206,7 +209,10 @@ fn keep_passing(
     let passing = list.iter().filter(|e| e.pre.passes(probe, masks));
     out.extend(passing.map(|e| Candidate {
         id: e.id,
-        rest: left[e.id as usize].on(probe),
+        rest: match e.pre.tests_left() {
+            true => left[e.id as usize].on(probe),
+            false => 0,
+        },
     }));
 }
 

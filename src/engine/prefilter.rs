@@ -1,10 +1,11 @@
 //! A cheap test the index runs on each candidate before its conditions:
 //! the values a trigger's top-level conditions allow for status,
 //! priority, type and the two channels, as one bit mask, and the group a
-//! `group is …` names, by its number in [`Groups`]. A ticket has one
-//! value of each, one bit per field in its [`Probe`]; a trigger passes
-//! when its mask has all of them and its group is the ticket's. Both are
-//! exact for what they cover; the full conditions decide the rest.
+//! `group is …` (else a `group is not …`) names, by its number in
+//! [`Groups`]. A ticket has one value of each, one bit per field in its
+//! [`Probe`]; a trigger passes when its mask has all of them and its
+//! group is (or is not) the ticket's. Both are exact for what they cover;
+//! the full conditions decide the rest.
 
 use super::condition::{ChannelOf, Cond, Scalar, ScalarOp, Test, Want};
 use super::facts::Facts;
@@ -99,11 +100,19 @@ fn named_slot(name: &str) -> Option<u32> {
 #[derive(Clone, Copy, Debug)]
 pub struct Pre {
     fields: u32,
-    /// The number of the group a `group is …` names; 0 for none.
+    /// The number of the group a `group is …` names, or with
+    /// [`NOT_GROUP`] the one a `group is not …` names; 0 for none.
     group: u32,
     /// The channel mask's number in [`ChannelMasks`]; 0 for every channel.
     channels: u16,
+    flags: u16,
 }
+
+/// [`Pre::group`] is a group the ticket must not be in.
+const NOT_GROUP: u16 = 1;
+/// The trigger has conditions left to test: its [`Left`] is read. Most
+/// have none, and a scan that passes them reads nothing else.
+const TESTS_LEFT: u16 = 2;
 
 /// The distinct channel masks of a rule set's pre-filters, by number
 /// from 1; 0 stands for the mask that lets every channel through.
@@ -189,6 +198,7 @@ impl Pre {
         fields: u32::MAX,
         group: 0,
         channels: 0,
+        flags: 0,
     };
 
     /// The pre-filter of a trigger's conditions, and the top-level
@@ -255,17 +265,46 @@ impl Pre {
                 left.rest |= on_channels;
                 0
             });
-        let pre = Pre {
+        let mut pre = Pre {
             fields: (mask & FIELD_BITS) as u32,
             group,
             channels,
+            flags: 0,
         };
+        // With no `group is …`, the group field holds a `group is not …`:
+        // settled here, for every ticket, with no look at the trigger's
+        // `Left`.
+        if let (0, Ok(n)) = (group, u32::try_from(left.not_group)) {
+            if n != 0 {
+                pre.group = n;
+                pre.flags |= NOT_GROUP;
+                left.settle(usize::from(left.not_group_at));
+                left.not_group = 0;
+            }
+        }
         (pre, left)
     }
 
+    /// The same pre-filter, knowing whether `left` leaves any condition to
+    /// test (once the index has settled the one it files the trigger by).
+    pub fn leaving(mut self, left: &Left) -> Pre {
+        self.flags &= !TESTS_LEFT;
+        if left.rest != 0 {
+            self.flags |= TESTS_LEFT;
+        }
+        self
+    }
+
+    /// Must the trigger's [`Left`] be read? When not, the pre-filter
+    /// passing settles every condition but the index's.
+    pub fn tests_left(&self) -> bool {
+        self.flags & TESTS_LEFT != 0
+    }
+
     pub fn passes(&self, probe: &Probe, masks: &ChannelMasks) -> bool {
+        let in_group = u64::from(self.group) == probe.group;
         self.fields & probe.fields == probe.fields
-            && (self.group == 0 || u64::from(self.group) == probe.group)
+            && (self.group == 0 || in_group != (self.flags & NOT_GROUP != 0))
             && (self.channels == 0 || masks.mask(self.channels) & probe.channels == probe.channels)
     }
 }
@@ -389,6 +428,7 @@ pub fn rest_holds(cond: Option<&Cond>, rest: u64, facts: &Facts) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::groups;
 
     const VIA_EMAIL: &str =
         "trigger \"t\" {\n  when Status is Open and Update via is email\n  then Add tags x\n}\n";
@@ -418,5 +458,57 @@ mod tests {
         let (pre, left) = pre_of(&mut masks);
         assert_eq!(pre.channels, 0, "every channel passes");
         assert_eq!(left.rest, 1 << 1, "`update via is email` is left to test");
+    }
+
+    fn pre_of_when(when: &str, groups: &mut Groups) -> (Pre, Left) {
+        let text = format!("trigger \"t\" {{\n  when {when}\n  then Add tags x\n}}\n");
+        let rules = crate::load(&[crate::Source::dsl("t.rules", &text)]).expect("rules check");
+        let cond = rules.triggers[0].cond.as_ref();
+        Pre::of(cond, groups, &mut ChannelMasks::default())
+    }
+
+    /// A ticket in `group` (no field or channel bits: only the group is
+    /// asked about).
+    fn in_group(group: u64) -> Probe {
+        Probe {
+            fields: 0,
+            channels: 0,
+            group,
+        }
+    }
+
+    #[test]
+    fn a_group_is_not_is_settled_by_the_pre_filter() {
+        let mut groups = Groups::default();
+        let when = "Group is not \"Tier 2\" and Subject contains \"refund\"";
+        let (pre, left) = pre_of_when(when, &mut groups);
+        let tier2 = groups.intern(Some("tier 2"));
+        let masks = ChannelMasks::default();
+        assert!(!pre.passes(&in_group(tier2), &masks));
+        assert!(pre.passes(&in_group(groups::NONE), &masks));
+        assert!(pre.passes(&in_group(groups::UNNAMED), &masks));
+        assert_eq!(left.on(&in_group(groups::UNNAMED)), 1 << 1, "the subject");
+        assert!(pre.leaving(&left).tests_left());
+    }
+
+    #[test]
+    fn with_nothing_left_the_left_is_not_read() {
+        let mut groups = Groups::default();
+        let (pre, left) = pre_of_when("Group is not \"Tier 2\" and Status is Open", &mut groups);
+        assert_eq!(left.rest, 0);
+        assert!(!pre.leaving(&left).tests_left());
+    }
+
+    #[test]
+    fn beside_a_group_is_the_group_is_not_stays_in_the_left() {
+        let mut groups = Groups::default();
+        let when = "Group is \"Tier 1\" and Group is not \"Tier 2\"";
+        let (pre, left) = pre_of_when(when, &mut groups);
+        let (tier1, tier2) = (groups.intern(Some("tier 1")), groups.intern(Some("tier 2")));
+        let masks = ChannelMasks::default();
+        assert!(pre.passes(&in_group(tier1), &masks));
+        assert!(!pre.passes(&in_group(tier2), &masks));
+        assert_eq!(left.on(&in_group(tier1)), 0, "another group than tier 2");
+        assert_eq!(left.on(&in_group(tier2)), 1 << 1);
     }
 }
