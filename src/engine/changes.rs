@@ -165,14 +165,16 @@ pub fn remove_tag(t: &mut Ticket, tag: &str) -> Option<Change> {
 pub fn replace_tags<S: AsRef<str>>(t: &mut Ticket, set: &[S]) -> Vec<Change> {
     let mut keep: Vec<&str> = set.iter().map(AsRef::as_ref).collect();
     keep.sort_unstable();
-    let gone = t
-        .tags
-        .take_where(|tag| keep.binary_search(&tag.as_str()).is_err());
-    let mut out: Vec<Change> = gone
-        .into_iter()
-        .map(|tag| Change::TagRemoved { tag })
-        .collect();
+    // Both in order: one walk down `keep` beside the tags, rather than a
+    // search of it for each tag (a ticket's rules may have added dozens).
+    let mut kept = keep.iter().copied().peekable();
+    let gone = t.tags.take_where(|tag| {
+        while kept.next_if(|k| *k < tag.as_str()).is_some() {}
+        kept.peek() != Some(&tag.as_str())
+    });
     let added = t.tags.add_all(set.iter().map(AsRef::as_ref));
+    let mut out = Vec::with_capacity(gone.len() + added.len());
+    out.extend(gone.into_iter().map(|tag| Change::TagRemoved { tag }));
     out.extend(added.into_iter().map(|tag| Change::TagAdded { tag }));
     out
 }

@@ -11,9 +11,9 @@
 //! these were `String`s.
 
 use serde::{Serialize, Serializer};
+use smol_str::SmolStr;
 use std::fmt;
 use std::ops::Deref;
-use smol_str::SmolStr;
 
 /// An immutable text, cheap to clone: up to 23 bytes held inline (most
 /// tags, many titles), so a copy or a comparison reads no other memory;
