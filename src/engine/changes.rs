@@ -285,3 +285,32 @@ fn received(t: &mut Ticket, from: &ReceivedFrom, agreements: &[Agreement]) -> Ch
     t.received = Some(received);
     change
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Shared;
+
+    fn names(changes: &[Change]) -> Vec<String> {
+        let name = |c: &Change| match c {
+            Change::TagRemoved { tag } => format!("-{tag}"),
+            Change::TagAdded { tag } => format!("+{tag}"),
+            other => format!("{other:?}"),
+        };
+        changes.iter().map(name).collect()
+    }
+
+    #[test]
+    fn replace_tags_removes_in_tag_order_then_adds_in_the_order_given() {
+        let mut t = Ticket::new("desk", 1, "web", crate::model::Time::default());
+        t.tags = ["a", "c", "e", "g"].map(Shared::from).into();
+        let changes = replace_tags(&mut t, &["g", "b", "c", "c", "z"]);
+        assert_eq!(names(&changes), ["-a", "-e", "+b", "+z"]);
+        assert_eq!(t.tags.joined(), "b c g z");
+        assert!(replace_tags(&mut t, &["z", "g", "c", "b"]).is_empty());
+        assert_eq!(
+            names(&replace_tags(&mut t, &[] as &[&str])),
+            ["-b", "-c", "-g", "-z"]
+        );
+    }
+}
