@@ -2,6 +2,7 @@
 //! runs, and recorded as changes with no rule.
 
 use super::outcome::{AddedComment, Change};
+use crate::model::tags::listed_in;
 use crate::model::{
     Agreement, Changes, Comment, Direction, Received, ReceivedFrom, Ticket, Update,
 };
@@ -165,13 +166,9 @@ pub fn remove_tag(t: &mut Ticket, tag: &str) -> Option<Change> {
 pub fn replace_tags<S: AsRef<str>>(t: &mut Ticket, set: &[S]) -> Vec<Change> {
     let mut keep: Vec<&str> = set.iter().map(AsRef::as_ref).collect();
     keep.sort_unstable();
-    // Both in order: one walk down `keep` beside the tags, rather than a
-    // search of it for each tag (a ticket's rules may have added dozens).
-    let mut kept = keep.iter().copied().peekable();
-    let gone = t.tags.take_where(|tag| {
-        while kept.next_if(|k| *k < tag.as_str()).is_some() {}
-        kept.peek() != Some(&tag.as_str())
-    });
+    // A ticket's rules may have added dozens of tags this drops.
+    let mut kept = listed_in(&keep);
+    let gone = t.tags.take_where(|tag| !kept(tag));
     let added = t.tags.add_all(set.iter().map(AsRef::as_ref));
     let mut out = Vec::with_capacity(gone.len() + added.len());
     out.extend(gone.into_iter().map(|tag| Change::TagRemoved { tag }));

@@ -100,7 +100,8 @@ impl Tags {
                     .filter_map(|tag| self.find(tag).ok().map(|at| self.0[at].clone()))
                     .collect();
                 gone.sort_unstable();
-                self.0.retain(|t| gone.binary_search(&t.as_str()).is_err());
+                let mut listed = listed_in(&gone);
+                self.0.retain(|t| !listed(t));
                 taken
             }
         }
@@ -119,6 +120,17 @@ impl Tags {
             }
             true
         })
+    }
+}
+
+/// Is each name, asked in ascending order (as a sweep of [`Tags`] asks),
+/// in `sorted`? One walk down the list beside the names asked, rather
+/// than a search of it for each.
+pub fn listed_in<'a>(sorted: &'a [&'a str]) -> impl FnMut(&str) -> bool + 'a {
+    let mut at = sorted.iter().copied().peekable();
+    move |name| {
+        while at.next_if(|k| *k < name).is_some() {}
+        at.peek() == Some(&name)
     }
 }
 
