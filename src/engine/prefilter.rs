@@ -203,8 +203,9 @@ impl Pre {
 
     /// The pre-filter of a trigger's conditions, and the top-level
     /// conditions it leaves to test. The index's guard settles `ticket is
-    /// created/updated`. The first `group is …` is settled here; any
-    /// other is left to test.
+    /// created/updated`. The first `group is …` is settled here, else
+    /// the first `group is not …`; any other is left to test (a `group is
+    /// not …` beside a `group is …` through [`Left::on`]).
     pub fn of(
         cond: Option<&Cond>,
         groups: &mut Groups,
@@ -430,21 +431,26 @@ mod tests {
     use super::*;
     use crate::engine::groups;
 
-    const VIA_EMAIL: &str =
-        "trigger \"t\" {\n  when Status is Open and Update via is email\n  then Add tags x\n}\n";
+    const VIA_EMAIL: &str = "Status is Open and Update via is email";
 
-    fn pre_of(masks: &mut ChannelMasks) -> (Pre, Left) {
-        let rules = crate::load(&[crate::Source::dsl("t.rules", VIA_EMAIL)]).expect("rules check");
-        Pre::of(
-            rules.triggers[0].cond.as_ref(),
-            &mut Groups::default(),
-            masks,
-        )
+    /// The pre-filter of one trigger with conditions `when`.
+    fn pre_of(when: &str, groups: &mut Groups, masks: &mut ChannelMasks) -> (Pre, Left) {
+        let text = format!("trigger \"t\" {{\n  when {when}\n  then Add tags x\n}}\n");
+        let rules = crate::load(&[crate::Source::dsl("t.rules", &text)]).expect("rules check");
+        Pre::of(rules.triggers[0].cond.as_ref(), groups, masks)
+    }
+
+    fn pre_of_when(when: &str, groups: &mut Groups) -> (Pre, Left) {
+        pre_of(when, groups, &mut ChannelMasks::default())
     }
 
     #[test]
     fn a_channel_condition_is_settled_by_its_numbered_mask() {
-        let (pre, left) = pre_of(&mut ChannelMasks::default());
+        let (pre, left) = pre_of(
+            VIA_EMAIL,
+            &mut Groups::default(),
+            &mut ChannelMasks::default(),
+        );
         assert_eq!(pre.channels, 1);
         assert_eq!(left.rest, 0);
     }
@@ -455,16 +461,9 @@ mod tests {
         for n in 1..=u128::from(u16::MAX) {
             assert!(masks.number(CHANNEL_BITS ^ (n << UPDATE_VIA)).is_some());
         }
-        let (pre, left) = pre_of(&mut masks);
+        let (pre, left) = pre_of(VIA_EMAIL, &mut Groups::default(), &mut masks);
         assert_eq!(pre.channels, 0, "every channel passes");
         assert_eq!(left.rest, 1 << 1, "`update via is email` is left to test");
-    }
-
-    fn pre_of_when(when: &str, groups: &mut Groups) -> (Pre, Left) {
-        let text = format!("trigger \"t\" {{\n  when {when}\n  then Add tags x\n}}\n");
-        let rules = crate::load(&[crate::Source::dsl("t.rules", &text)]).expect("rules check");
-        let cond = rules.triggers[0].cond.as_ref();
-        Pre::of(cond, groups, &mut ChannelMasks::default())
     }
 
     /// A ticket in `group` (no field or channel bits: only the group is
